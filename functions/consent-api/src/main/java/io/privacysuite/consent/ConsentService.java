@@ -1,0 +1,180 @@
+package io.privacysuite.consent;
+
+import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Records, changes, withdraws and verifies consents. Plain Java: the handler only maps HTTP to these calls. */
+public final class ConsentService {
+    private final SiteRegistry sites;
+    private final ConsentStore store;
+    private final ConsentSigner signer;
+    private final RetentionPolicy retention;
+    private final Clock clock;
+
+    public ConsentService(SiteRegistry sites, ConsentStore store, ConsentSigner signer, RetentionPolicy retention,
+                          Clock clock) {
+        this.sites = sites;
+        this.store = store;
+        this.signer = signer;
+        this.retention = retention;
+        this.clock = clock;
+    }
+
+    /** Where the request came from, as the server saw it; the raw IP never leaves this object. */
+    public record Visitor(String sourceIp, boolean gpcSignal) {}
+
+    /** A stored version and whether this call only replayed an earlier identical request. */
+    public record Outcome(ConsentRecord record, boolean replayed) {}
+
+    public enum Status { VALID, INVALID, EXPIRED, OUTDATED_VERSION, SUPERSEDED }
+
+    public record Verification(Status status, ConsentRecord record, int latestVersion, String currentBannerVersion) {}
+
+    public Site site(String siteId) {
+        return sites.find(siteId).orElseThrow(() -> ApiException.notFound("Site"));
+    }
+
+    public Outcome record(Site site, ConsentSubmission submission, Visitor visitor) {
+        String consentId = submission.clientRequestId() == null
+                ? UUID.randomUUID().toString()
+                // A retried request id maps to the same consent id, so the conditional put makes it idempotent.
+                : UUID.nameUUIDFromBytes((site.siteId() + "\u0000" + submission.clientRequestId())
+                        .getBytes(StandardCharsets.UTF_8)).toString();
+        ConsentRecord record = newVersion(site, consentId, 1, submission.method(), submission.categories(),
+                submission.bannerVersion(), submission.pageUrl(), submission.tcString(), visitor,
+                submission.clientRequestId(), submission.clientRequestId() == null ? null : submission.digest());
+        if (store.append(record)) {
+            return new Outcome(record, false);
+        }
+        ConsentRecord existing = store.version(consentId, 1)
+                .orElseThrow(() -> ApiException.conflict("concurrent_write", "The consent is being written; retry."));
+        if (existing.isErased(clock.instant())) {
+            throw ApiException.gone("That request id belongs to a consent that has expired; use a new one.");
+        }
+        if (!existing.siteId().equals(site.siteId()) || !record.requestHash().equals(existing.requestHash())) {
+            throw ApiException.conflict("idempotency_key_reused",
+                    "This request id was already used with a different consent.");
+        }
+        return new Outcome(existing, true);
+    }
+
+    /** Appends a new version to a consent the caller proves to hold (the key of any of its live versions). */
+    public Outcome change(Site site, String consentId, String key, ConsentSubmission submission, Visitor visitor) {
+        return appendVersion(site, consentId, key, submission.clientRequestId(), submission.clientRequestId() == null
+                ? null : submission.digest(), latest -> newVersion(site, consentId, latest.version() + 1,
+                submission.method(), submission.categories(), submission.bannerVersion(), submission.pageUrl(),
+                submission.tcString(), visitor, submission.clientRequestId(),
+                submission.clientRequestId() == null ? null : submission.digest()));
+    }
+
+    /** Withdrawal is a version like any other (logged, signed), refusing every optional category. */
+    public Outcome withdraw(Site site, String consentId, String key, String pageUrl, String requestId, Visitor visitor) {
+        String digest = requestId == null ? null : "withdrawal";
+        return appendVersion(site, consentId, key, requestId, digest, latest -> newVersion(site, consentId,
+                latest.version() + 1, ConsentMethod.WITHDRAWAL, Categories.NONE, latest.bannerVersion(),
+                pageUrl != null ? pageUrl : latest.pageUrl(), null, visitor, requestId, digest));
+    }
+
+    private Outcome appendVersion(Site site, String consentId, String key, String requestId, String digest,
+                                  java.util.function.Function<ConsentRecord, ConsentRecord> next) {
+        List<ConsentRecord> live = liveHistory(site, consentId);
+        ConsentRecord latest = live.get(live.size() - 1);
+        if (requestId != null && requestId.equals(latest.requestId())) {
+            if (!java.util.Objects.equals(digest, latest.requestHash())) {
+                throw ApiException.conflict("idempotency_key_reused",
+                        "This request id was already used with a different change.");
+            }
+            return new Outcome(latest, true);
+        }
+        requireKeyOfAny(live, key);
+        ConsentRecord record = next.apply(latest);
+        if (!store.append(record)) {
+            throw ApiException.conflict("concurrent_change",
+                    "The consent was changed at the same moment elsewhere; fetch its latest version and retry.");
+        }
+        return new Outcome(record, false);
+    }
+
+    public Verification verify(Site site, String consentId, Integer version, String key, Categories claimed) {
+        List<ConsentRecord> all = store.history(consentId);
+        if (all.isEmpty()) {
+            throw ApiException.notFound("Consent");
+        }
+        Instant now = clock.instant();
+        ConsentRecord latest = all.get(all.size() - 1);
+        Optional<ConsentRecord> target = version == null
+                ? Optional.of(latest)
+                : all.stream().filter(r -> r.version() == version).findFirst();
+        if (target.isEmpty()) {
+            return new Verification(Status.INVALID, null, latest.version(), site.bannerVersion());
+        }
+        ConsentRecord record = target.get();
+        if (record.isErased(now) || record.isLapsed(now)) {
+            // Nothing from an expired record is served, even while TTL deletion lags.
+            return new Verification(Status.EXPIRED, null, latest.version(), site.bannerVersion());
+        }
+        ConsentRecord asClaimed = claimed == null ? record : record.withCategories(claimed);
+        if (!record.siteGroup().equals(site.siteGroup()) || !signer.verify(asClaimed, key)) {
+            return new Verification(Status.INVALID, null, latest.version(), site.bannerVersion());
+        }
+        if (record.version() < latest.version() && !latest.isErased(now)) {
+            return new Verification(Status.SUPERSEDED, record, latest.version(), site.bannerVersion());
+        }
+        if (!record.bannerVersion().equals(site.bannerVersion())) {
+            return new Verification(Status.OUTDATED_VERSION, record, latest.version(), site.bannerVersion());
+        }
+        return new Verification(Status.VALID, record, latest.version(), site.bannerVersion());
+    }
+
+    /** The live versions of a consent, for whoever holds a key of one of them. */
+    public List<ConsentRecord> history(Site site, String consentId, String key) {
+        List<ConsentRecord> live = liveHistory(site, consentId);
+        requireKeyOfAny(live, key);
+        return live;
+    }
+
+    private List<ConsentRecord> liveHistory(Site site, String consentId) {
+        List<ConsentRecord> all = store.history(consentId);
+        if (all.isEmpty() || !all.get(0).siteGroup().equals(site.siteGroup())) {
+            throw ApiException.notFound("Consent");
+        }
+        Instant now = clock.instant();
+        List<ConsentRecord> live = all.stream().filter(r -> !r.isErased(now)).toList();
+        if (live.isEmpty()) {
+            throw ApiException.gone("This consent has expired and its record was erased; ask the visitor again.");
+        }
+        return live;
+    }
+
+    private void requireKeyOfAny(List<ConsentRecord> versions, String key) {
+        if (key == null || versions.stream().noneMatch(r -> signer.verify(r, key))) {
+            throw new ApiException(403, "invalid_key", "The key does not belong to this consent.");
+        }
+    }
+
+    private ConsentRecord newVersion(Site site, String consentId, int version, ConsentMethod method,
+                                     Categories categories, String bannerVersion, String pageUrl, String tcString,
+                                     Visitor visitor, String requestId, String requestHash) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        boolean gpc = visitor.gpcSignal() || method == ConsentMethod.GPC;
+        // A Global Privacy Control signal is a binding opt-out of sale/sharing: marketing stays off.
+        Categories effective = gpc ? categories.withoutMarketing() : categories;
+        int lifetime = Math.min(site.consentLifetimeMonths(), retention.endUserMonths());
+        Instant validUntil = now.atOffset(ZoneOffset.UTC).plusMonths(lifetime).toInstant();
+        // The TTL attribute holds whole seconds; the signed record must match what is read back.
+        Instant expiresAt = retention.expiryOf(DataCategory.END_USER, now).truncatedTo(ChronoUnit.SECONDS);
+        ConsentRecord unsigned = new ConsentRecord(consentId, version, site.siteId(), site.siteGroup(), effective,
+                method, bannerVersion, pageUrl, tcString, IpAnonymizer.anonymize(visitor.sourceIp()), gpc, now,
+                validUntil, expiresAt, retention.ruleName(DataCategory.END_USER), null, requestId, requestHash);
+        return unsigned.withKey(signer.sign(unsigned));
+    }
+}

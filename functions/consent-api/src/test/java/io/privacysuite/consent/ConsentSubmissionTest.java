@@ -1,0 +1,63 @@
+package io.privacysuite.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Json;
+import io.privacysuite.core.http.ApiException;
+import org.junit.jupiter.api.Test;
+
+class ConsentSubmissionTest {
+
+    private static JsonNode json(String s) throws Exception {
+        return Json.read(s);
+    }
+
+    @Test
+    void shouldGrantEverything_forAcceptAllWithoutCategories() throws Exception {
+        ConsentSubmission s = ConsentSubmission.parse(json("""
+                {"method":"accept_all","bannerVersion":"v1","pageUrl":"https://a.example/x"}"""), null);
+        assertThat(s.categories()).isEqualTo(Categories.ALL);
+        assertThat(s.clientRequestId()).isNull();
+    }
+
+    @Test
+    void shouldStripQueryAndFragmentFromThePageUrl() throws Exception {
+        ConsentSubmission s = ConsentSubmission.parse(json("""
+                {"method":"reject_all","bannerVersion":"v1",
+                 "pageUrl":"HTTPS://Shop.Example.com/p?email=jane@example.com#top"}"""), null);
+        assertThat(s.pageUrl()).isEqualTo("https://shop.example.com/p");
+    }
+
+    @Test
+    void shouldReportEveryInvalidFieldAtOnce() throws Exception {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> ConsentSubmission.parse(json("""
+                {"method":"sell_everything","categories":{"necessary":false,"preferences":"yes"},
+                 "bannerVersion":"","pageUrl":"javascript:alert(1)","tcString":"<script>"}"""), "x"));
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.fieldErrors()).containsKeys("method", "bannerVersion", "pageUrl", "tcString",
+                "clientRequestId");
+    }
+
+    @Test
+    void shouldRefuseRefusingNecessaryCookies_andInconsistentShortcuts() throws Exception {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> ConsentSubmission.parse(json("""
+                {"method":"accept_all","categories":{"necessary":false,"preferences":true,"statistics":false,
+                 "marketing":true},"bannerVersion":"v1","pageUrl":"https://a.example/"}"""), null));
+        assertThat(e.fieldErrors()).containsKeys("categories.necessary", "categories");
+    }
+
+    @Test
+    void shouldPreferTheIdempotencyHeader_andDigestOnlyWhatWasAsked() throws Exception {
+        String body = """
+                {"method":"custom","categories":{"preferences":true,"statistics":false,"marketing":false},
+                 "bannerVersion":"v1","pageUrl":"https://a.example/","clientRequestId":"body-id-123"}""";
+        ConsentSubmission a = ConsentSubmission.parse(json(body), "header-id-456");
+        ConsentSubmission b = ConsentSubmission.parse(json(body.replace("\"statistics\":false", "\"statistics\":true")),
+                "header-id-456");
+        assertThat(a.clientRequestId()).isEqualTo("header-id-456");
+        assertThat(a.digest()).isNotEqualTo(b.digest());
+        assertThat(a.digest()).isEqualTo(ConsentSubmission.parse(json(body), "other-id-789").digest());
+    }
+}

@@ -1,0 +1,62 @@
+package io.privacysuite.core.http;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A failure that maps to a JSON error response: status, a stable machine code, a message, field errors. */
+public class ApiException extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final Map<String, String> fieldErrors;
+
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, Map.of());
+    }
+
+    public ApiException(int status, String code, String message, Map<String, String> fieldErrors) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.fieldErrors = new TreeMap<>(fieldErrors);
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "bad_request", message);
+    }
+
+    public static ApiException validation(Map<String, String> fieldErrors) {
+        return new ApiException(400, "validation_failed", "The request has invalid fields.", fieldErrors);
+    }
+
+    public static ApiException notFound(String what) {
+        return new ApiException(404, "not_found", what + " not found.");
+    }
+
+    public static ApiException conflict(String code, String message) {
+        return new ApiException(409, code, message);
+    }
+
+    public static ApiException gone(String message) {
+        return new ApiException(410, "gone", message);
+    }
+
+    public static ApiException tooLarge(int limit) {
+        return new ApiException(413, "payload_too_large", "The body is larger than " + limit + " bytes.");
+    }
+
+    public static ApiException tooManyRequests(long retryAfterSeconds) {
+        return new ApiException(429, "too_many_requests", "Too many requests; retry after " + retryAfterSeconds + " s.");
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Map<String, String> fieldErrors() {
+        return fieldErrors;
+    }
+}

@@ -1,0 +1,61 @@
+package io.privacysuite.core.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.privacysuite.core.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds HTTP API responses: JSON bodies, no caching of personal data, error envelopes. */
+public final class ApiResponses {
+    private ApiResponses() {}
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body) {
+        return json(status, body, Map.of());
+    }
+
+    public static APIGatewayV2HTTPResponse json(int status, Object body, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("cache-control", "no-store");
+        headers.putAll(extraHeaders);
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(headers)
+                .withBody(body instanceof String s ? s : Json.write(body))
+                .build();
+    }
+
+    public static APIGatewayV2HTTPResponse noContent(Map<String, String> headers) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(new LinkedHashMap<>(headers)).build();
+    }
+
+    public static APIGatewayV2HTTPResponse html(int status, String html) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(status)
+                .withHeaders(new LinkedHashMap<>(Map.of(
+                        "content-type", "text/html; charset=utf-8",
+                        "cache-control", "no-store",
+                        "referrer-policy", "no-referrer")))
+                .withBody(html)
+                .build();
+    }
+
+    public static APIGatewayV2HTTPResponse error(ApiException e, Map<String, String> extraHeaders) {
+        ObjectNode error = Json.object();
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        if (!e.fieldErrors().isEmpty()) {
+            ObjectNode fields = error.putObject("fields");
+            e.fieldErrors().forEach(fields::put);
+        }
+        ObjectNode body = Json.object();
+        body.set("error", error);
+        return json(e.status(), body, extraHeaders);
+    }
+
+    public static APIGatewayV2HTTPResponse internalError(String requestId) {
+        return error(new ApiException(500, "internal_error",
+                "Something went wrong on our side. Reference: " + requestId), Map.of());
+    }
+}

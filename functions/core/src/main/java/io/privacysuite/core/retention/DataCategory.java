@@ -1,0 +1,13 @@
+package io.privacysuite.core.retention;
+
+/** What kind of data a record is; the retention policy maps each to its rule. */
+public enum DataCategory {
+    /** Visitors' and end users' data, such as consent records: kept 12 months, erased at account cancellation. */
+    END_USER,
+    /** Account and billing data: kept for the tax period after cancellation. */
+    ACCOUNT,
+    /** A customer's configuration (sites, banners): erased at cancellation. */
+    CONFIGURATION,
+    /** System-generated data (caches, idempotency records): erased at cancellation. */
+    SYSTEM
+}

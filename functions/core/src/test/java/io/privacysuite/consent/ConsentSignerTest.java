@@ -1,0 +1,77 @@
+package io.privacysuite.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConsentSignerTest {
+    private static final byte[] SECRET = "test-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] OLD_SECRET = "old-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+    static ConsentRecord record() {
+        Instant at = Instant.parse("2026-11-22T10:00:00.123Z");
+        return new ConsentRecord("c-1", 1, "shop", "acme", new Categories(true, false, true), ConsentMethod.CUSTOM,
+                "2026-11", "https://shop.example.com/", null, "203.0.113.0", false, at,
+                Instant.parse("2027-11-22T10:00:00.123Z"), Instant.parse("2027-11-22T10:00:00Z"), "end_user_12m",
+                null, null, null);
+    }
+
+    @Test
+    void shouldVerifyTheKeyItIssued() {
+        ConsentSigner signer = new ConsentSigner(List.of(SECRET));
+        String key = signer.sign(record());
+        assertThat(signer.verify(record(), key)).isTrue();
+    }
+
+    @Test
+    void shouldRejectAKey_whenAnySignedFieldChanged() {
+        ConsentSigner signer = new ConsentSigner(List.of(SECRET));
+        String key = signer.sign(record());
+        assertThat(signer.verify(record().withCategories(new Categories(true, true, true)), key)).isFalse();
+        ConsentRecord r = record();
+        ConsentRecord otherSite = new ConsentRecord(r.consentId(), r.version(), "other", r.siteGroup(), r.categories(),
+                r.method(), r.bannerVersion(), r.pageUrl(), r.tcString(), r.ipAnonymized(), r.gpc(), r.recordedAt(),
+                r.validUntil(), r.expiresAt(), r.retentionRule(), null, null, null);
+        assertThat(signer.verify(otherSite, key)).isFalse();
+    }
+
+    @Test
+    void shouldRejectTamperedForgedAndMalformedKeys() {
+        ConsentSigner signer = new ConsentSigner(List.of(SECRET));
+        String key = signer.sign(record());
+        String flipped = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
+        assertThat(signer.verify(record(), flipped)).isFalse();
+        assertThat(signer.verify(record(), new ConsentSigner(List.of(OLD_SECRET)).sign(record()))).isFalse();
+        assertThat(signer.verify(record(), "no-dot")).isFalse();
+        assertThat(signer.verify(record(), ".")).isFalse();
+        assertThat(signer.verify(record(), null)).isFalse();
+    }
+
+    @Test
+    void shouldStillVerifyKeysOfThePreviousSecret_afterRotation() {
+        String oldKey = new ConsentSigner(List.of(OLD_SECRET)).sign(record());
+        ConsentSigner rotated = new ConsentSigner(List.of(SECRET, OLD_SECRET));
+        assertThat(rotated.verify(record(), oldKey)).isTrue();
+        assertThat(rotated.sign(record())).isNotEqualTo(oldKey).startsWith(ConsentSigner.keyIdOf(SECRET) + ".");
+    }
+
+    @Test
+    void shouldRefuseAShortSecret() {
+        assertThatThrownBy(() -> new ConsentSigner(List.of("short".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void canonicalFormShouldNotLetOneFieldShiftIntoAnother() {
+        ConsentRecord r = record();
+        ConsentRecord a = new ConsentRecord("ab", 1, "c", r.siteGroup(), r.categories(), r.method(), r.bannerVersion(),
+                r.pageUrl(), null, null, false, r.recordedAt(), r.validUntil(), r.expiresAt(), null, null, null, null);
+        ConsentRecord b = new ConsentRecord("a", 1, "bc", r.siteGroup(), r.categories(), r.method(), r.bannerVersion(),
+                r.pageUrl(), null, null, false, r.recordedAt(), r.validUntil(), r.expiresAt(), null, null, null, null);
+        assertThat(a.canonical()).isNotEqualTo(b.canonical());
+    }
+}
