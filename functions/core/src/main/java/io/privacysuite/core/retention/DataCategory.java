@@ -8,6 +8,10 @@ public enum DataCategory {
     ACCOUNT,
     /** A customer's configuration (sites, banners): erased at cancellation. */
     CONFIGURATION,
-    /** System-generated data (caches, idempotency records): erased at cancellation. */
-    SYSTEM
+    /** System-generated data (caches, idempotency records, rate-limit counters): erased at cancellation. */
+    SYSTEM,
+    /** A data subject request that was never verified: purged when its verification link expires. */
+    UNVERIFIED_REQUEST,
+    /** A verified data subject request and its audit trail: kept for accountability after it closes. */
+    REQUEST_RECORD
 }
