@@ -62,6 +62,7 @@ public final class RetentionPolicy {
             case END_USER -> writtenAt.atOffset(ZoneOffset.UTC).plusMonths(endUserMonths).toInstant();
             case UNVERIFIED_REQUEST -> writtenAt.plus(verificationWindow);
             case REQUEST_RECORD -> writtenAt.atOffset(ZoneOffset.UTC).plusMonths(requestRecordMonths).toInstant();
+            case RATE_LIMIT_COUNTER -> writtenAt.plus(Duration.ofDays(1));
             default -> throw new UnsupportedOperationException(category + " has no time-based rule while active");
         };
     }
@@ -74,6 +75,7 @@ public final class RetentionPolicy {
             case SYSTEM -> "system_until_cancellation";
             case UNVERIFIED_REQUEST -> "unverified_request_" + verificationWindow.toHours() + "h";
             case REQUEST_RECORD -> "request_record_" + requestRecordMonths + "m";
+            case RATE_LIMIT_COUNTER -> "rate_limit_counter_1d";
         };
     }
 
