@@ -65,7 +65,8 @@ public record DsarRequest(
     public DsarRequest withDeadline(Deadline newDeadline, Instant at, String actor, String why) {
         return new DsarRequest(requestId, type, status, siteId, email, emailHash, locale, details, consentIds,
                 receivedAt, newDeadline, verifyTokenHash, verifyTokenExpiresAt, statusTokenHash, verifiedAt, closedAt,
-                closeReason, dispatchedAt, remindersSent,
+                // Reminders count down to the new date.
+                closeReason, dispatchedAt, Set.of(),
                 append(new AuditEntry(at, actor, "extend", status.wire(), status.wire(),
                         why + " (due " + deadline.dueOn() + " -> " + newDeadline.dueOn() + ")")), version);
     }
