@@ -84,7 +84,8 @@ public final class TemplateRenderer {
         layoutContext.put("bodyHtml", toHtml(text));
         layoutContext.put("footer", footer);
         if (unsubscribeUrl != null) {
-            layoutContext.put("unsubscribeUrl", unsubscribeUrl);
+            // Pre-escaped here (jmustache would also escape "=", which makes the visible link ugly).
+            layoutContext.put("unsubscribeUrl", escape(unsubscribeUrl));
         }
         return new Rendered(subject, textWithFooter, layout.execute(layoutContext));
     }
