@@ -16,7 +16,11 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Requests in the requests table: {@code pk = REQ#<id>}, {@code sk = REQUEST}, one item holding the request and
@@ -47,14 +51,57 @@ public final class RequestStore {
         }
     }
 
+    /** Thrown when one of the writes that go {@link #create(DsarRequest, Instant, List) alongside} was refused. */
+    public static final class AlongsideRefusedException extends RuntimeException {
+        private final int index;
+
+        AlongsideRefusedException(int index) {
+            super("condition of write " + index + " failed", null, false, false);
+            this.index = index;
+        }
+
+        /** Which of the alongside writes failed its condition (0-based). */
+        public int index() {
+            return index;
+        }
+    }
+
     /** Stores a new request (version 1); never overwrites. */
     public DsarRequest create(DsarRequest request, Instant now) {
+        return create(request, now, List.of());
+    }
+
+    /**
+     * Stores a new request together with other conditional writes (e.g. rate-limit counters) in one transaction:
+     * all happen or none, in a single round trip.
+     */
+    public DsarRequest create(DsarRequest request, Instant now, List<TransactWriteItem> alongside) {
         DsarRequest stored = withVersion(request, 1);
+        if (alongside.isEmpty()) {
+            try {
+                dynamo.putItem(r -> r.tableName(table).item(toItem(stored, now))
+                        .conditionExpression("attribute_not_exists(pk)"));
+            } catch (ConditionalCheckFailedException e) {
+                throw new ConcurrentChangeException();
+            }
+            return stored;
+        }
+        List<TransactWriteItem> items = new ArrayList<>(alongside);
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(toItem(stored, now))
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
         try {
-            dynamo.putItem(r -> r.tableName(table).item(toItem(stored, now))
-                    .conditionExpression("attribute_not_exists(pk)"));
-        } catch (ConditionalCheckFailedException e) {
-            throw new ConcurrentChangeException();
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+        } catch (TransactionCanceledException e) {
+            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+            for (int i = 0; i < reasons.size(); i++) {
+                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    if (i == alongside.size()) {
+                        throw new ConcurrentChangeException();
+                    }
+                    throw new AlongsideRefusedException(i);
+                }
+            }
+            throw e;
         }
         return stored;
     }

@@ -17,11 +17,13 @@ import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.Tokens;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Intake, verification by emailed link, the person's status view and one-click unsubscribe. Intake does the
@@ -68,16 +70,6 @@ public final class IntakeService {
     public String submit(Submission submission, String sourceIp) {
         Instant now = clock.instant();
         String emailHash = EmailAddresses.hash(submission.email());
-        if (sourceIp != null) {
-            long wait = rateLimiter.hit("ip", Tokens.sha256Hex("ip:" + sourceIp), limits.perIpPerHour(), now);
-            if (wait > 0) {
-                throw ApiException.tooManyRequests(wait);
-            }
-        }
-        long wait = rateLimiter.hit("addr", emailHash, limits.perAddressPerHour(), now);
-        if (wait > 0) {
-            throw ApiException.tooManyRequests(wait);
-        }
         if (sites.find(submission.siteId()).isEmpty()) {
             throw ApiException.validation(Map.of("siteId", "unknown site"));
         }
@@ -90,7 +82,17 @@ public final class IntakeService {
                 null, null, null, null, null, null,
                 List.of(new AuditEntry(now, "subject", "receive", "none", RequestStatus.PENDING_VERIFICATION.wire(),
                         "submitted through the intake API")), 0);
-        store.create(request, now);
+        List<TransactWriteItem> counters = new ArrayList<>();
+        counters.add(rateLimiter.hit("addr", emailHash, limits.perAddressPerHour(), now));
+        if (sourceIp != null) {
+            counters.add(rateLimiter.hit("ip", Tokens.sha256Hex("ip:" + sourceIp), limits.perIpPerHour(), now));
+        }
+        try {
+            // The request and both counters in one transaction: a refused request leaves no trace.
+            store.create(request, now, counters);
+        } catch (RequestStore.AlongsideRefusedException e) {
+            throw ApiException.tooManyRequests(rateLimiter.retryAfter(now));
+        }
         Map<String, String> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
         data.put("type", submission.type().wire());

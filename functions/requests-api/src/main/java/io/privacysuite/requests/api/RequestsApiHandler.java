@@ -73,7 +73,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         return new IntakeService(
                 new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
                 store,
-                new RateLimiter(dynamo, requestsTable, retention, Duration.ofHours(1)),
+                new RateLimiter(requestsTable, retention, Duration.ofHours(1)),
                 outbox,
                 new Dispatcher(store, outbox, baseUrl, clock),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
