@@ -1,5 +1,6 @@
 package io.privacysuite.bench;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.privacysuite.core.Env;
@@ -9,6 +10,7 @@ import io.privacysuite.notify.MimeMessages;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.NotifierHandler;
 import io.privacysuite.notify.TemplateRenderer;
+import io.privacysuite.requests.api.RequestsApiHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +72,29 @@ final class RequestsBench {
             System.out.printf("requests intake   : %,8.0f requests/s  (HTTP API -> handler -> DynamoDB Local + ElasticMQ, %d client threads)%n",
                     perSecond, threads);
         }
+
+        // The same work without the HTTP layer: the handler called in-process with a payload 2.0 event.
+        RequestsApiHandler handler = new RequestsApiHandler(stack.functions().env("RequestsApiFunction"));
+        IntConsumer direct = ignored -> {
+            int i = next.getAndIncrement();
+            APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
+            event.setRouteKey("POST /v1/requests");
+            event.setBody("{\"type\":\"access\",\"email\":\"d" + i + "-" + run + "@bench.example\",\"siteId\":\""
+                    + siteId + "\"}");
+            APIGatewayV2HTTPEvent.RequestContext.Http source = new APIGatewayV2HTTPEvent.RequestContext.Http();
+            source.setMethod("POST");
+            source.setSourceIp("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255));
+            APIGatewayV2HTTPEvent.RequestContext context = new APIGatewayV2HTTPEvent.RequestContext();
+            context.setHttp(source);
+            event.setRequestContext(context);
+            int status = handler.handleRequest(event, null).getStatusCode();
+            if (status != 202) {
+                throw new IllegalStateException("handler answered " + status);
+            }
+        };
+        rate(direct, 200, 1);
+        System.out.printf("requests handler  : %,8.0f requests/s  (same work called in-process, no HTTP layer, 1 thread)%n",
+                rate(direct, 1000, 1));
 
         // The notifier: batches of 10 as the SQS event source delivers them, straight into the handler.
         Env env = stack.functions().env("NotifierFunction");
