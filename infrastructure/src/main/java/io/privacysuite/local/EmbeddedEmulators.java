@@ -34,20 +34,14 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         LocalLogging.configure();
     }
 
-    private final DynamoDBProxyServer dynamoDbServer;
-    private final URI dynamodb;
-    private final SQSRestServer sqsServer;
-    private final ActorSystem sqsActors;
-    private final URI sqs;
+    private final DynamoDb dynamo;
+    private final ElasticMq elastic;
     private final SesEmulator ses;
     private final Map<String, Duration> startupTimes;
 
     private EmbeddedEmulators(Started<DynamoDb> dynamo, Started<ElasticMq> elastic, Started<SesEmulator> ses) {
-        this.dynamoDbServer = dynamo.value().server();
-        this.dynamodb = dynamo.value().endpoint();
-        this.sqsServer = elastic.value().server();
-        this.sqsActors = elastic.value().actors();
-        this.sqs = elastic.value().endpoint();
+        this.dynamo = dynamo.value();
+        this.elastic = elastic.value();
         this.ses = ses.value();
         Map<String, Duration> times = new LinkedHashMap<>();
         times.put("dynamodb", dynamo.took());
@@ -102,12 +96,12 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
 
     @Override
     public URI dynamodb() {
-        return dynamodb;
+        return dynamo.endpoint();
     }
 
     @Override
     public URI sqs() {
-        return sqs;
+        return elastic.endpoint();
     }
 
     @Override
@@ -149,8 +143,8 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
     @Override
     public void close() {
         List<Thread> stoppers = new ArrayList<>();
-        stoppers.add(new Thread(() -> stopQuietly("DynamoDB Local", dynamoDbServer::stop), "stop-dynamodb"));
-        stoppers.add(new Thread(() -> stopQuietly("ElasticMQ", () -> new ElasticMq(sqsServer, sqsActors, sqs).stop()), "stop-sqs"));
+        stoppers.add(new Thread(() -> stopQuietly("DynamoDB Local", dynamo::stop), "stop-dynamodb"));
+        stoppers.add(new Thread(() -> stopQuietly("ElasticMQ", elastic::stop), "stop-sqs"));
         stoppers.add(new Thread(ses::close, "stop-ses"));
         stoppers.forEach(Thread::start);
         for (Thread t : stoppers) {

@@ -36,6 +36,7 @@ public final class LambdaJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
             .addModule(new SimpleModule("lambda-events")
                     .addSerializer(DateTime.class, new JodaSerializer())
                     .addDeserializer(DateTime.class, new JodaDeserializer())
@@ -48,7 +49,7 @@ public final class LambdaJson {
     public static Object toInput(Object event, Type inputType) {
         JavaType type = MAPPER.getTypeFactory().constructType(inputType);
         Class<?> raw = type.getRawClass();
-        if (event != null && raw.isInstance(event) && !(event instanceof String && raw == Object.class)) {
+        if (event != null && raw != Object.class && raw.isInstance(event)) {
             return event;
         }
         JsonNode json = toTree(event);

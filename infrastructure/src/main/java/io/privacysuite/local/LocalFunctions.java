@@ -138,7 +138,8 @@ public final class LocalFunctions {
 
     /**
      * Replaces a function's handler with {@code handler} (a RequestHandler or RequestStreamHandler), e.g. a test double;
-     * event sources and the HTTP API then call it.
+     * event sources and the HTTP API then call it. The input type comes from the class's generic interface, so register
+     * a class (named or anonymous): a lambda's type arguments are erased and it receives plain maps.
      */
     public void register(String logicalId, Object handler) {
         get(logicalId).use(handler);

@@ -136,12 +136,14 @@ public final class Mailbox {
             return destination.to();
         }
 
+        /** The plain-text part, or "". */
         public String text() {
-            return body.text().orElse("");
+            return body.text() == null ? "" : body.text();
         }
 
+        /** The HTML part, or "". */
         public String html() {
-            return body.html().orElse("");
+            return body.html() == null ? "" : body.html();
         }
 
         public Instant sentAt() {
@@ -179,22 +181,9 @@ public final class Mailbox {
         }
     }
 
+    /** Either part may be absent (null). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Body(String htmlValue, String textValue) {
-        @com.fasterxml.jackson.annotation.JsonCreator
-        static Body of(@com.fasterxml.jackson.annotation.JsonProperty("html") String html,
-                       @com.fasterxml.jackson.annotation.JsonProperty("text") String text) {
-            return new Body(html, text);
-        }
-
-        public Optional<String> html() {
-            return Optional.ofNullable(htmlValue);
-        }
-
-        public Optional<String> text() {
-            return Optional.ofNullable(textValue);
-        }
-    }
+    public record Body(String html, String text) {}
 
     /** {@code content} is base64. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,12 +1,13 @@
 package io.privacysuite.local;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -15,13 +16,14 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * An SQS event source mapping: receives batches, invokes the function with an {@link SQSEvent}, deletes what succeeded.
+ * An SQS event source mapping: receives batches, invokes the function with an SQS event, deletes what succeeded.
  * With {@code ReportBatchItemFailures} only the messages named in {@code batchItemFailures} stay; without it an
  * exception leaves the whole batch, which SQS redelivers after the visibility timeout (and redrives to the DLQ after
  * maxReceiveCount).
  */
 final class SqsPoller extends PollerThread {
     private static final LocalLog LOG = LocalLog.get(SqsPoller.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String label;
     private final SqsClient sqs;
@@ -121,41 +123,47 @@ final class SqsPoller extends PollerThread {
         return failed;
     }
 
-    private SQSEvent event(List<Message> messages) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
+    /** The event exactly as Lambda's SQS integration sends it (its JSON names: Records, eventSourceARN, ...). */
+    private ObjectNode event(List<Message> messages) {
+        ObjectNode event = NODES.objectNode();
+        ArrayNode records = event.putArray("Records");
         for (Message m : messages) {
-            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
-            record.setMessageId(m.messageId());
-            record.setReceiptHandle(m.receiptHandle());
-            record.setBody(m.body());
-            record.setMd5OfBody(m.md5OfBody());
-            record.setMd5OfMessageAttributes(m.md5OfMessageAttributes());
-            Map<String, String> attributes = new HashMap<>();
+            ObjectNode r = records.addObject();
+            r.put("messageId", m.messageId());
+            r.put("receiptHandle", m.receiptHandle());
+            r.put("body", m.body());
+            ObjectNode attributes = r.putObject("attributes");
             m.attributes().forEach((k, v) -> attributes.put(k.toString(), v));
-            record.setAttributes(attributes);
-            Map<String, SQSEvent.MessageAttribute> messageAttributes = new HashMap<>();
-            m.messageAttributes().forEach((k, v) -> messageAttributes.put(k, attribute(v)));
-            record.setMessageAttributes(messageAttributes);
-            record.setEventSource("aws:sqs");
-            record.setEventSourceArn(queueArn);
-            record.setAwsRegion(region);
-            records.add(record);
+            ObjectNode messageAttributes = r.putObject("messageAttributes");
+            m.messageAttributes().forEach((k, v) -> messageAttributes.set(k, attribute(v)));
+            r.put("md5OfBody", m.md5OfBody());
+            if (m.md5OfMessageAttributes() != null) {
+                r.put("md5OfMessageAttributes", m.md5OfMessageAttributes());
+            }
+            r.put("eventSource", "aws:sqs");
+            r.put("eventSourceARN", queueArn);
+            r.put("awsRegion", region);
         }
-        SQSEvent event = new SQSEvent();
-        event.setRecords(records);
         return event;
     }
 
-    private static SQSEvent.MessageAttribute attribute(MessageAttributeValue v) {
-        SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-        a.setDataType(v.dataType());
-        a.setStringValue(v.stringValue());
-        if (v.binaryValue() != null) {
-            a.setBinaryValue(v.binaryValue().asByteBuffer());
+    private static ObjectNode attribute(MessageAttributeValue v) {
+        ObjectNode a = NODES.objectNode();
+        if (v.stringValue() != null) {
+            a.put("stringValue", v.stringValue());
         }
-        a.setStringListValues(v.hasStringListValues() ? v.stringListValues() : List.of());
-        a.setBinaryListValues(v.hasBinaryListValues()
-                ? v.binaryListValues().stream().map(b -> b.asByteBuffer()).toList() : List.of());
+        if (v.binaryValue() != null) {
+            a.put("binaryValue", Base64.getEncoder().encodeToString(v.binaryValue().asByteArray()));
+        }
+        ArrayNode strings = a.putArray("stringListValues");
+        if (v.hasStringListValues()) {
+            v.stringListValues().forEach(strings::add);
+        }
+        ArrayNode binaries = a.putArray("binaryListValues");
+        if (v.hasBinaryListValues()) {
+            v.binaryListValues().forEach(b -> binaries.add(Base64.getEncoder().encodeToString(b.asByteArray())));
+        }
+        a.put("dataType", v.dataType());
         return a;
     }
 }

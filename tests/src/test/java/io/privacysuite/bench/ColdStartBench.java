@@ -32,7 +32,7 @@ final class ColdStartBench {
 
         String siteId = "cold-" + UUID.randomUUID().toString().substring(0, 8);
         stack.functions().invoke("ConsentAdminFunction", Map.of("action", "registerSite", "site", Map.of(
-                "siteId", siteId, "allowedOrigins", List.of("https://cold.example"), "bannerVersion", "b1")));
+                "siteId", siteId, "allowedOrigins", List.of("https://bench.example"), "bannerVersion", "b1")));
         Path consentEvent = Files.createTempFile("consent-event", ".json");
         Files.writeString(consentEvent, Json.write(ConsentBench.event(siteId, 1)));
         Path helloEvent = Files.createTempFile("hello-event", ".json");
