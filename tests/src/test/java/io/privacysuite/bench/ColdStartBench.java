@@ -43,24 +43,30 @@ final class ColdStartBench {
 
         List<long[]> hello = new ArrayList<>();
         List<long[]> consent = new ArrayList<>();
+        List<long[]> primed = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            hello.add(probe(classpath, HelloHandler.class.getName(), helloEvent, env));
-            consent.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env));
+            hello.add(probe(classpath, HelloHandler.class.getName(), helloEvent, env, false));
+            consent.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, false));
+            primed.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, true));
         }
         long[] h = median(hello);
         long[] c = median(consent);
+        long[] p = median(primed);
         System.out.printf("coldstart.hello: init %d ms, first invoke %d ms, JVM start to first response %d ms "
                 + "(median of %d fresh JVMs)%n", h[0], h[1], h[2], RUNS);
         System.out.printf("coldstart.consent: init %d ms, first invoke %d ms, JVM start to first response %d ms "
                 + "(median of %d fresh JVMs)%n", c[0], c[1], c[2], RUNS);
+        System.out.printf("coldstart.consent.primed: init+priming %d ms, first invoke after priming %d ms "
+                + "(with SnapStart the snapshot is taken after priming; a restored container starts at the second "
+                + "figure plus restore time)%n", p[0], p[1]);
         System.out.printf("coldstart.ratio: consent/hello JVM start to first response %.2f (target <= 2.0)%n",
                 (double) c[2] / h[2]);
     }
 
-    private static long[] probe(String classpath, String handler, Path event, Map<String, String> env)
+    private static long[] probe(String classpath, String handler, Path event, Map<String, String> env, boolean prime)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString());
+                "-cp", classpath, ColdStartProbe.class.getName(), handler, event.toString(), prime ? "prime" : "");
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin"));

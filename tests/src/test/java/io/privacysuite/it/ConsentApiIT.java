@@ -215,6 +215,15 @@ class ConsentApiIT extends IntegrationTest {
     }
 
     @Test
+    void primingForSnapStartShouldWriteNothing() {
+        String table = stack.resources().tableName("ConsentsTable");
+        int before = stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count();
+        new io.privacysuite.consent.ConsentApiHandler(stack.env("ConsentApiFunction")).prime();
+        assertThat(stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count())
+                .isEqualTo(before);
+    }
+
+    @Test
     void shouldRefuseBadInputWithClearJsonErrors() {
         HttpResponse<String> unknownSite = http("POST", "/v1/sites/no-such-site/consents", body("accept_all", null, null));
         assertThat(unknownSite.statusCode()).isEqualTo(404);
