@@ -30,11 +30,11 @@ class ConsentProofIT extends IntegrationTest {
         JsonNode page1 = stack.functions().invokeForJson("ConsentAdminFunction", Map.of("action", "exportConsents",
                 "siteId", siteId, "from", today, "to", today, "limit", 3));
         assertThat(page1.get("count").asInt()).isEqualTo(3);
-        assertThat(page1.get("nextToken").isNull()).isFalse();
+        assertThat(page1.hasNonNull("nextToken")).isTrue();
         JsonNode page2 = stack.functions().invokeForJson("ConsentAdminFunction", Map.of("action", "exportConsents",
                 "siteId", siteId, "from", today, "to", today, "limit", 3, "nextToken", page1.get("nextToken").asText()));
         assertThat(page2.get("count").asInt()).isEqualTo(2);
-        assertThat(page2.get("nextToken").isNull()).isTrue();
+        assertThat(page2.has("nextToken")).isFalse();
 
         String jsonl = page1.get("jsonl").asText() + page2.get("jsonl").asText();
         Set<String> exported = new HashSet<>();
