@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,coldstart}.
+ * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,coldstart}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
@@ -15,6 +15,9 @@ public final class BenchMain {
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().httpPort(0))) {
             if (selected.contains("all") || selected.contains("consent")) {
                 ConsentBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("requests")) {
+                RequestsBench.run(stack);
             }
             if (selected.contains("all") || selected.contains("coldstart")) {
                 ColdStartBench.run(stack);
