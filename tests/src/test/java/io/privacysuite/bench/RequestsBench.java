@@ -42,7 +42,9 @@ final class RequestsBench {
         String siteId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         stack.functions().invoke("ConsentAdminFunction", Map.of("action", "registerSite", "site", Map.of(
                 "siteId", siteId, "allowedOrigins", List.of("https://bench.example"), "bannerVersion", "b1")));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1 with keep-alive, as a browser or API client would use against API Gateway.
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
         URI intake = URI.create(stack.httpBaseUri() + "/v1/requests");
         String run = UUID.randomUUID().toString().substring(0, 6);
         IntConsumer submit = i -> {
