@@ -12,6 +12,7 @@ import java.util.List;
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
         List<String> selected = Arrays.asList(System.getProperty("bench", "all").split(","));
+        int status = 1;
         try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().httpPort(0))) {
             if (selected.contains("all") || selected.contains("consent")) {
                 ConsentBench.run(stack);
@@ -22,7 +23,10 @@ public final class BenchMain {
             if (selected.contains("all") || selected.contains("coldstart")) {
                 ColdStartBench.run(stack);
             }
+            status = 0;
+        } finally {
+            // The stack's pollers are not daemons: exit explicitly, also when a benchmark failed.
+            System.exit(status);
         }
-        System.exit(0);
     }
 }
