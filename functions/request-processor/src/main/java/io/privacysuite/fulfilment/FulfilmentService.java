@@ -64,7 +64,23 @@ public final class FulfilmentService {
         this.clock = clock;
     }
 
+    /**
+     * Processes one delivery. A concurrent change of the request (e.g. intake still recording the dispatch, an
+     * operator action) is met by reloading and deciding again, a few times, before the delivery fails.
+     */
     public Result process(ProcessingMessage message, int receiveCount) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return processOnce(message, receiveCount);
+            } catch (RequestStore.ConcurrentChangeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Result processOnce(ProcessingMessage message, int receiveCount) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(message.requestId(), now);
         if (found.isEmpty() || !found.get().status().isOpen()) {
