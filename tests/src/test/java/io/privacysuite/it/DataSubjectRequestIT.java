@@ -57,7 +57,9 @@ class DataSubjectRequestIT extends IntegrationTest {
 
     HttpResponse<String> submit(String type, String email, String locale, String ip) {
         String body = "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"siteId\":\"" + siteId + "\""
-                + (locale == null ? "" : ",\"locale\":\"" + locale + "\"") + "}";
+                + (locale == null ? "" : ",\"locale\":\"" + locale + "\"")
+                // A field no data source can change: the processor routes the request to operators, so it stays open.
+                + ("rectification".equals(type) ? ",\"details\":{\"postalAddress\":\"1 New Street\"}" : "") + "}";
         return http("POST", "/v1/requests", body, "x-forwarded-for", ip);
     }
 
@@ -182,12 +184,15 @@ class DataSubjectRequestIT extends IntegrationTest {
         // The person's status link from the acknowledgement.
         HttpResponse<String> status = http("GET", pathOf(find(STATUS_LINK, ack.text())), null, "accept", "application/json");
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(json(status).path("status").asText()).isEqualTo("verified");
+        // The request processor found nothing about this new address anywhere: completed, and the person told so.
+        assertThat(json(status).path("status").asText()).isEqualTo("completed");
         assertThat(json(status).path("dueOn").asText()).isEqualTo(expectedDue.toString());
+        assertThat(awaitMail(email, "We hold no personal data about you").text()).contains(requestId);
 
         Map<String, AttributeValue> verified = storedItem(requestId);
         assertThat(verified.get("retentionRule").s()).isEqualTo("request_record_24m");
-        assertThat(verified.get("audit").l()).extracting(a -> a.m().get("action").s()).containsExactly("receive", "verify");
+        assertThat(verified.get("audit").l()).extracting(a -> a.m().get("action").s())
+                .containsSubsequence("receive", "verify", "start_fulfilment", "complete");
     }
 
     @Test

@@ -56,7 +56,8 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         this.backoffSeconds = backoffSeconds;
     }
 
-    static FulfilmentService serviceFrom(Env env, AwsClients aws, Clock clock) {
+    /** The service as the handler builds it (also used by the export benchmark). */
+    public static FulfilmentService serviceFrom(Env env, AwsClients aws, Clock clock) {
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         RetentionPolicy retention = RetentionPolicy.from(env);
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
