@@ -42,12 +42,22 @@ class FulfilmentIT extends IntegrationTest {
         registerSite(siteId, uniqueId("acme"), "2026-11", "https://shop.example.com");
     }
 
+    /** A cookie consent given through the consent API, as the person's browser would; returns its id. */
+    String recordConsent() {
+        HttpResponse<String> response = http("POST", "/v1/sites/" + siteId + "/consents",
+                "{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/\"}",
+                "origin", "https://shop.example.com", "x-forwarded-for", "198.51.100.7");
+        assertThat(response.statusCode()).isEqualTo(201);
+        return json(response).path("consentId").asText();
+    }
+
     @Test
     void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
         String email = uniqueId("exp") + "@example.org";
         seedCustomer(email);
+        String consentId = recordConsent();
 
-        String requestId = verifiedRequest(email, "access");
+        String requestId = verifiedRequest(email, "access", "\"consentIds\":[\"" + consentId + "\"]");
 
         Mailbox.Email mail = awaitMail(email, "ready to download");
         String jsonLink = find(JSON_LINK, mail.text());
@@ -63,7 +73,9 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(source(export, "shop-orders").at("/records/0/customerEmail").asText()).isEqualTo(email);
         assertThat(source(export, "shop-invoices").at("/records/0/amount").asText()).isEqualTo("119.00");
         assertThat(source(export, "support-desk").at("/records/0/subject").asText()).isEqualTo("Parcel missing");
-        assertThat(export.at("/totals/records").asInt()).isEqualTo(4);
+        assertThat(source(export, "consents").at("/records/0/consentId").asText()).isEqualTo(consentId);
+        assertThat(source(export, "earlier-requests").path("recordCount").asInt()).isZero();
+        assertThat(export.at("/totals/records").asInt()).isEqualTo(5);
 
         HttpResponse<String> html = HTTP.send(HttpRequest.newBuilder(URI.create(find(HTML_LINK, mail.text()))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -84,8 +96,9 @@ class FulfilmentIT extends IntegrationTest {
     void shouldEraseWhatMayGo_andRestrictInvoicesKeptForTax_tellingThePersonWhy() {
         String email = uniqueId("era") + "@example.org";
         seedCustomer(email);
+        String consentId = recordConsent();
 
-        String requestId = verifiedRequest(email, "erasure");
+        String requestId = verifiedRequest(email, "erasure", "\"consentIds\":[\"" + consentId + "\"]");
 
         Mailbox.Email mail = awaitMail(email, "erasure request is complete");
         LocalDate until = LocalDate.of(LocalDate.now(ZoneId.of("Europe/Brussels")).getYear() + 11, 1, 1);
@@ -103,6 +116,9 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(Long.parseLong(invoice.get("expiresAt").n()))
                 .isEqualTo(until.atStartOfDay(ZoneId.of("Europe/Brussels")).toEpochSecond());
         assertThat(TestWebhook.get().tickets).doesNotContainKey(email);
+        assertThat(dynamo.query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId)))).items()).isEmpty();
 
         JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
         assertThat(status.path("status").asText()).isEqualTo("completed");
@@ -130,6 +146,59 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(TestWebhook.get().callsFor(email)).hasSize(15);
         assertThat(awaitDlqMessage(requestId)).isTrue();
         assertThat(stack.mailbox().to(email)).noneMatch(m -> m.subject().contains("ready to download"));
+
+        // The source is repaired; an operator re-queues the request from the console and it completes.
+        TestWebhook.get().repaired.add(email);
+        JsonNode requeued = operator(Map.of("action", "requeue", "requestId", requestId, "operator", "alice"));
+        assertThat(requeued.path("status").asText()).isEqualTo("in_progress");
+        assertThat(awaitMail(email, "ready to download").text()).contains("export.json");
+        assertThat(operator(Map.of("action", "status", "requestId", requestId)).path("status").asText())
+                .isEqualTo("completed");
+    }
+
+    @Test
+    void shouldApplyRectificationWhereTheSourceAllows_andRouteTheRestToOperators() {
+        String email = uniqueId("rec") + "@example.org";
+        seedCustomer(email);
+
+        String requestId = verifiedRequest(email, "rectification",
+                "\"details\":{\"shippingName\":\"Ann Newname\",\"dateOfBirth\":\"1990-02-03\"}");
+
+        Mailbox.Email toOperator = stack.mailbox().awaitEmail(e -> e.isAddressedTo("dpo@privacysuite.example")
+                && e.subject().contains("[DSAR rectification]") && e.subject().contains(requestId), WAIT);
+        assertThat(toOperator.text()).contains("dateOfBirth: 1990-02-03").contains("Applied automatically: shippingName");
+        awaitMail(email, "rectification request is being handled");
+        Map<String, AttributeValue> order = stack.awsClients().dynamoDb().getItem(r -> r.tableName(TestBackends.ORDERS_TABLE)
+                .key(Map.of("customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS("O-1")))).item();
+        assertThat(order.get("shippingName").s()).isEqualTo("Ann Newname");
+        assertThat(order).doesNotContainKey("dateOfBirth");
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        assertThat(status.path("status").asText()).isEqualTo("in_progress");
+        assertThat(status.path("audit")).extracting(a -> a.path("action").asText()).contains("route_to_operator");
+    }
+
+    @Test
+    void shouldRecordAnObjection_thatBlocksEveryMarketingEmail_andFlagTheSources() {
+        String email = uniqueId("obj") + "@example.org";
+        seedCustomer(email);
+
+        String requestId = verifiedRequest(email, "objection");
+
+        awaitMail(email, "objection request is complete");
+        var preferences = new io.privacysuite.notify.EmailPreferences(stack.awsClients().dynamoDb(),
+                stack.resources().tableName("EmailPreferencesTable"), new io.privacysuite.core.retention.RetentionPolicy(12));
+        var state = preferences.stateOf(io.privacysuite.notify.EmailAddresses.hash(email), java.time.Instant.now());
+        assertThat(state.objected()).isTrue();
+        assertThat(state.blocks(new io.privacysuite.notify.Notification("n1", "marketing", "newsletter", "en", email,
+                "newsletter", Map.of(), null))).isTrue();
+        assertThat(state.blocks(new io.privacysuite.notify.Notification("n2", "transactional", "request_completed", "en",
+                email, null, Map.of(), null))).isFalse();
+        Map<String, AttributeValue> order = stack.awsClients().dynamoDb().getItem(r -> r.tableName(TestBackends.ORDERS_TABLE)
+                .key(Map.of("customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS("O-2")))).item();
+        assertThat(order.get("marketingObjection").bool()).isTrue();
+        assertThat(TestWebhook.get().callsFor(email)).extracting(TestWebhook.Call::action).contains("object");
+        assertThat(operator(Map.of("action", "status", "requestId", requestId)).path("status").asText())
+                .isEqualTo("completed");
     }
 
     void seedCustomer(String email) {
@@ -146,7 +215,13 @@ class FulfilmentIT extends IntegrationTest {
     }
 
     String verifiedRequest(String email, String type) {
-        String body = "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"siteId\":\"" + siteId + "\"}";
+        return verifiedRequest(email, type, null);
+    }
+
+    /** Submits over HTTP (with {@code extraJson} fields such as details or consentIds), follows the emailed link. */
+    String verifiedRequest(String email, String type, String extraJson) {
+        String body = "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"siteId\":\"" + siteId + "\""
+                + (extraJson == null ? "" : "," + extraJson) + "}";
         assertThat(http("POST", "/v1/requests", body, "x-forwarded-for", DataSubjectRequestIT.randomIp()).statusCode())
                 .isEqualTo(202);
         String link = find(DataSubjectRequestIT.VERIFY_LINK, awaitMail(email, "Please confirm").text());

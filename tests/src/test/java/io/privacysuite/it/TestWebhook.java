@@ -29,6 +29,8 @@ final class TestWebhook {
     private final HttpServer server;
     final Map<String, List<Map<String, Object>>> tickets = new ConcurrentHashMap<>();
     final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** fail- addresses whose outage is over. */
+    final java.util.Set<String> repaired = ConcurrentHashMap.newKeySet();
 
     private TestWebhook() {
         try {
@@ -50,7 +52,7 @@ final class TestWebhook {
             if (!valid) {
                 status = 401;
                 answer = Map.of("error", "bad signature");
-            } else if (email.startsWith("fail-")) {
+            } else if (email.startsWith("fail-") && !repaired.contains(email)) {
                 status = 503;
                 answer = Map.of("error", "maintenance");
             } else {
