@@ -13,14 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -70,23 +65,7 @@ final class ConsentBench {
     }
 
     static double rate(IntConsumer op, int count) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            futures.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    op.accept(i);
-                }
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return count / seconds;
+        return Throughput.rate(op, count, THREADS);
     }
 
     static APIGatewayV2HTTPEvent event(String siteId, int i) {

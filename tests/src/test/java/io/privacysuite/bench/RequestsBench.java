@@ -21,9 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -68,9 +65,9 @@ final class RequestsBench {
         };
         AtomicInteger next = new AtomicInteger();
         IntConsumer unique = ignored -> submit.accept(next.getAndIncrement());
-        rate(unique, 200, 4);
+        Throughput.rate(unique, 200, 4);
         for (int threads : new int[] {1, 4, 8}) {
-            double perSecond = rate(unique, 1000, threads);
+            double perSecond = Throughput.rate(unique, 1000, threads);
             System.out.printf("requests intake   : %,8.0f requests/s  (HTTP API -> handler -> DynamoDB Local + ElasticMQ, %d client threads)%n",
                     perSecond, threads);
         }
@@ -94,9 +91,9 @@ final class RequestsBench {
                 throw new IllegalStateException("handler answered " + status);
             }
         };
-        rate(direct, 200, 1);
+        Throughput.rate(direct, 200, 1);
         System.out.printf("requests handler  : %,8.0f requests/s  (same work called in-process, no HTTP layer, 1 thread)%n",
-                rate(direct, 1000, 1));
+                Throughput.rate(direct, 1000, 1));
 
         // The notifier: batches of 10 as the SQS event source delivers them, straight into the handler.
         Env env = stack.functions().env("NotifierFunction");
@@ -108,9 +105,9 @@ final class RequestsBench {
                 throw new IllegalStateException(response.getBatchItemFailures().size() + " sends failed");
             }
         };
-        rate(sendBatch, 20, 1);
+        Throughput.rate(sendBatch, 20, 1);
         for (int threads : new int[] {1, 4}) {
-            double batches = rate(sendBatch, 100, threads);
+            double batches = Throughput.rate(sendBatch, 100, threads);
             System.out.printf("notifier          : %,8.0f emails/s    (suppression Query + render + MIME + SES SendRawEmail to the emulator, %d threads)%n",
                     batches * 10, threads);
         }
@@ -120,8 +117,8 @@ final class RequestsBench {
             Notification n = notification(i, run);
             mime.build(n.to(), renderer.render(n.template(), n.locale(), n.data(), null, false), null, n.id(), Instant.now());
         };
-        rate(renderOnly, 2000, 1);
-        System.out.printf("render + MIME only: %,8.0f emails/s    (no I/O, 1 thread)%n", rate(renderOnly, 20000, 1));
+        Throughput.rate(renderOnly, 2000, 1);
+        System.out.printf("render + MIME only: %,8.0f emails/s    (no I/O, 1 thread)%n", Throughput.rate(renderOnly, 20000, 1));
         stack.mailbox().clear();
     }
 
@@ -146,26 +143,5 @@ final class RequestsBench {
         SQSEvent event = new SQSEvent();
         event.setRecords(records);
         return event;
-    }
-
-    static double rate(IntConsumer operation, int count, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger counter = new AtomicInteger();
-        long start = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            futures.add(pool.submit(() -> {
-                int i;
-                while ((i = counter.getAndIncrement()) < count) {
-                    operation.accept(i);
-                }
-            }));
-        }
-        for (Future<?> f : futures) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        return count / seconds;
     }
 }

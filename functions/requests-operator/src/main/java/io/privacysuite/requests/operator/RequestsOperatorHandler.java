@@ -8,6 +8,7 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.http.ApiResponses;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.LegalClock;
@@ -81,14 +82,7 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
             return result;
         } catch (ApiException e) {
             log.warn("request_operator_refused", "action", action, "code", e.code());
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("status", e.status());
-            error.put("code", e.code());
-            error.put("message", e.getMessage());
-            if (!e.fieldErrors().isEmpty()) {
-                error.put("fields", e.fieldErrors());
-            }
-            return Map.of("error", error);
+            return ApiResponses.consoleError(e);
         }
     }
 }
