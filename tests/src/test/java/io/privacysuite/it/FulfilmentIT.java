@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * DSAR fulfilment end to end: a verified request (HTTP intake, emailed link followed over HTTP) goes through the
- * processing queue to the request processor, which searches two DynamoDB tables, a signed webhook and the suite's own
+ * processing queue to the request processor, which searches three DynamoDB tables (delete / anonymize / retain), a signed webhook and the suite's own
  * data, then exports to S3Mock (the presigned link in the email is downloaded over HTTP), erases with a legal
  * exception, or escalates a source that keeps failing.
  */
@@ -75,7 +75,8 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(source(export, "support-desk").at("/records/0/subject").asText()).isEqualTo("Parcel missing");
         assertThat(source(export, "consents").at("/records/0/consentId").asText()).isEqualTo(consentId);
         assertThat(source(export, "earlier-requests").path("recordCount").asInt()).isZero();
-        assertThat(export.at("/totals/records").asInt()).isEqualTo(5);
+        assertThat(source(export, "shop-reviews").at("/records/0/authorName").asText()).isEqualTo("Ann E.");
+        assertThat(export.at("/totals/records").asInt()).isEqualTo(6);
 
         HttpResponse<String> html = HTTP.send(HttpRequest.newBuilder(URI.create(find(HTML_LINK, mail.text()))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -116,6 +117,10 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(Long.parseLong(invoice.get("expiresAt").n()))
                 .isEqualTo(until.atStartOfDay(ZoneId.of("Europe/Brussels")).toEpochSecond());
         assertThat(TestWebhook.get().tickets).doesNotContainKey(email);
+        Map<String, AttributeValue> review = dynamo.getItem(r -> r.tableName(TestBackends.REVIEWS_TABLE)
+                .key(Map.of("reviewId", AttributeValue.fromS("REV-" + email)))).item();
+        assertThat(review).doesNotContainKeys("authorName", "authorEmail").containsKeys("text", "stars");
+        assertThat(review.get("anonymized").bool()).isTrue();
         assertThat(dynamo.query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId)))).items()).isEmpty();
@@ -124,7 +129,8 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(status.path("status").asText()).isEqualTo("completed");
         assertThat(status.path("audit")).extracting(a -> a.path("why").asText())
                 .anyMatch(w -> w.startsWith("shop-orders: found 2, deleted 2"))
-                .anyMatch(w -> w.contains("shop-invoices: found 1, kept 1 invoices"));
+                .anyMatch(w -> w.contains("shop-invoices: found 1, kept 1 invoices"))
+                .anyMatch(w -> w.startsWith("shop-reviews: found 1, anonymized 1"));
     }
 
     @Test
@@ -211,6 +217,10 @@ class FulfilmentIT extends IntegrationTest {
         dynamo.putItem(r -> r.tableName(TestBackends.INVOICES_TABLE).item(Map.of(
                 "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
                 "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"))));
+        dynamo.putItem(r -> r.tableName(TestBackends.REVIEWS_TABLE).item(Map.of(
+                "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
+                "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
+                "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
         TestWebhook.get().tickets.put(email, List.of(Map.of("ticketId", "T-7", "subject", "Parcel missing")));
     }
 

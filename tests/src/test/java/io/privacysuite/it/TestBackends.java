@@ -42,10 +42,11 @@ final class TestBackends {
 
     static final String ORDERS_TABLE = "it-shop-orders";
     static final String INVOICES_TABLE = "it-shop-invoices";
+    static final String REVIEWS_TABLE = "it-shop-reviews";
 
     /**
-     * The processor searches the tests' data map (src/test/resources/it-data-map.json): two company tables created
-     * here, the {@link TestWebhook} and the suite's own data. Retries are immediate so escalation takes seconds.
+     * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
+     * here (orders deleted, reviews anonymized, invoices retained), the {@link TestWebhook} and the suite's own data. Retries are immediate so escalation takes seconds.
      */
     private static LocalStackOptions withFulfilmentSources(LocalStackOptions options) {
         String dataMap;
@@ -58,6 +59,7 @@ final class TestBackends {
         return options.env(fn, "DATA_MAP", dataMap)
                 .env(fn, "IT_ORDERS_TABLE", ORDERS_TABLE)
                 .env(fn, "IT_INVOICES_TABLE", INVOICES_TABLE)
+                .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)
                 .env(fn, "IT_WEBHOOK_URL", TestWebhook.get().url())
                 .env(fn, "IT_WEBHOOK_SECRET", TestWebhook.SECRET)
                 .env(fn, "RETRY_BACKOFF_SECONDS", "0")
@@ -73,6 +75,15 @@ final class TestBackends {
                             a -> a.attributeName("orderId").attributeType("S"))
                     .keySchema(k -> k.attributeName("customerEmail").keyType("HASH"),
                             k -> k.attributeName("orderId").keyType("RANGE")));
+        }
+        if (!existing.contains(REVIEWS_TABLE)) {
+            dynamo.createTable(b -> b.tableName(REVIEWS_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("reviewId").attributeType("S"),
+                            a -> a.attributeName("authorEmail").attributeType("S"))
+                    .keySchema(k -> k.attributeName("reviewId").keyType("HASH"))
+                    .globalSecondaryIndexes(g -> g.indexName("byAuthorEmail")
+                            .keySchema(k -> k.attributeName("authorEmail").keyType("HASH"))
+                            .projection(p -> p.projectionType("ALL"))));
         }
         if (!existing.contains(INVOICES_TABLE)) {
             dynamo.createTable(b -> b.tableName(INVOICES_TABLE).billingMode("PAY_PER_REQUEST")

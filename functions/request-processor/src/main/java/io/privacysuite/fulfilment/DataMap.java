@@ -128,7 +128,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         List<String> fields = new ArrayList<>();
         n.path("fields").forEach(f -> fields.add(f.asText()));
         if (mode == ErasureMode.ANONYMIZE && fields.isEmpty()) {
-            throw new InvalidDataMapException(id + ".erasure.fields: anonymize needs the fields to blank");
+            throw new InvalidDataMapException(id + ".erasure.fields: anonymize needs the fields to remove");
         }
         if (mode != ErasureMode.RETAIN) {
             return new Erasure(mode, List.copyOf(fields), null, null, false);

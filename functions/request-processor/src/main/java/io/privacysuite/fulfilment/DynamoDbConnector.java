@@ -18,12 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * A DynamoDB table of the company's, searched by its key or a GSI on the person's address, address hash or subject
- * id. Items past their TTL count as gone. Erasure deletes items, blanks the configured fields, or keeps them
+ * id. Items past their TTL count as gone. Erasure deletes items, removes the configured fields (anonymize), or keeps them
  * flagged {@code processingRestricted} with {@code legalBasis}, {@code retainedUntil} and the TTL set to that date.
  */
 public final class DynamoDbConnector implements Connector {
-    static final String ANONYMIZED = "anonymized";
-
     private final DataMap.Source source;
     private final DynamoDbClient dynamo;
     private final ZoneId zone;
@@ -62,7 +60,7 @@ public final class DynamoDbConnector implements Connector {
                 }
                 case ANONYMIZE -> {
                     for (Map<String, AttributeValue> item : items) {
-                        update(item, anonymizeUpdate(rule.fields(), keyAttributes()), null);
+                        update(item, anonymizeUpdate(rule.fields(), keyAttributes(), now), null);
                         anonymized++;
                     }
                 }
@@ -179,16 +177,20 @@ public final class DynamoDbConnector implements Connector {
         }
     }
 
-    /** {@code SET #a0 = :v0, ...}: each field blanked to "anonymized", plus {@code anonymizedAt}. Key fields never. */
-    static Update anonymizeUpdate(List<String> fields, List<String> keyAttributes) {
+    /**
+     * {@code SET #a0 = :v0, #a1 = :v1 REMOVE #r0, ...}: the listed fields are removed (a GSI keyed on one of them then
+     * no longer finds the item), the item is marked {@code anonymized} with the time. Table key attributes are never
+     * touched: a source whose key identifies the person should use {@code delete}.
+     */
+    static Update anonymizeUpdate(List<String> fields, List<String> keyAttributes, Instant now) {
         Update u = new Update(new StringBuilder("SET "), new HashMap<>(), new HashMap<>());
-        int i = 0;
-        for (String field : fields) {
-            if (!keyAttributes.contains(field)) {
-                u.set(i++, field, AttributeValue.fromS(ANONYMIZED));
-            }
+        u.set(0, "anonymized", AttributeValue.fromBool(true));
+        u.set(1, "anonymizedAt", AttributeValue.fromS(now.toString()));
+        List<String> removed = fields.stream().filter(f -> !keyAttributes.contains(f)).toList();
+        for (int i = 0; i < removed.size(); i++) {
+            u.expression().append(i == 0 ? " REMOVE " : ", ").append("#r").append(i);
+            u.names().put("#r" + i, removed.get(i));
         }
-        u.set(i, "anonymized", AttributeValue.fromBool(true));
         return u;
     }
 
