@@ -42,22 +42,28 @@ class FulfilmentIT extends IntegrationTest {
         registerSite(siteId, uniqueId("acme"), "2026-11", "https://shop.example.com");
     }
 
-    /** A cookie consent given through the consent API, as the person's browser would; returns its id. */
+    /** A cookie consent given through the consent API, as the person's browser keeps it: {@code {consentId, key}}. */
     String recordConsent() {
         HttpResponse<String> response = http("POST", "/v1/sites/" + siteId + "/consents",
                 "{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/\"}",
                 "origin", "https://shop.example.com", "x-forwarded-for", "198.51.100.7");
         assertThat(response.statusCode()).isEqualTo(201);
-        return json(response).path("consentId").asText();
+        return "{\"consentId\":\"" + json(response).path("consentId").asText() + "\",\"key\":\""
+                + json(response).path("key").asText() + "\"}";
+    }
+
+    static String idOf(String consent) {
+        return consent.replaceAll(".*\"consentId\":\"([^\"]+)\".*", "$1");
     }
 
     @Test
     void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
         String email = uniqueId("exp") + "@example.org";
         seedCustomer(email);
-        String consentId = recordConsent();
+        String consent = recordConsent();
+        String consentId = idOf(consent);
 
-        String requestId = verifiedRequest(email, "access", "\"consentIds\":[\"" + consentId + "\"]");
+        String requestId = verifiedRequest(email, "access", "\"consents\":[" + consent + "]");
 
         Mailbox.Email mail = awaitMail(email, "ready to download");
         String jsonLink = find(JSON_LINK, mail.text());
@@ -97,9 +103,10 @@ class FulfilmentIT extends IntegrationTest {
     void shouldEraseWhatMayGo_andRestrictInvoicesKeptForTax_tellingThePersonWhy() {
         String email = uniqueId("era") + "@example.org";
         seedCustomer(email);
-        String consentId = recordConsent();
+        String consent = recordConsent();
+        String consentId = idOf(consent);
 
-        String requestId = verifiedRequest(email, "erasure", "\"consentIds\":[\"" + consentId + "\"]");
+        String requestId = verifiedRequest(email, "erasure", "\"consents\":[" + consent + "]");
 
         Mailbox.Email mail = awaitMail(email, "erasure request is complete");
         LocalDate until = LocalDate.of(LocalDate.now(ZoneId.of("Europe/Brussels")).getYear() + 11, 1, 1);
@@ -222,6 +229,26 @@ class FulfilmentIT extends IntegrationTest {
                 "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
                 "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
         TestWebhook.get().tickets.put(email, List.of(Map.of("ticketId", "T-7", "subject", "Parcel missing")));
+    }
+
+    @Test
+    void shouldRefuseAConsentTheRequesterCannotProveToHold() {
+        String consent = recordConsent();
+        String forged = consent.replaceAll("\"key\":\"([0-9a-f]{8})\\.[^\"]+\"",
+                "\"key\":\"$1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"");
+        assertThat(forged).isNotEqualTo(consent);
+        String email = uniqueId("forge") + "@example.org";
+        HttpResponse<String> refused = http("POST", "/v1/requests", "{\"type\":\"erasure\",\"email\":\"" + email
+                + "\",\"siteId\":\"" + siteId + "\",\"consents\":[" + forged + "]}",
+                "x-forwarded-for", DataSubjectRequestIT.randomIp());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).at("/error/fields").has("consents[0]")).isTrue();
+        // Nothing was taken in: no verification email, and the consent is untouched.
+        assertThat(stack.mailbox().to(email)).isEmpty();
+        assertThat(stack.awsClients().dynamoDb().query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + idOf(consent)))))
+                .count()).isEqualTo(1);
     }
 
     String verifiedRequest(String email, String type) {
