@@ -1,5 +1,7 @@
 package io.privacysuite.core.retention;
 
+import java.util.Locale;
+
 /** What kind of data a record is; the retention policy maps each to its rule. */
 public enum DataCategory {
     /** Visitors' and end users' data, such as consent records: kept 12 months, erased at account cancellation. */
@@ -13,5 +15,20 @@ public enum DataCategory {
     /** A data subject request that was never verified: purged when its verification link expires. */
     UNVERIFIED_REQUEST,
     /** A verified data subject request and its audit trail: kept for accountability after it closes. */
-    REQUEST_RECORD
+    REQUEST_RECORD;
+
+    /** The value stored in items' {@code dataCategory} attribute, e.g. {@code end_user}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The category an item's {@code dataCategory} attribute names. */
+    public static DataCategory fromWire(String wire) {
+        for (DataCategory c : values()) {
+            if (c.wire().equals(wire)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown data category: " + wire);
+    }
 }
