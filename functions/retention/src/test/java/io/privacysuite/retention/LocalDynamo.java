@@ -39,7 +39,7 @@ final class LocalDynamo implements AutoCloseable {
     LocalDynamo() {
         this.local = DynamoDBEmbedded.create(true);
         this.dynamo = local.dynamoDbClient();
-        createTablesFromTemplate();
+        createTablesFromTemplate(dynamo);
     }
 
     RetentionServices services(RetentionPolicy policy, Clock clock) {
@@ -57,7 +57,8 @@ final class LocalDynamo implements AutoCloseable {
         return dir;
     }
 
-    private void createTablesFromTemplate() {
+    /** Creates every AWS::DynamoDB::Table of template.yaml, named by its logical id, with streams and TTL. */
+    static void createTablesFromTemplate(DynamoDbClient dynamo) {
         JsonNode template;
         try {
             // Short-form tags (!Ref, !GetAtt) are read as their plain scalar values; tables need none of them.
@@ -88,6 +89,10 @@ final class LocalDynamo implements AutoCloseable {
                         .streamViewType(p.path("StreamSpecification").path("StreamViewType").asText()).build());
             }
             dynamo.createTable(create.build());
+            if (p.path("TimeToLiveSpecification").path("Enabled").asBoolean(false)) {
+                dynamo.updateTimeToLive(u -> u.tableName(entry.getKey()).timeToLiveSpecification(t -> t.enabled(true)
+                        .attributeName(p.path("TimeToLiveSpecification").path("AttributeName").asText())));
+            }
         });
     }
 
