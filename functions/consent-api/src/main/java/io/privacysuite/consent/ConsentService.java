@@ -43,6 +43,13 @@ public final class ConsentService {
         return sites.find(siteId).orElseThrow(() -> ApiException.notFound("Site"));
     }
 
+    /** Signs a throwaway version in memory (see ConsentApiHandler#prime); nothing is stored. */
+    void prime(ConsentSubmission submission) {
+        Site site = new Site("__priming__", "priming", "priming", "priming", List.of(), "priming", 12, clock.instant());
+        newVersion(site, UUID.randomUUID().toString(), 1, submission.method(), submission.categories(),
+                submission.bannerVersion(), submission.pageUrl(), null, new Visitor("192.0.2.1", false), null, null);
+    }
+
     public Outcome record(Site site, ConsentSubmission submission, Visitor visitor) {
         String consentId = submission.clientRequestId() == null
                 ? UUID.randomUUID().toString()

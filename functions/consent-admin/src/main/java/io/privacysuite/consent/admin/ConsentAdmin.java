@@ -136,10 +136,9 @@ public final class ConsentAdmin {
         result.put("to", to.toString());
         result.put("count", count);
         result.put("jsonl", jsonl.toString());
+        // Absent when the range is complete; otherwise pass it back to continue.
         if (!day.isAfter(to)) {
             result.put("nextToken", new Cursor(day, startKey).encode());
-        } else {
-            result.putNull("nextToken");
         }
         return result;
     }

@@ -11,6 +11,7 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.http.ApiResponses;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,14 +62,7 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
                     .constructMapType(LinkedHashMap.class, String.class, Object.class));
         } catch (ApiException e) {
             log.warn("admin_action_refused", "action", action, "code", e.code());
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("status", e.status());
-            error.put("code", e.code());
-            error.put("message", e.getMessage());
-            if (!e.fieldErrors().isEmpty()) {
-                error.put("fields", e.fieldErrors());
-            }
-            return Map.of("error", error);
+            return ApiResponses.consoleError(e);
         }
     }
 }

@@ -15,7 +15,9 @@ public enum DataCategory {
     /** A data subject request that was never verified: purged when its verification link expires. */
     UNVERIFIED_REQUEST,
     /** A verified data subject request and its audit trail: kept for accountability after it closes. */
-    REQUEST_RECORD;
+    REQUEST_RECORD,
+    /** Rate-limit counters keyed by hashed addresses or IPs: kept one day, long after their window closes. */
+    RATE_LIMIT_COUNTER;
 
     /** The value stored in items' {@code dataCategory} attribute, e.g. {@code end_user}. */
     public String wire() {

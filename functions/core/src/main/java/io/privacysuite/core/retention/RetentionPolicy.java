@@ -104,6 +104,7 @@ public final class RetentionPolicy {
             case END_USER -> writtenAt.atOffset(ZoneOffset.UTC).plusMonths(endUserMonths).toInstant();
             case UNVERIFIED_REQUEST -> writtenAt.plus(verificationWindow);
             case REQUEST_RECORD -> writtenAt.atOffset(ZoneOffset.UTC).plusMonths(requestRecordMonths).toInstant();
+            case RATE_LIMIT_COUNTER -> writtenAt.plus(Duration.ofDays(1));
             default -> throw new UnsupportedOperationException(category + " has no time-based rule while active");
         };
     }
@@ -124,7 +125,7 @@ public final class RetentionPolicy {
         return switch (category) {
             case ACCOUNT -> fiscal.erasureAfterCancellation(cancelledAt);
             case END_USER, CONFIGURATION, SYSTEM -> cancelledAt;
-            case UNVERIFIED_REQUEST, REQUEST_RECORD ->
+            case UNVERIFIED_REQUEST, REQUEST_RECORD, RATE_LIMIT_COUNTER ->
                     throw new UnsupportedOperationException(category + " records follow their own rule, not the account's");
         };
     }
@@ -137,6 +138,7 @@ public final class RetentionPolicy {
             case SYSTEM -> "system_until_cancellation";
             case UNVERIFIED_REQUEST -> "unverified_request_" + verificationWindow.toHours() + "h";
             case REQUEST_RECORD -> "request_record_" + requestRecordMonths + "m";
+            case RATE_LIMIT_COUNTER -> "rate_limit_counter_1d";
         };
     }
 

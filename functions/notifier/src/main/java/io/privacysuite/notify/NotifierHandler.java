@@ -1,0 +1,82 @@
+package io.privacysuite.notify;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.privacysuite.core.Env;
+import io.privacysuite.core.Json;
+import io.privacysuite.core.Log;
+import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ses.SesClient;
+
+/**
+ * Consumes the notifications queue. Each message is sent or skipped (suppressed / opted out) independently;
+ * only the failed ones are reported, so SQS retries just those and moves a poison message to the DLQ after
+ * the queue's {@code maxReceiveCount}.
+ */
+public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final NotifierService service;
+
+    public NotifierHandler() {
+        this(Env.system());
+    }
+
+    public NotifierHandler(Env env) {
+        this(serviceFrom(env));
+    }
+
+    public NotifierHandler(NotifierService service) {
+        this.service = service;
+    }
+
+    static NotifierService serviceFrom(Env env) {
+        AwsClients aws = new AwsClients(env);
+        Clock clock = Clock.systemUTC();
+        return new NotifierService(
+                new EmailPreferences(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+                        env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)),
+                new TemplateRenderer(),
+                new MimeMessages(env.require("SENDER_EMAIL")),
+                UnsubscribeLinks.from(env),
+                aws.build(SesClient.builder(), "SES"),
+                env.find("SES_CONFIGURATION_SET").orElse(null),
+                clock);
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        Log log = Log.of(context);
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        for (SQSEvent.SQSMessage message : records) {
+            String ref = "";
+            try {
+                Notification n = Json.MAPPER.readValue(message.getBody(), Notification.class);
+                ref = n.ref() == null ? "" : n.ref();
+                NotifierService.Outcome outcome = service.send(n);
+                log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
+                        "template", n.template(), "ref", ref, "messageId", message.getMessageId());
+            } catch (NotifierService.InvalidNotificationException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                log.warn("notification_invalid", "messageId", message.getMessageId(), "ref", ref,
+                        "receiveCount", receiveCount(message), "reason", e instanceof NotifierService.InvalidNotificationException
+                                ? e.getMessage().replace(' ', '_') : "malformed_json");
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            } catch (RuntimeException e) {
+                log.error("notification_failed", e, "messageId", message.getMessageId(), "ref", ref,
+                        "receiveCount", receiveCount(message));
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            }
+        }
+        return new SQSBatchResponse(failures);
+    }
+
+    private static String receiveCount(SQSEvent.SQSMessage message) {
+        return message.getAttributes() == null ? "?" : message.getAttributes().getOrDefault("ApproximateReceiveCount", "?");
+    }
+}

@@ -1,0 +1,42 @@
+package io.privacysuite.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.privacysuite.core.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class NotifierHandlerTest {
+    private static SQSEvent event(String file) {
+        return EventLoader.loadSQSEvent(Path.of("../../events/notifier", file).toString());
+    }
+
+    @Test
+    void shouldReportPoisonMessageAsBatchItemFailure_withoutTouchingAws() {
+        // Fails at parsing, before any collaborator is used.
+        NotifierHandler handler = new NotifierHandler((NotifierService) null);
+
+        SQSBatchResponse response = handler.handleRequest(event("poison-message.json"), null);
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("msg-0");
+    }
+
+    @Test
+    void shouldRenderTheSampleVerificationEventIntoMime() throws Exception {
+        NotifierService service = new NotifierService(null, new TemplateRenderer(),
+                new MimeMessages("privacy@privacysuite.example"), null, null, null, Clock.systemUTC());
+        Notification verify = Json.MAPPER.readValue(event("verification-email.json").getRecords().get(0).getBody(),
+                Notification.class);
+
+        String raw = new String(service.render(verify, null, Instant.EPOCH), StandardCharsets.UTF_8);
+
+        assertThat(raw).contains("Subject: =?UTF-8?").contains("multipart/alternative").contains("Auto-Submitted");
+    }
+}

@@ -1,0 +1,174 @@
+package io.privacysuite.requests.api;
+
+import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.EmailAddresses;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.Notification;
+import io.privacysuite.notify.UnsubscribeLinks;
+import io.privacysuite.requests.AuditEntry;
+import io.privacysuite.requests.Dispatcher;
+import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.LegalClock;
+import io.privacysuite.requests.Outbox;
+import io.privacysuite.requests.RequestStatus;
+import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.Tokens;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * Intake, verification by emailed link, the person's status view and one-click unsubscribe. Intake does the
+ * same work for every well-formed request, known address or not: it never looks the address up, so neither the
+ * answer nor its timing can reveal whether someone is a customer.
+ */
+public final class IntakeService {
+    private final SiteRegistry sites;
+    private final RequestStore store;
+    private final RateLimiter rateLimiter;
+    private final Outbox outbox;
+    private final Dispatcher dispatcher;
+    private final EmailPreferences preferences;
+    private final UnsubscribeLinks unsubscribeLinks;
+    private final LegalClock legalClock;
+    private final RetentionPolicy retention;
+    private final Limits limits;
+    private final String publicBaseUrl;
+    private final Clock clock;
+
+    /** Requests allowed per hour from one address and from one IP. */
+    public record Limits(int perAddressPerHour, int perIpPerHour) {}
+
+    public IntakeService(SiteRegistry sites, RequestStore store, RateLimiter rateLimiter, Outbox outbox,
+                         Dispatcher dispatcher, EmailPreferences preferences, UnsubscribeLinks unsubscribeLinks,
+                         LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
+                         Clock clock) {
+        this.sites = sites;
+        this.store = store;
+        this.rateLimiter = rateLimiter;
+        this.outbox = outbox;
+        this.dispatcher = dispatcher;
+        this.preferences = preferences;
+        this.unsubscribeLinks = unsubscribeLinks;
+        this.legalClock = legalClock;
+        this.retention = retention;
+        this.limits = limits;
+        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
+                : publicBaseUrl;
+        this.clock = clock;
+    }
+
+    /** The new request's id, for logs only: it is never returned to the caller. */
+    public String submit(Submission submission, String sourceIp) {
+        Instant now = clock.instant();
+        String emailHash = EmailAddresses.hash(submission.email());
+        if (sites.find(submission.siteId()).isEmpty()) {
+            throw ApiException.validation(Map.of("siteId", "unknown site"));
+        }
+        String requestId = UUID.randomUUID().toString();
+        String token = Tokens.newToken();
+        Instant tokenExpiresAt = now.plus(retention.verificationWindow());
+        DsarRequest request = new DsarRequest(requestId, submission.type(), RequestStatus.PENDING_VERIFICATION,
+                submission.siteId(), submission.email(), emailHash, submission.locale(), submission.details(),
+                submission.consentIds(), now, legalClock.deadlineFor(now), Tokens.sha256Hex(token), tokenExpiresAt,
+                null, null, null, null, null, null,
+                List.of(new AuditEntry(now, "subject", "receive", "none", RequestStatus.PENDING_VERIFICATION.wire(),
+                        "submitted through the intake API")), 0);
+        List<TransactWriteItem> counters = new ArrayList<>();
+        counters.add(rateLimiter.hit("addr", emailHash, limits.perAddressPerHour(), now));
+        if (sourceIp != null) {
+            counters.add(rateLimiter.hit("ip", Tokens.sha256Hex("ip:" + sourceIp), limits.perIpPerHour(), now));
+        }
+        try {
+            // The request and both counters in one transaction: a refused request leaves no trace.
+            store.create(request, now, counters);
+        } catch (RequestStore.AlongsideRefusedException e) {
+            throw ApiException.tooManyRequests(rateLimiter.retryAfter(now));
+        }
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("requestId", requestId);
+        data.put("type", submission.type().wire());
+        data.put("verifyUrl", verifyUrl(requestId, token, tokenExpiresAt));
+        data.put("expiresInHours", Long.toString(retention.verificationWindow().toHours()));
+        data.put("siteId", submission.siteId());
+        outbox.notify(new Notification("verify-" + requestId, Notification.TRANSACTIONAL, "request_verify",
+                submission.locale(), submission.email(), null, data, requestId));
+        return requestId;
+    }
+
+    String verifyUrl(String requestId, String token, Instant expiresAt) {
+        return publicBaseUrl + "/v1/requests/" + requestId + "/verify?token=" + token + "&expires="
+                + expiresAt.getEpochSecond();
+    }
+
+    public enum VerifyResult { VERIFIED, ALREADY_VERIFIED, EXPIRED, INVALID }
+
+    public record Verification(VerifyResult result, DsarRequest request) {}
+
+    /**
+     * Verifies a request by its link. {@code expiresHint} is the expiry printed in the link: when the record is
+     * already gone (purged by TTL) it lets the page say "expired" rather than "invalid"; it grants nothing.
+     */
+    public Verification verify(String requestId, String token, String expiresHint) {
+        Instant now = clock.instant();
+        Optional<DsarRequest> found = store.find(requestId, now);
+        if (found.isEmpty()) {
+            return new Verification(hintExpired(expiresHint, now) ? VerifyResult.EXPIRED : VerifyResult.INVALID, null);
+        }
+        DsarRequest request = found.get();
+        if (!Tokens.matches(token, request.verifyTokenHash())) {
+            return new Verification(VerifyResult.INVALID, null);
+        }
+        if (request.status() != RequestStatus.PENDING_VERIFICATION) {
+            if (request.dispatchedAt() == null && request.status().isOpen()) {
+                request = dispatcher.dispatch(request, null);
+            }
+            return new Verification(VerifyResult.ALREADY_VERIFIED, request);
+        }
+        if (!now.isBefore(request.verifyTokenExpiresAt())) {
+            return new Verification(VerifyResult.EXPIRED, null);
+        }
+        String statusToken = Tokens.newToken();
+        DsarRequest verified;
+        try {
+            verified = store.update(request.verified(now, Tokens.sha256Hex(statusToken)), now);
+        } catch (RequestStore.ConcurrentChangeException e) {
+            // Two clicks at once: the other one verified it.
+            return new Verification(VerifyResult.ALREADY_VERIFIED, store.find(requestId, now).orElse(request));
+        }
+        return new Verification(VerifyResult.VERIFIED, dispatcher.dispatch(verified, statusToken));
+    }
+
+    private static boolean hintExpired(String expiresHint, Instant now) {
+        try {
+            return expiresHint != null && Long.parseLong(expiresHint) <= now.getEpochSecond();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** The request behind a status link, or empty for an unknown id or a wrong token (indistinguishable). */
+    public Optional<DsarRequest> status(String requestId, String token) {
+        return store.find(requestId, clock.instant())
+                .filter(r -> r.statusTokenHash() != null && Tokens.matches(token, r.statusTokenHash()));
+    }
+
+    /** Records a one-click unsubscribe (a withdrawal of consent to that mail); false for a bad token. */
+    public boolean unsubscribe(String token) {
+        Optional<UnsubscribeLinks.Target> target = unsubscribeLinks.verify(token);
+        target.ifPresent(t -> preferences.optOut(t.addressHash(), t.topic(), "one_click_unsubscribe", clock.instant()));
+        return target.isPresent();
+    }
+
+    public boolean isValidUnsubscribe(String token) {
+        return unsubscribeLinks.verify(token).isPresent();
+    }
+}

@@ -1,0 +1,55 @@
+package io.privacysuite.requests.api;
+
+import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Fixed-window counters in the requests table ({@code pk = RATE#<scope>#<hash>#<window start>}), incremented
+ * with a condition inside the transaction that stores the request, so concurrent containers never exceed the
+ * limit and a refused request leaves nothing behind. Keys hold hashes only; counters expire by retention policy.
+ */
+public final class RateLimiter {
+    private final String table;
+    private final RetentionPolicy retention;
+    private final Duration window;
+
+    public RateLimiter(String table, RetentionPolicy retention, Duration window) {
+        this.table = table;
+        this.retention = retention;
+        this.window = window;
+    }
+
+    /** The conditional increment of one counter, to run inside the transaction that stores the request. */
+    public TransactWriteItem hit(String scope, String keyHash, int limit, Instant now) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(Map.of("pk", AttributeValue.fromS("RATE#" + scope + "#" + keyHash + "#" + windowStart(now)),
+                        "sk", AttributeValue.fromS("RATE")))
+                .updateExpression("ADD hits :one SET #ttl = :ttl, #rule = :rule")
+                .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
+                .expressionAttributeNames(Map.of("#ttl", RetentionPolicy.TTL_ATTRIBUTE,
+                        "#rule", RetentionPolicy.RULE_ATTRIBUTE))
+                .expressionAttributeValues(Map.of(
+                        ":one", AttributeValue.fromN("1"),
+                        ":limit", AttributeValue.fromN(Integer.toString(limit)),
+                        ":ttl", AttributeValue.fromN(Long.toString(retention
+                                .expiryOf(DataCategory.RATE_LIMIT_COUNTER, now).getEpochSecond())),
+                        ":rule", AttributeValue.fromS(retention.ruleName(DataCategory.RATE_LIMIT_COUNTER))))
+                .build()).build();
+    }
+
+    /** Seconds until the current window ends (the Retry-After of a refused request). */
+    public long retryAfter(Instant now) {
+        return Math.max(1, windowStart(now) + window.toSeconds() - now.getEpochSecond());
+    }
+
+    private long windowStart(Instant now) {
+        long windowSeconds = window.toSeconds();
+        return now.getEpochSecond() / windowSeconds * windowSeconds;
+    }
+}

@@ -1,0 +1,105 @@
+package io.privacysuite.requests.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.notify.EmailAddresses;
+import io.privacysuite.requests.RequestType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** A validated intake body: {@code {type, email, siteId, locale?, details?, consentIds?}}. */
+public record Submission(RequestType type, String email, String siteId, String locale, Map<String, String> details,
+                         List<String> consentIds) {
+    public static final Set<String> LOCALES = Set.of("en", "fr", "nl", "de");
+    static final int MAX_DETAILS = 20;
+    static final int MAX_DETAIL_LENGTH = 2000;
+    static final int MAX_CONSENT_IDS = 20;
+    private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern DETAIL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern CONSENT_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
+
+    public static Submission parse(JsonNode body) {
+        FieldErrors errors = new FieldErrors();
+        RequestType type = null;
+        JsonNode typeNode = body.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            errors.add("type", "required: access, portability, rectification, erasure, restriction or objection");
+        } else {
+            type = RequestType.parse(typeNode.textValue().toLowerCase(Locale.ROOT)).orElse(null);
+            if (type == null) {
+                errors.add("type", "must be access, portability, rectification, erasure, restriction or objection");
+            }
+        }
+        String email = text(body, "email");
+        if (email == null) {
+            errors.add("email", "required");
+        } else if (!EmailAddresses.isPlausible(email)) {
+            errors.add("email", "must be an email address");
+        }
+        String siteId = text(body, "siteId");
+        if (siteId == null) {
+            errors.add("siteId", "required: the site or tenant the request is about");
+        } else if (!SITE_ID.matcher(siteId).matches()) {
+            errors.add("siteId", "must be a site id");
+        }
+        String locale = "en";
+        String requested = text(body, "locale");
+        if (requested != null) {
+            String language = requested.split("[-_]")[0].toLowerCase(Locale.ROOT);
+            if (LOCALES.contains(language)) {
+                locale = language;
+            } else {
+                errors.add("locale", "must be one of en, fr, nl, de");
+            }
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        JsonNode detailsNode = body.get("details");
+        if (detailsNode != null && !detailsNode.isNull()) {
+            if (!detailsNode.isObject()) {
+                errors.add("details", "must be an object of text values");
+            } else if (detailsNode.size() > MAX_DETAILS) {
+                errors.add("details", "at most " + MAX_DETAILS + " entries");
+            } else {
+                detailsNode.fields().forEachRemaining(e -> {
+                    if (!DETAIL_KEY.matcher(e.getKey()).matches()) {
+                        errors.add("details", "keys must be short names (letters, digits, . _ -)");
+                    } else if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_DETAIL_LENGTH) {
+                        errors.add("details." + e.getKey(), "must be text of at most " + MAX_DETAIL_LENGTH + " characters");
+                    } else {
+                        details.put(e.getKey(), e.getValue().textValue());
+                    }
+                });
+            }
+        }
+        if (type == RequestType.RECTIFICATION && details.isEmpty() && !errors.has("details")) {
+            errors.add("details", "required for rectification: the fields to correct and their new values");
+        }
+        List<String> consentIds = new ArrayList<>();
+        JsonNode ids = body.get("consentIds");
+        if (ids != null && !ids.isNull()) {
+            if (!ids.isArray() || ids.size() > MAX_CONSENT_IDS) {
+                errors.add("consentIds", "must be a list of at most " + MAX_CONSENT_IDS + " consent ids");
+            } else {
+                for (JsonNode id : ids) {
+                    if (!id.isTextual() || !CONSENT_ID.matcher(id.textValue()).matches()) {
+                        errors.add("consentIds", "must be consent ids as returned by the consent API");
+                    } else {
+                        consentIds.add(id.textValue());
+                    }
+                }
+            }
+        }
+        errors.throwIfAny();
+        return new Submission(type, email.strip(), siteId, locale, details, consentIds);
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node != null && node.isTextual() && !node.textValue().isBlank() ? node.textValue() : null;
+    }
+}

@@ -1,0 +1,94 @@
+package io.privacysuite.notify;
+
+import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Per-address email state, keyed by the address hash ({@code pk = SHA-256 of the lower-cased address}):
+ * {@code sk = SUPPRESSED} after a hard bounce or complaint (blocks every mail, transactional included; kept
+ * without TTL, since forgetting it would mean mailing the address again), and {@code sk = OPTOUT#<topic>} for a
+ * marketing unsubscribe (a consent withdrawal, kept as end-user data under the retention policy).
+ * One Query per send answers both questions.
+ */
+public final class EmailPreferences {
+    public static final String SUPPRESSED = "SUPPRESSED";
+    public static final String OPT_OUT_PREFIX = "OPTOUT#";
+    public static final String ALL_TOPICS = "all";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final RetentionPolicy retention;
+
+    public EmailPreferences(DynamoDbClient dynamo, String table, RetentionPolicy retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retention = retention;
+    }
+
+    /** What applies to one address right now. */
+    public record State(boolean suppressed, List<String> optedOutTopics) {
+        public boolean blocks(Notification n) {
+            if (suppressed) {
+                return true;
+            }
+            return n.isMarketing() && (optedOutTopics.contains(ALL_TOPICS)
+                    || (n.topic() != null && optedOutTopics.contains(n.topic())));
+        }
+    }
+
+    public State stateOf(String addressHash, Instant now) {
+        QueryResponse response = dynamo.query(r -> r.tableName(table)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash))));
+        boolean suppressed = false;
+        List<String> topics = new java.util.ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            AttributeValue ttl = item.get(RetentionPolicy.TTL_ATTRIBUTE);
+            if (ttl != null && RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now)) {
+                continue;
+            }
+            String sk = item.get("sk").s();
+            if (SUPPRESSED.equals(sk)) {
+                suppressed = true;
+            } else if (sk.startsWith(OPT_OUT_PREFIX)) {
+                topics.add(sk.substring(OPT_OUT_PREFIX.length()));
+            }
+        }
+        return new State(suppressed, topics);
+    }
+
+    /** Adds the address to the suppression list; {@code reason} is bounce or complaint, {@code source} who said so. */
+    public void suppress(String addressHash, String reason, String source, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(addressHash));
+        item.put("sk", AttributeValue.fromS(SUPPRESSED));
+        item.put("reason", AttributeValue.fromS(reason));
+        item.put("source", AttributeValue.fromS(source));
+        item.put("at", AttributeValue.fromS(now.toString()));
+        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("suppression_until_removed"));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */
+    public void optOut(String addressHash, String topic, String method, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(addressHash));
+        item.put("sk", AttributeValue.fromS(OPT_OUT_PREFIX + topic));
+        item.put("entity", AttributeValue.fromS("email_consent_withdrawal"));
+        item.put("topic", AttributeValue.fromS(topic));
+        item.put("method", AttributeValue.fromS(method));
+        item.put("at", AttributeValue.fromS(now.toString()));
+        item.put("dataCategory", AttributeValue.fromS("end_user"));
+        item.put(RetentionPolicy.TTL_ATTRIBUTE, AttributeValue.fromN(
+                Long.toString(retention.expiryOf(DataCategory.END_USER, now).getEpochSecond())));
+        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS(retention.ruleName(DataCategory.END_USER)));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+}

@@ -1,0 +1,65 @@
+package io.privacysuite.requests;
+
+import io.privacysuite.notify.Notification;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * After verification: emails the acknowledgement (with the due date and a status link) and queues the request
+ * for processing, then records that both were sent. If anything fails in between, {@code dispatchedAt} stays
+ * empty and the next link click or the scheduled sweep dispatches again, so nothing is lost; the processor is
+ * idempotent on the request id, and a repeated acknowledgement is harmless.
+ */
+public final class Dispatcher {
+    private final RequestStore store;
+    private final Outbox outbox;
+    private final String publicBaseUrl;
+    private final Clock clock;
+
+    public Dispatcher(RequestStore store, Outbox outbox, String publicBaseUrl, Clock clock) {
+        this.store = store;
+        this.outbox = outbox;
+        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
+                : publicBaseUrl;
+        this.clock = clock;
+    }
+
+    /**
+     * Dispatches a verified request whose status token is {@code statusToken} (issued with the verification);
+     * pass null to issue a fresh one (a re-dispatch: the first token's raw value was never stored).
+     */
+    public DsarRequest dispatch(DsarRequest request, String statusToken) {
+        DsarRequest current = request;
+        String token = statusToken;
+        if (token == null) {
+            token = Tokens.newToken();
+            current = store.update(new DsarRequest(current.requestId(), current.type(), current.status(),
+                    current.siteId(), current.email(), current.emailHash(), current.locale(), current.details(),
+                    current.consentIds(), current.receivedAt(), current.deadline(), current.verifyTokenHash(),
+                    current.verifyTokenExpiresAt(), Tokens.sha256Hex(token), current.verifiedAt(), current.closedAt(),
+                    current.closeReason(), current.dispatchedAt(), current.remindersSent(), current.audit(),
+                    current.version()), clock.instant());
+        }
+        outbox.notify(acknowledgement(current, token));
+        outbox.process(ProcessingMessage.of(current));
+        return store.update(current.dispatched(clock.instant()), clock.instant());
+    }
+
+    public String statusUrl(String requestId, String statusToken) {
+        return publicBaseUrl + "/v1/requests/" + requestId + "?token=" + statusToken;
+    }
+
+    Notification acknowledgement(DsarRequest r, String statusToken) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("requestId", r.requestId());
+        data.put("type", r.type().wire());
+        data.put("receivedOn", r.deadline().receivedOn().toString());
+        data.put("dueOn", r.deadline().dueOn().toString());
+        data.put("statusUrl", statusUrl(r.requestId(), statusToken));
+        data.put("siteId", r.siteId());
+        return new Notification("ack-" + r.requestId() + "-" + Instant.now(clock).toEpochMilli(),
+                Notification.TRANSACTIONAL, "request_acknowledged", r.locale(), r.email(), null, data, r.requestId());
+    }
+}

@@ -1,0 +1,270 @@
+package io.privacysuite.requests.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.http.ApiException;
+import io.privacysuite.notify.EmailAddresses;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.Notification;
+import io.privacysuite.notify.SesFeedback;
+import io.privacysuite.requests.AuditEntry;
+import io.privacysuite.requests.Deadline;
+import io.privacysuite.requests.DeadlineRuleException;
+import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.LegalClock;
+import io.privacysuite.requests.Outbox;
+import io.privacysuite.requests.Regime;
+import io.privacysuite.requests.RequestStatus;
+import io.privacysuite.requests.RequestStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Operator actions on requests. Each change is one conditional write of the request with its audit entry
+ * (who, when, from, to, why); the person's email is queued right after. If queuing fails, the change stands and
+ * {@code resendNotice} sends the notice for the latest change again.
+ */
+public final class RequestOperations {
+    private final RequestStore store;
+    private final LegalClock legalClock;
+    private final Outbox outbox;
+    private final EmailPreferences preferences;
+    private final Clock clock;
+
+    public RequestOperations(RequestStore store, LegalClock legalClock, Outbox outbox, EmailPreferences preferences,
+                             Clock clock) {
+        this.store = store;
+        this.legalClock = legalClock;
+        this.outbox = outbox;
+        this.preferences = preferences;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> status(JsonNode input) {
+        return summary(load(input), true);
+    }
+
+    public Map<String, Object> listOpen(JsonNode input) {
+        Instant now = clock.instant();
+        int days = input.path("dueWithinDays").asInt(3660);
+        List<Map<String, Object>> open = new ArrayList<>();
+        store.forEachOpen(now.plusSeconds(days * 86_400L), now, r -> open.add(summary(r, false)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", open.size());
+        out.put("requests", open);
+        return out;
+    }
+
+    public Map<String, Object> extend(JsonNode input) {
+        DsarRequest request = load(input);
+        String operator = operator(input);
+        requireOpen(request, "extend");
+        Regime regime = request.deadline().regime();
+        String unitField = regime == Regime.CCPA ? "days" : "months";
+        if (!input.path(unitField).canConvertToInt()) {
+            throw ApiException.validation(Map.of(unitField, "required: by how many " + unitField + " to extend"));
+        }
+        String reason = input.path("reason").asText("");
+        Instant now = clock.instant();
+        Deadline extended;
+        try {
+            extended = legalClock.extend(request.deadline(), input.path(unitField).asInt(), reason, now);
+        } catch (DeadlineRuleException e) {
+            throw new ApiException(409, e.code(), e.getMessage());
+        }
+        DsarRequest saved = save(request.withDeadline(extended, now, operator, reason.strip()), now);
+        return noticeAndSummary(saved, extendedNotice(saved, reason.strip()));
+    }
+
+    public Map<String, Object> reject(JsonNode input) {
+        DsarRequest request = load(input);
+        String operator = operator(input);
+        requireOpen(request, "reject");
+        String reason = input.path("reason").asText("").strip();
+        if (reason.isEmpty()) {
+            throw ApiException.validation(Map.of("reason", "required: it is emailed to the person"));
+        }
+        Instant now = clock.instant();
+        DsarRequest saved = save(request.transition(RequestStatus.REJECTED, now, operator, "reject", reason), now);
+        return noticeAndSummary(saved, closedNotice(saved, "request_rejected", Map.of("reason", reason)));
+    }
+
+    public Map<String, Object> complete(JsonNode input) {
+        DsarRequest request = load(input);
+        String operator = operator(input);
+        requireOpen(request, "complete");
+        String note = input.path("note").asText("").strip();
+        Instant now = clock.instant();
+        DsarRequest saved = save(request.transition(RequestStatus.COMPLETED, now, operator, "complete",
+                note.isEmpty() ? "marked complete" : note), now);
+        return noticeAndSummary(saved, closedNotice(saved, "request_completed",
+                note.isEmpty() ? Map.of() : Map.of("note", note)));
+    }
+
+    public Map<String, Object> startProcessing(JsonNode input) {
+        DsarRequest request = load(input);
+        String operator = operator(input);
+        if (request.status() != RequestStatus.VERIFIED) {
+            throw ApiException.conflict("invalid_state", "Only a verified request can be started; it is "
+                    + request.status().wire() + ".");
+        }
+        Instant now = clock.instant();
+        return summary(save(request.transition(RequestStatus.IN_PROGRESS, now, operator, "start",
+                input.path("note").asText("processing started")), now), true);
+    }
+
+    /** Sends the person the notice for the latest extension, rejection or completion again. */
+    public Map<String, Object> resendNotice(JsonNode input) {
+        DsarRequest request = load(input);
+        Notification notice = switch (request.status()) {
+            case REJECTED -> closedNotice(request, "request_rejected", Map.of("reason", request.closeReason()));
+            case COMPLETED -> closedNotice(request, "request_completed", Map.of());
+            case VERIFIED, IN_PROGRESS -> {
+                if (!request.deadline().isExtended()) {
+                    throw ApiException.conflict("nothing_to_resend", "The request has no extension, rejection or completion.");
+                }
+                String[] reasons = request.deadline().extensionReason().split("\n");
+                yield extendedNotice(request, reasons[reasons.length - 1]);
+            }
+            default -> throw ApiException.conflict("nothing_to_resend", "The request is not verified.");
+        };
+        return noticeAndSummary(request, notice);
+    }
+
+    /** Adds an address to the suppression list: {@code email} + {@code reason}, or an SES notification. */
+    public Map<String, Object> suppress(JsonNode input) {
+        Instant now = clock.instant();
+        List<String> hashes = new ArrayList<>();
+        if (input.has("sesNotification")) {
+            for (SesFeedback.Suppression s : SesFeedback.suppressionsIn(input.get("sesNotification"))) {
+                String hash = EmailAddresses.hash(s.address());
+                preferences.suppress(hash, s.reason(), "ses_notification", now);
+                hashes.add(hash);
+            }
+        } else {
+            String email = input.path("email").asText("");
+            String reason = input.path("reason").asText("");
+            if (!EmailAddresses.isPlausible(email)) {
+                throw ApiException.validation(Map.of("email", "required: the address to suppress"));
+            }
+            if (!reason.equals("hard_bounce") && !reason.equals("complaint")) {
+                throw ApiException.validation(Map.of("reason", "must be hard_bounce or complaint"));
+            }
+            String hash = EmailAddresses.hash(email);
+            preferences.suppress(hash, reason, "operator:" + operator(input), now);
+            hashes.add(hash);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("suppressed", hashes.size());
+        out.put("addressHashes", hashes);
+        return out;
+    }
+
+    private DsarRequest load(JsonNode input) {
+        String requestId = input.path("requestId").asText("");
+        if (requestId.isBlank()) {
+            throw ApiException.validation(Map.of("requestId", "required"));
+        }
+        return store.find(requestId, clock.instant()).orElseThrow(() -> ApiException.notFound("Request"));
+    }
+
+    private static String operator(JsonNode input) {
+        String operator = input.path("operator").asText("").strip();
+        if (operator.isEmpty() || operator.length() > 100) {
+            throw ApiException.validation(Map.of("operator", "required: who is acting (recorded in the audit trail)"));
+        }
+        return operator;
+    }
+
+    private static void requireOpen(DsarRequest request, String action) {
+        if (!request.status().isOpen()) {
+            throw ApiException.conflict("invalid_state", "Cannot " + action + " a request that is "
+                    + request.status().wire() + ".");
+        }
+    }
+
+    private DsarRequest save(DsarRequest changed, Instant now) {
+        try {
+            return store.update(changed, now);
+        } catch (RequestStore.ConcurrentChangeException e) {
+            throw ApiException.conflict("concurrent_change", "The request changed meanwhile; check its status and retry.");
+        }
+    }
+
+    private Map<String, Object> noticeAndSummary(DsarRequest saved, Notification notice) {
+        Map<String, Object> out = summary(saved, true);
+        try {
+            outbox.notify(notice);
+            out.put("noticeQueued", true);
+        } catch (RuntimeException e) {
+            out.put("noticeQueued", false);
+            out.put("warning", "The change is saved but the email could not be queued; run resendNotice.");
+        }
+        return out;
+    }
+
+    private Notification extendedNotice(DsarRequest r, String reason) {
+        Map<String, String> data = base(r);
+        data.put("dueOn", r.deadline().dueOn().toString());
+        data.put("reason", reason);
+        return new Notification("extend-" + r.requestId() + "-" + r.version(), Notification.TRANSACTIONAL,
+                "request_extended", r.locale(), r.email(), null, data, r.requestId());
+    }
+
+    private Notification closedNotice(DsarRequest r, String template, Map<String, String> extra) {
+        Map<String, String> data = base(r);
+        data.putAll(extra);
+        return new Notification(template + "-" + r.requestId(), Notification.TRANSACTIONAL, template, r.locale(),
+                r.email(), null, data, r.requestId());
+    }
+
+    private static Map<String, String> base(DsarRequest r) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("requestId", r.requestId());
+        data.put("type", r.type().wire());
+        data.put("siteId", r.siteId());
+        return data;
+    }
+
+    /** What an operator sees: no address, only its hash (the console output lands in logs). */
+    static Map<String, Object> summary(DsarRequest r, boolean withAudit) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requestId", r.requestId());
+        out.put("type", r.type().wire());
+        out.put("status", r.status().wire());
+        out.put("siteId", r.siteId());
+        out.put("subjectEmailHash", r.emailHash());
+        out.put("locale", r.locale());
+        out.put("regime", r.deadline().regime().name());
+        out.put("receivedAt", r.receivedAt().toString());
+        out.put("receivedOn", r.deadline().receivedOn().toString());
+        if (r.deadline().acknowledgeBy() != null) {
+            out.put("acknowledgeBy", r.deadline().acknowledgeBy().toString());
+        }
+        out.put("originalDueOn", r.deadline().originalDueOn().toString());
+        out.put("dueOn", r.deadline().dueOn().toString());
+        out.put("extension", r.deadline().extension());
+        out.put("overdue", r.isOverdue(Instant.now()));
+        if (r.closedAt() != null) {
+            out.put("closedAt", r.closedAt().toString());
+        }
+        if (withAudit) {
+            List<Map<String, Object>> audit = new ArrayList<>();
+            for (AuditEntry e : r.audit()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("at", e.at().toString());
+                entry.put("actor", e.actor());
+                entry.put("action", e.action());
+                entry.put("from", e.from());
+                entry.put("to", e.to());
+                entry.put("why", e.why());
+                audit.add(entry);
+            }
+            out.put("audit", audit);
+        }
+        return out;
+    }
+}

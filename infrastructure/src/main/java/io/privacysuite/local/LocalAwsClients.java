@@ -1,0 +1,51 @@
+package io.privacysuite.local;
+
+import io.privacysuite.core.Env;
+import io.privacysuite.core.aws.AwsClients;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.ses.SesClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * SDK clients for the local endpoints, built exactly as the functions build theirs (core's {@link AwsClients}:
+ * URLConnection HTTP client, static dummy credentials, endpoint from {@code AWS_ENDPOINT_URL_<SERVICE>}, call timeout).
+ */
+public final class LocalAwsClients implements AutoCloseable {
+    private final DynamoDbClient dynamoDb;
+    private final DynamoDbStreamsClient dynamoDbStreams;
+    private final SqsClient sqs;
+    private final SesClient ses;
+
+    public LocalAwsClients(AwsEndpoints endpoints) {
+        AwsClients clients = new AwsClients(Env.of(endpoints.asEnv()));
+        this.dynamoDb = clients.build(DynamoDbClient.builder(), "DYNAMODB");
+        this.dynamoDbStreams = clients.build(DynamoDbStreamsClient.builder(), "DYNAMODB_STREAMS");
+        this.sqs = clients.build(SqsClient.builder(), "SQS");
+        this.ses = clients.build(SesClient.builder(), "SES");
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    public DynamoDbStreamsClient dynamoDbStreams() {
+        return dynamoDbStreams;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public SesClient ses() {
+        return ses;
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        dynamoDbStreams.close();
+        sqs.close();
+        ses.close();
+    }
+}

@@ -1,0 +1,32 @@
+package io.privacysuite.bench;
+
+import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalStackOptions;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
+ * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,coldstart}.
+ */
+public final class BenchMain {
+    public static void main(String[] args) throws Exception {
+        List<String> selected = Arrays.asList(System.getProperty("bench", "all").split(","));
+        int status = 1;
+        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().httpPort(0))) {
+            if (selected.contains("all") || selected.contains("consent")) {
+                ConsentBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("requests")) {
+                RequestsBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("coldstart")) {
+                ColdStartBench.run(stack);
+            }
+            status = 0;
+        } finally {
+            // The stack's pollers are not daemons: exit explicitly, also when a benchmark failed.
+            System.exit(status);
+        }
+    }
+}

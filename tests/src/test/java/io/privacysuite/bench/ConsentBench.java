@@ -1,0 +1,102 @@
+package io.privacysuite.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.privacysuite.consent.Categories;
+import io.privacysuite.consent.ConsentApiHandler;
+import io.privacysuite.consent.ConsentMethod;
+import io.privacysuite.consent.ConsentRecord;
+import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.core.Env;
+import io.privacysuite.local.LocalStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Consent write throughput through the handler (parse, validate, sign, one conditional PutItem) beside raw
+ * PutItem of the same item on the same DynamoDB Local, with the same threads; then the artifact sizes.
+ */
+final class ConsentBench {
+    static final int THREADS = 4;
+    static final int WARMUP = 1500;
+    static final int MEASURED = 6000;
+
+    static void run(LocalStack stack) throws Exception {
+        Env env = stack.functions().env("ConsentApiFunction");
+        ConsentApiHandler handler = new ConsentApiHandler(env);
+        String siteId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        stack.functions().invoke("ConsentAdminFunction", Map.of("action", "registerSite", "site", Map.of(
+                "siteId", siteId, "allowedOrigins", List.of("https://bench.example"), "bannerVersion", "b1")));
+
+        IntConsumer viaHandler = i -> {
+            APIGatewayV2HTTPResponse response = handler.handleRequest(event(siteId, i), null);
+            if (response.getStatusCode() != 201) {
+                throw new IllegalStateException("handler answered " + response.getStatusCode() + " " + response.getBody());
+            }
+        };
+        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
+        String table = stack.resources().tableName("ConsentsTable");
+        Instant now = Instant.now();
+        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentStore.toItem(new ConsentRecord(
+                UUID.randomUUID().toString(), 1, siteId, siteId, Categories.ALL, ConsentMethod.ACCEPT_ALL, "b1",
+                "https://bench.example/page", null, "203.0.113.0", false, now, now.plusSeconds(86400),
+                now.plusSeconds(86400), "end_user_12m", "k.abc", null, null))));
+
+        // Alternate twice so neither side profits alone from a warmer emulator.
+        rate(rawPut, WARMUP);
+        rate(viaHandler, WARMUP);
+        double raw1 = rate(rawPut, MEASURED);
+        double handler1 = rate(viaHandler, MEASURED);
+        double raw2 = rate(rawPut, MEASURED);
+        double handler2 = rate(viaHandler, MEASURED);
+        double raw = (raw1 + raw2) / 2;
+        double through = (handler1 + handler2) / 2;
+        System.out.printf("consent.writes: handler %.0f/s (runs %.0f, %.0f), raw PutItem %.0f/s (runs %.0f, %.0f), "
+                + "ratio %.2f (target >= 0.8), %d threads, %d writes per run%n",
+                through, handler1, handler2, raw, raw1, raw2, through / raw, THREADS, MEASURED);
+        artifactSizes();
+    }
+
+    static double rate(IntConsumer op, int count) throws Exception {
+        return Throughput.rate(op, count, THREADS);
+    }
+
+    static APIGatewayV2HTTPEvent event(String siteId, int i) {
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey("POST /v1/sites/{siteId}/consents")
+                .withRawPath("/v1/sites/" + siteId + "/consents")
+                .withHeaders(Map.of("content-type", "application/json", "origin", "https://bench.example"))
+                .withPathParameters(Map.of("siteId", siteId))
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("bench-" + i)
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                                .withMethod("POST").withPath("/v1/sites/" + siteId + "/consents")
+                                .withSourceIp("203.0.113." + (i % 250)).build())
+                        .build())
+                .withBody("{\"method\":\"custom\",\"categories\":{\"preferences\":true,\"statistics\":" + (i % 2 == 0)
+                        + ",\"marketing\":false},\"bannerVersion\":\"b1\",\"pageUrl\":\"https://bench.example/p/" + i + "\"}")
+                .withIsBase64Encoded(false)
+                .build();
+    }
+
+    static void artifactSizes() throws IOException {
+        Path functions = io.privacysuite.local.Template.projectRoot().resolve("functions");
+        try (var modules = Files.list(functions)) {
+            for (Path module : modules.sorted().toList()) {
+                Path zip = module.resolve("target").resolve(module.getFileName() + ".zip");
+                if (Files.exists(zip)) {
+                    System.out.printf("artifact.size: %s %.2f MB (%d bytes; target <= 8 MB)%n", module.getFileName(),
+                            Files.size(zip) / 1e6, Files.size(zip));
+                }
+            }
+        }
+    }
+}

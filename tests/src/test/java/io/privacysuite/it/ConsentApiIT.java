@@ -1,0 +1,247 @@
+package io.privacysuite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The cookie banner's server side, driven over HTTP through the local stack's routing to the real handler. */
+class ConsentApiIT extends IntegrationTest {
+    static final String ORIGIN = "https://shop.example.com";
+    String siteId;
+    String group;
+
+    @BeforeEach
+    void registerSites() {
+        siteId = uniqueId("shop");
+        group = uniqueId("acme");
+        registerSite(siteId, group, "2026-11", ORIGIN, "http://localhost:8080");
+    }
+
+    static String body(String method, String categories, String extra) {
+        return "{\"method\":\"" + method + "\"," + (categories == null ? "" : "\"categories\":" + categories + ",")
+                + "\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/cart?email=jane%40example.com\""
+                + (extra == null ? "" : "," + extra) + "}";
+    }
+
+    HttpResponse<String> record(String body, String... headers) {
+        String[] all = new String[headers.length + 4];
+        all[0] = "origin";
+        all[1] = ORIGIN;
+        all[2] = "x-forwarded-for";
+        all[3] = "198.51.100.77";
+        System.arraycopy(headers, 0, all, 4, headers.length);
+        return http("POST", "/v1/sites/" + siteId + "/consents", body, all);
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    HttpResponse<String> verify(String site, String consentId, String query) {
+        return get("/v1/sites/" + site + "/consents/" + consentId + "/verify?" + query);
+    }
+
+    @Test
+    void shouldRecordConsentWithProof_andVerifyIt() {
+        HttpResponse<String> response = record(body("custom",
+                "{\"preferences\":true,\"statistics\":false,\"marketing\":true}", null));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.headers().firstValue("access-control-allow-origin")).hasValue(ORIGIN);
+        JsonNode consent = json(response);
+        assertThat(consent.get("version").asInt()).isEqualTo(1);
+        assertThat(consent.at("/categories/necessary").asBoolean()).isTrue();
+        assertThat(consent.at("/categories/statistics").asBoolean()).isFalse();
+        assertThat(consent.at("/categories/marketing").asBoolean()).isTrue();
+        assertThat(consent.get("ipAnonymized").asText()).isEqualTo("198.51.100.0");
+        assertThat(consent.get("pageUrl").asText()).isEqualTo("https://shop.example.com/cart");
+        assertThat(consent.get("gpc").asBoolean()).isFalse();
+        Instant recorded = Instant.parse(consent.get("recordedAt").asText());
+        assertThat(Instant.parse(consent.get("expiresAt").asText()))
+                .isBetween(recorded.plus(Duration.ofDays(364)), recorded.plus(Duration.ofDays(366)));
+
+        // The TTL attribute is on the stored item, so DynamoDB erases it without our help.
+        Map<String, AttributeValue> item = stack.awsClients().dynamoDb().getItem(r -> r
+                .tableName(stack.resources().tableName("ConsentsTable"))
+                .key(Map.of("pk", AttributeValue.fromS("CONSENT#" + consent.get("consentId").asText()),
+                        "sk", AttributeValue.fromS("V#000001")))).item();
+        assertThat(Long.parseLong(item.get("expiresAt").n())).isEqualTo(
+                Instant.parse(consent.get("expiresAt").asText()).getEpochSecond());
+        assertThat(item.get("retentionRule").s()).isEqualTo("end_user_12m");
+        assertThat(item.toString()).doesNotContain("198.51.100.77").doesNotContain("jane");
+
+        JsonNode verified = json(verify(siteId, consent.get("consentId").asText(), "version=1&key="
+                + q(consent.get("key").asText()) + "&preferences=true&statistics=false&marketing=true"));
+        assertThat(verified.get("status").asText()).isEqualTo("valid");
+        assertThat(verified.at("/consent/categories/marketing").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldAnswerInvalid_whenTheBrowserStateOrKeyWasAltered() {
+        JsonNode consent = json(record(body("custom", "{\"preferences\":true,\"statistics\":false,\"marketing\":false}", null)));
+        String id = consent.get("consentId").asText();
+        String key = consent.get("key").asText();
+
+        JsonNode tamperedState = json(verify(siteId, id, "key=" + q(key) + "&preferences=true&statistics=false&marketing=true"));
+        assertThat(tamperedState.get("status").asText()).isEqualTo("invalid");
+        assertThat(tamperedState.has("consent")).isFalse();
+
+        String forged = key.substring(0, key.length() - 2) + (key.endsWith("AA") ? "BB" : "AA");
+        assertThat(json(verify(siteId, id, "key=" + q(forged))).get("status").asText()).isEqualTo("invalid");
+        assertThat(verify(siteId, id, "preferences=true").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldHonourGlobalPrivacyControl_byKeepingMarketingOff() {
+        HttpResponse<String> response = record(body("accept_all", null, null), "sec-gpc", "1");
+        JsonNode consent = json(response);
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(consent.get("gpc").asBoolean()).isTrue();
+        assertThat(consent.at("/categories/marketing").asBoolean()).isFalse();
+        assertThat(consent.at("/categories/statistics").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldRecordOnce_whenTheBannerRetriesWithTheSameRequestId() {
+        String requestBody = body("reject_all", null, "\"clientRequestId\":\"retry-0123456789\"");
+        HttpResponse<String> first = record(requestBody);
+        HttpResponse<String> retry = record(requestBody);
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.headers().firstValue("idempotent-replayed")).hasValue("true");
+        assertThat(json(retry).get("consentId")).isEqualTo(json(first).get("consentId"));
+        assertThat(json(retry).get("key")).isEqualTo(json(first).get("key"));
+
+        HttpResponse<String> reused = record(body("accept_all", null, "\"clientRequestId\":\"retry-0123456789\""));
+        assertThat(reused.statusCode()).isEqualTo(409);
+        assertThat(json(reused).at("/error/code").asText()).isEqualTo("idempotency_key_reused");
+
+        String id = json(first).get("consentId").asText();
+        assertThat(stack.awsClients().dynamoDb().query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + id)))).count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAppendVersions_onChangeAndWithdrawal_andKeepTheHistory() {
+        JsonNode v1 = json(record(body("accept_all", null, null)));
+        String id = v1.get("consentId").asText();
+
+        HttpResponse<String> changed = http("PUT", "/v1/sites/" + siteId + "/consents/" + id,
+                body("custom", "{\"preferences\":true,\"statistics\":false,\"marketing\":false}",
+                        "\"key\":\"" + v1.get("key").asText() + "\""), "origin", ORIGIN);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        JsonNode v2 = json(changed);
+        assertThat(v2.get("version").asInt()).isEqualTo(2);
+        assertThat(v2.get("consentId").asText()).isEqualTo(id);
+
+        // Another tab still holding v1's key can withdraw: withdrawal must be as easy as giving.
+        HttpResponse<String> withdrawn = http("POST", "/v1/sites/" + siteId + "/consents/" + id + "/withdraw",
+                "{\"key\":\"" + v1.get("key").asText() + "\"}", "origin", ORIGIN);
+        assertThat(withdrawn.statusCode()).isEqualTo(200);
+        JsonNode v3 = json(withdrawn);
+        assertThat(v3.get("version").asInt()).isEqualTo(3);
+        assertThat(v3.get("method").asText()).isEqualTo("withdrawal");
+        assertThat(v3.at("/categories/preferences").asBoolean()).isFalse();
+        assertThat(v3.at("/categories/statistics").asBoolean()).isFalse();
+
+        assertThat(json(verify(siteId, id, "version=1&key=" + q(v1.get("key").asText()))).get("status").asText())
+                .isEqualTo("superseded");
+        assertThat(json(verify(siteId, id, "key=" + q(v3.get("key").asText()))).get("status").asText())
+                .isEqualTo("valid");
+
+        JsonNode history = json(get("/v1/sites/" + siteId + "/consents/" + id + "/history?key="
+                + q(v3.get("key").asText())));
+        assertThat(history.get("versions")).hasSize(3);
+        assertThat(history.at("/versions/0/method").asText()).isEqualTo("accept_all");
+        assertThat(history.at("/versions/2/method").asText()).isEqualTo("withdrawal");
+
+        HttpResponse<String> wrongKey = http("POST", "/v1/sites/" + siteId + "/consents/" + id + "/withdraw",
+                "{\"key\":\"abc.def\"}");
+        assertThat(wrongKey.statusCode()).isEqualTo(403);
+        assertThat(get("/v1/sites/" + siteId + "/consents/" + id + "/history?key=abc.def").statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void shouldSayOutdatedVersion_whenTheBannerChangedSinceConsent() {
+        String oldBanner = body("accept_all", null, null).replace("2026-11", "2026-01");
+        JsonNode consent = json(record(oldBanner));
+        JsonNode verified = json(verify(siteId, consent.get("consentId").asText(), "key=" + q(consent.get("key").asText())));
+        assertThat(verified.get("status").asText()).isEqualTo("outdated_version");
+        assertThat(verified.get("currentBannerVersion").asText()).isEqualTo("2026-11");
+    }
+
+    @Test
+    void shouldHonourConsentAcrossTheCompanysSites_butNotOtherCompanies() {
+        String sibling = uniqueId("blog");
+        registerSite(sibling, group, "2026-11", "https://blog.example.com");
+        String stranger = uniqueId("other");
+        registerSite(stranger, uniqueId("othercorp"), "2026-11", "https://other.example.org");
+        JsonNode consent = json(record(body("accept_all", null, null)));
+        String query = "key=" + q(consent.get("key").asText());
+
+        assertThat(json(verify(sibling, consent.get("consentId").asText(), query)).get("status").asText())
+                .isEqualTo("valid");
+        assertThat(json(verify(stranger, consent.get("consentId").asText(), query)).get("status").asText())
+                .isEqualTo("invalid");
+    }
+
+    @Test
+    void shouldAnswerCorsOnlyForTheSitesOwnOrigins() {
+        HttpResponse<String> allowed = http("OPTIONS", "/v1/sites/" + siteId + "/consents", null,
+                "origin", ORIGIN, "access-control-request-method", "POST");
+        assertThat(allowed.statusCode()).isEqualTo(204);
+        assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue(ORIGIN);
+
+        HttpResponse<String> foreign = http("OPTIONS", "/v1/sites/" + siteId + "/consents", null,
+                "origin", "https://evil.example", "access-control-request-method", "POST");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("access-control-allow-origin")).isEmpty();
+
+        HttpResponse<String> forgedPost = http("POST", "/v1/sites/" + siteId + "/consents",
+                body("accept_all", null, null), "origin", "https://evil.example");
+        assertThat(forgedPost.statusCode()).isEqualTo(403);
+        assertThat(json(forgedPost).at("/error/code").asText()).isEqualTo("origin_not_allowed");
+    }
+
+    @Test
+    void primingForSnapStartShouldWriteNothing() {
+        String table = stack.resources().tableName("ConsentsTable");
+        int before = stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count();
+        new io.privacysuite.consent.ConsentApiHandler(stack.env("ConsentApiFunction")).prime();
+        assertThat(stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count())
+                .isEqualTo(before);
+    }
+
+    @Test
+    void shouldRefuseBadInputWithClearJsonErrors() {
+        HttpResponse<String> unknownSite = http("POST", "/v1/sites/no-such-site/consents", body("accept_all", null, null));
+        assertThat(unknownSite.statusCode()).isEqualTo(404);
+        assertThat(json(unknownSite).at("/error/code").asText()).isEqualTo("not_found");
+
+        HttpResponse<String> invalid = record("{\"method\":\"maybe\",\"pageUrl\":\"ftp://x\"}");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json(invalid).at("/error/fields").fieldNames()).toIterable()
+                .contains("method", "bannerVersion", "pageUrl");
+
+        assertThat(record("{not json").statusCode()).isEqualTo(400);
+        assertThat(record("[]").statusCode()).isEqualTo(400);
+
+        String huge = body("accept_all", null, "\"tcString\":\"" + "A".repeat(9000) + "\"");
+        HttpResponse<String> tooLarge = record(huge);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(json(tooLarge).at("/error/code").asText()).isEqualTo("payload_too_large");
+
+        assertThat(verify(siteId, "no-such-consent", "key=a.b").statusCode()).isEqualTo(404);
+    }
+}
