@@ -54,7 +54,8 @@ public final class AccountLifecycle {
         Map<DataCategory, Integer> erasedByCategory = new HashMap<>();
         int parked = 0;
         int retimed = 0;
-        for (StoredItem item : engine.finder().ofAccount(accountId, now)) {
+        // Long-parked consents exist only where holds are (or were); skip that scan otherwise.
+        for (StoredItem item : engine.finder().ofAccount(accountId, now, !index.isEmpty())) {
             DataCategory category = item.category();
             if (ItemFinder.isProfile(item)) {
                 continue; // done by markProfile, atomically with the status change

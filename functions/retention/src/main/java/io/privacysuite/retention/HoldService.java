@@ -34,7 +34,7 @@ public final class HoldService {
                 null, null, null);
         engine.holds().place(hold);
         int parked = 0;
-        for (StoredItem item : inScope(scope, scopeId, now)) {
+        for (StoredItem item : inScope(scope, scopeId, now, false)) {
             parked += engine.retimer().park(item) ? 1 : 0;
         }
         return new Placed(hold, parked);
@@ -53,7 +53,7 @@ public final class HoldService {
         Ownership ownership = engine.ownership();
         int resumed = 0;
         int stillHeld = 0;
-        for (StoredItem item : inScope(hold.scope(), hold.scopeId(), now)) {
+        for (StoredItem item : inScope(hold.scope(), hold.scopeId(), now, true)) {
             if (!item.isParked()) {
                 continue;
             }
@@ -74,9 +74,9 @@ public final class HoldService {
         return engine.holds().find(holdId);
     }
 
-    private List<StoredItem> inScope(LegalHold.Scope scope, String scopeId, Instant now) {
+    private List<StoredItem> inScope(LegalHold.Scope scope, String scopeId, Instant now, boolean withParked) {
         return switch (scope) {
-            case ACCOUNT -> engine.finder().ofAccount(scopeId, now);
+            case ACCOUNT -> engine.finder().ofAccount(scopeId, now, withParked);
             case SUBJECT -> engine.finder().ofSubject(scopeId);
         };
     }

@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 final class ItemFinder {
     static final String SITES_BY_ACCOUNT = "byAccount";
-    static final String CONSENTS_PARKED_BY_SITE = "parkedBySite";
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
@@ -37,11 +36,22 @@ final class ItemFinder {
 
     /** Everything of the account: its sites' consents, its sites, its own items (profile last). */
     List<StoredItem> ofAccount(String accountId, Instant now) {
+        return ofAccount(accountId, now, true);
+    }
+
+    /** As {@link #ofAccount(String, Instant)}; {@code withParked = false} skips the scan for long-parked consents. */
+    List<StoredItem> ofAccount(String accountId, Instant now, boolean withParked) {
         List<StoredItem> items = new ArrayList<>();
         List<StoredItem> sites = sitesOf(accountId);
+        Map<String, StoredItem> consents = new LinkedHashMap<>();
         for (StoredItem site : sites) {
-            items.addAll(consentsOfSite(site.text("siteId").orElseThrow(), now));
+            consentsOfSite(site.text("siteId").orElseThrow(), now).forEach(c -> consents.put(c.canonicalKey(), c));
         }
+        if (withParked) {
+            parkedConsentsOf(sites.stream().map(s -> s.text("siteId").orElseThrow()).toList())
+                    .forEach(c -> consents.put(c.canonicalKey(), c));
+        }
+        items.addAll(consents.values());
         items.addAll(sites);
         List<StoredItem> own = accountItems(accountId);
         own.stream().filter(i -> !isProfile(i)).forEach(items::add);
@@ -73,9 +83,9 @@ final class ItemFinder {
     }
 
     /**
-     * A site's consents: the live ones and those lingering past expiry, day by day through the site-day index
-     * over the longest time one can live (end-user period plus the sweeper's grace), plus those parked by a hold,
-     * however old, through the sparse parked index. Older unparked ones are the sweeper's.
+     * A site's live consents and those lingering past expiry, day by day through the site-day index over the
+     * longest time one can live (end-user period plus the sweeper's grace). Older unparked ones are the sweeper's;
+     * parked ones of any age are found by {@link #parkedConsentsOf}.
      */
     List<StoredItem> consentsOfSite(String siteId, Instant now) {
         Map<String, StoredItem> found = new LinkedHashMap<>();
@@ -89,11 +99,35 @@ final class ItemFinder {
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))),
                     item -> found.put(Source.CONSENTS.canonicalKey(item), new StoredItem(Source.CONSENTS, item)));
         }
-        queryEach(QueryRequest.builder().tableName(tables.consents()).indexName(CONSENTS_PARKED_BY_SITE)
-                .keyConditionExpression(Retimer.PARKED_SITE_ATTRIBUTE + " = :s")
-                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(siteId))),
-                item -> found.put(Source.CONSENTS.canonicalKey(item), new StoredItem(Source.CONSENTS, item)));
         return new ArrayList<>(found.values());
+    }
+
+    /**
+     * Consents a legal hold parked, however old, of the given sites. A filtered Scan, not a sparse index: DynamoDB
+     * Local 2.6.1 stops TTL-deleting anything in a table with a sparse GSI (an item lacking the index key stalls
+     * its TTL worker), and holds, their release and cancellations under hold are rare operator actions.
+     */
+    List<StoredItem> parkedConsentsOf(List<String> siteIds) {
+        if (siteIds.isEmpty()) {
+            return List.of();
+        }
+        List<StoredItem> items = new ArrayList<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> placeholders = new ArrayList<>();
+        for (int i = 0; i < siteIds.size(); i++) {
+            values.put(":s" + i, AttributeValue.fromS(siteIds.get(i)));
+            placeholders.add(":s" + i);
+        }
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> exclusive = start;
+            var page = dynamo.scan(s -> s.tableName(tables.consents()).consistentRead(true)
+                    .filterExpression(Retimer.PARKED_SITE_ATTRIBUTE + " IN (" + String.join(", ", placeholders) + ")")
+                    .expressionAttributeValues(values).exclusiveStartKey(exclusive));
+            page.items().forEach(item -> items.add(new StoredItem(Source.CONSENTS, new HashMap<>(item))));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
     }
 
     /** Current images of the given keys (index reads are eventually consistent; erasures decide on these). */

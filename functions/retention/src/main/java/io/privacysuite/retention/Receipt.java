@@ -77,7 +77,7 @@ public record Receipt(
         return Character.digit(receiptId.charAt(0), 16) % DAY_SHARDS;
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
