@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * receipt on not existing yet: a retry or a race with TTL erases nothing twice and writes no second receipt.
  */
 final class Eraser {
-    /** Items per transaction: two actions each, well inside DynamoDB's 100-action limit. */
-    static final int CHUNK = 25;
+    /** Items per transaction: two actions each, DynamoDB's 100-action limit. */
+    static final int CHUNK = 50;
 
     /** One planned erasure: the item as read, the rule and due time its receipt states, and why. */
     record Erasure(StoredItem item, String rule, Instant dueAt, Cause cause, String cascadeOf) {
@@ -42,6 +42,26 @@ final class Eraser {
     Eraser(DynamoDbClient dynamo, Tables tables) {
         this.dynamo = dynamo;
         this.tables = tables;
+    }
+
+    /**
+     * Erases independent items (no order between them), chunks in parallel: the stream path, where each
+     * erasure is a dependant of an item already gone.
+     */
+    Outcome eraseUnordered(List<Erasure> erasures, Instant now, java.util.concurrent.ExecutorService pool) {
+        if (erasures.size() <= CHUNK) {
+            return erase(erasures, now);
+        }
+        List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+        for (int from = 0; from < erasures.size(); from += CHUNK) {
+            List<Erasure> chunk = new ArrayList<>(erasures.subList(from, Math.min(erasures.size(), from + CHUNK)));
+            futures.add(pool.submit(() -> eraseChunk(chunk, now)));
+        }
+        Outcome total = new Outcome(0, 0);
+        for (var future : futures) {
+            total = total.plus(Parallel.join(future));
+        }
+        return total;
     }
 
     /** Erases in list order, chunk by chunk (callers order dependants first). */

@@ -33,8 +33,25 @@ public final class ReceiptLog {
      */
     public void putAll(List<Receipt> receipts) {
         for (int from = 0; from < receipts.size(); from += BATCH) {
+            putBatch(receipts.subList(from, Math.min(receipts.size(), from + BATCH)));
+        }
+    }
+
+    /** Starts writing the receipts, batches in parallel on {@code pool}; join the futures to wait. */
+    List<java.util.concurrent.Future<?>> submitAll(List<Receipt> receipts, java.util.concurrent.ExecutorService pool) {
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int from = 0; from < receipts.size(); from += BATCH) {
+            List<Receipt> slice = receipts.subList(from, Math.min(receipts.size(), from + BATCH));
+            futures.add(pool.submit(() -> putBatch(slice)));
+        }
+        return futures;
+    }
+
+    private void putBatch(List<Receipt> slice) {
+        {
+            // One BatchWriteItem, retrying what DynamoDB left unprocessed.
             List<WriteRequest> writes = new ArrayList<>();
-            for (Receipt r : receipts.subList(from, Math.min(receipts.size(), from + BATCH))) {
+            for (Receipt r : slice) {
                 writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(r.toItem()).build()).build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(table, writes);

@@ -30,6 +30,7 @@ public final class RetentionEngine {
     private final ItemFinder finder;
     private final Eraser eraser;
     private final Retimer retimer;
+    private final java.util.concurrent.ExecutorService pool = Parallel.pool();
 
     public RetentionEngine(DynamoDbClient dynamo, Tables tables, RetentionPolicy policy) {
         this.dynamo = dynamo;
@@ -120,8 +121,10 @@ public final class RetentionEngine {
                     }
                 }
             }
-            Eraser.Outcome cascaded = eraser.erase(erasures, Instant.now());
-            receipts.putAll(triggerReceipts);
+            // Dependants and trigger receipts are independent of each other: written side by side.
+            var receiptsWritten = receipts.submitAll(triggerReceipts, pool);
+            Eraser.Outcome cascaded = eraser.eraseUnordered(erasures, Instant.now(), pool);
+            receiptsWritten.forEach(Parallel::join);
             return new TtlOutcome(triggerReceipts.size(), cascaded.erased(), restored, failed);
         } catch (RuntimeException e) {
             // Receipts and cascades are idempotent: the whole remainder is retried (and bisected) safely.
