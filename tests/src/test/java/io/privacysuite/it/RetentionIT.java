@@ -332,14 +332,14 @@ class RetentionIT extends IntegrationTest {
         for (String event : List.of("expiring-report", "receipts-report", "list-holds", "account-status",
                 "place-account-hold")) {
             Object answer = stack.functions().invokeEventFile("RetentionAdminFunction",
-                    "events/retention-admin/" + event + ".json");
+                    "events/retention/admin-" + event + ".json");
             assertThat(Json.MAPPER.valueToTree(answer).has("error")).as(event).isFalse();
         }
         JsonNode refused = Json.MAPPER.valueToTree(stack.functions().invokeEventFile("RetentionAdminFunction",
-                "events/retention-admin/release-hold.json"));
+                "events/retention/admin-release-hold.json"));
         assertThat(refused.path("error").path("message").asText()).contains("no legal hold");
         JsonNode report = Json.MAPPER.valueToTree(stack.functions().invokeEventFile("RetentionAdminFunction",
-                "events/retention-admin/expiring-report.json"));
+                "events/retention/admin-expiring-report.json"));
         assertThat(report.path("categories").has("end_user")).isTrue();
         JsonNode sweep = Json.MAPPER.valueToTree(stack.triggerSchedule("RetentionSweeperFunction"));
         assertThat(sweep.path("complete").asBoolean()).isTrue();

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Operator actions from the Lambda console (test events in {@code events/retention-admin/}): {@code expiringReport},
+ * Operator actions from the Lambda console (test events in {@code events/retention/admin-*.json}): {@code expiringReport},
  * {@code receiptsReport}, {@code placeLegalHold}, {@code releaseLegalHold}, {@code listLegalHolds},
  * {@code accountStatus}. A refused action answers {@code {"error": {...}}} so the console shows why.
  */

@@ -243,7 +243,7 @@ class AccountLifecycleTest {
         AccountLifecycleHandler handler = new AccountLifecycleHandler(services);
         for (String name : List.of("account-created", "invoice-issued", "account-cancelled", "account-reactivated")) {
             SQSEvent event = EventLoader.loadSQSEvent(
-                    LocalDynamo.repoRoot().resolve("events/account-lifecycle/" + name + ".json").toString());
+                    LocalDynamo.repoRoot().resolve("events/retention/lifecycle-" + name + ".json").toString());
             assertThat(handler.handleRequest(event, null).getBatchItemFailures()).as(name).isEmpty();
         }
         assertThat(profile("acme").get("status").s()).isEqualTo("active");

@@ -161,7 +161,7 @@ class RetentionStreamHandlerTest {
     @Test
     void shouldHandleTheConsoleSampleEvent() {
         DynamodbEvent sample = EventLoader.loadDynamoDbEvent(
-                LocalDynamo.repoRoot().resolve("events/retention-stream/ttl-deletion.json").toString());
+                LocalDynamo.repoRoot().resolve("events/retention/stream-ttl-deletion.json").toString());
 
         StreamsEventResponse response = handler.handleRequest(sample, null);
 
