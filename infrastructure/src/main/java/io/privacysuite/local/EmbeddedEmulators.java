@@ -22,8 +22,9 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import scala.concurrent.Await;
 
 /**
- * DynamoDB Local and ElasticMQ inside this JVM, the SES emulator as a node child process; all on free loopback
- * ports, started in parallel. No Docker needed.
+ * DynamoDB Local and ElasticMQ inside this JVM, the SES emulator as a node child process and S3Mock as a child JVM
+ * (its Spring Boot classpath clashes with this one, see {@link S3MockEmulator}); all on free loopback ports, started
+ * in parallel. No Docker needed.
  */
 public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
     private static final LocalLog LOG = LocalLog.get(EmbeddedEmulators.class);
@@ -37,16 +38,20 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
     private final DynamoDb dynamo;
     private final ElasticMq elastic;
     private final SesEmulator ses;
+    private final S3MockEmulator s3;
     private final Map<String, Duration> startupTimes;
 
-    private EmbeddedEmulators(Started<DynamoDb> dynamo, Started<ElasticMq> elastic, Started<SesEmulator> ses) {
+    private EmbeddedEmulators(Started<DynamoDb> dynamo, Started<ElasticMq> elastic, Started<SesEmulator> ses,
+                              Started<S3MockEmulator> s3) {
         this.dynamo = dynamo.value();
         this.elastic = elastic.value();
         this.ses = ses.value();
+        this.s3 = s3.value();
         Map<String, Duration> times = new LinkedHashMap<>();
         times.put("dynamodb", dynamo.took());
         times.put("sqs", elastic.took());
         times.put("ses", ses.took());
+        times.put("s3", s3.took());
         this.startupTimes = Map.copyOf(times);
     }
 
@@ -54,10 +59,14 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         return start(SesEmulator.defaultDirectory());
     }
 
-    /** Starts the three emulators in parallel; if one fails the others are stopped again. */
     public static EmbeddedEmulators start(java.nio.file.Path sesDirectory) {
+        return start(sesDirectory, sesDirectory.resolveSibling("s3mock-local"));
+    }
+
+    /** Starts the four emulators in parallel; if one fails the others are stopped again. */
+    public static EmbeddedEmulators start(java.nio.file.Path sesDirectory, java.nio.file.Path s3Directory) {
         long begin = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(3, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "emulator-start");
             t.setDaemon(true);
             return t;
@@ -66,23 +75,25 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
             CompletableFuture<Started<DynamoDb>> dynamo = CompletableFuture.supplyAsync(timed(EmbeddedEmulators::startDynamoDb), pool);
             CompletableFuture<Started<ElasticMq>> elastic = CompletableFuture.supplyAsync(timed(EmbeddedEmulators::startElasticMq), pool);
             CompletableFuture<Started<SesEmulator>> ses = CompletableFuture.supplyAsync(timed(() -> SesEmulator.start(sesDirectory)), pool);
+            CompletableFuture<Started<S3MockEmulator>> s3 = CompletableFuture.supplyAsync(timed(() -> S3MockEmulator.start(s3Directory)), pool);
             try {
-                CompletableFuture.allOf(dynamo, elastic, ses).join();
+                CompletableFuture.allOf(dynamo, elastic, ses, s3).join();
             } catch (CompletionException e) {
                 // Wait for the others to settle, then stop whatever did start.
-                for (CompletableFuture<? extends Started<?>> f : List.of(dynamo, elastic, ses)) {
+                for (CompletableFuture<? extends Started<?>> f : List.of(dynamo, elastic, ses, s3)) {
                     f.handle((started, error) -> started).join();
                 }
                 dynamo.thenAccept(s -> stopQuietly("DynamoDB Local", s.value()::stop));
                 elastic.thenAccept(s -> stopQuietly("ElasticMQ", s.value()::stop));
                 ses.thenAccept(s -> s.value().close());
+                s3.thenAccept(s -> s.value().close());
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            EmbeddedEmulators emulators = new EmbeddedEmulators(dynamo.join(), elastic.join(), ses.join());
-            LOG.info("emulators up in %d ms (dynamodb %d ms, sqs %d ms, ses %d ms)",
+            EmbeddedEmulators emulators = new EmbeddedEmulators(dynamo.join(), elastic.join(), ses.join(), s3.join());
+            LOG.info("emulators up in %d ms (dynamodb %d ms, sqs %d ms, ses %d ms, s3 %d ms)",
                     Duration.ofNanos(System.nanoTime() - begin).toMillis(),
                     emulators.startupTimes.get("dynamodb").toMillis(), emulators.startupTimes.get("sqs").toMillis(),
-                    emulators.startupTimes.get("ses").toMillis());
+                    emulators.startupTimes.get("ses").toMillis(), emulators.startupTimes.get("s3").toMillis());
             return emulators;
         } finally {
             pool.shutdown();
@@ -116,7 +127,7 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
 
     @Override
     public Optional<URI> s3() {
-        return Optional.empty();
+        return Optional.of(s3.endpoint());
     }
 
     @Override
@@ -139,13 +150,14 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         return true;
     }
 
-    /** Stops all three in parallel; each is given about a second. */
+    /** Stops all four in parallel; each is given about a second. */
     @Override
     public void close() {
         List<Thread> stoppers = new ArrayList<>();
         stoppers.add(new Thread(() -> stopQuietly("DynamoDB Local", dynamo::stop), "stop-dynamodb"));
         stoppers.add(new Thread(() -> stopQuietly("ElasticMQ", elastic::stop), "stop-sqs"));
         stoppers.add(new Thread(ses::close, "stop-ses"));
+        stoppers.add(new Thread(s3::close, "stop-s3"));
         stoppers.forEach(Thread::start);
         for (Thread t : stoppers) {
             try {

@@ -4,6 +4,8 @@ import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -16,6 +18,7 @@ public final class LocalAwsClients implements AutoCloseable {
     private final DynamoDbStreamsClient dynamoDbStreams;
     private final SqsClient sqs;
     private final SesClient ses;
+    private final Optional<S3Client> s3;
 
     public LocalAwsClients(AwsEndpoints endpoints) {
         AwsClients clients = new AwsClients(Env.of(endpoints.asEnv()));
@@ -23,6 +26,8 @@ public final class LocalAwsClients implements AutoCloseable {
         this.dynamoDbStreams = clients.build(DynamoDbStreamsClient.builder(), "DYNAMODB_STREAMS");
         this.sqs = clients.build(SqsClient.builder(), "SQS");
         this.ses = clients.build(SesClient.builder(), "SES");
+        // Path-style: S3Mock (and LocalStack) serve http://host:port/<bucket>/<key>, not virtual-hosted buckets.
+        this.s3 = endpoints.s3().map(uri -> clients.build(S3Client.builder().forcePathStyle(true), "S3"));
     }
 
     public DynamoDbClient dynamoDb() {
@@ -41,11 +46,17 @@ public final class LocalAwsClients implements AutoCloseable {
         return ses;
     }
 
+    /** An S3 client when the endpoints include S3. */
+    public Optional<S3Client> s3() {
+        return s3;
+    }
+
     @Override
     public void close() {
         dynamoDb.close();
         dynamoDbStreams.close();
         sqs.close();
         ses.close();
+        s3.ifPresent(S3Client::close);
     }
 }

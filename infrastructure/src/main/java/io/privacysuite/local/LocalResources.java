@@ -26,6 +26,9 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -38,6 +41,7 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
     public static final String DEFAULT_PREFIX = "ps-local-";
     public static final String TABLE = "AWS::DynamoDB::Table";
     public static final String QUEUE = "AWS::SQS::Queue";
+    public static final String BUCKET = "AWS::S3::Bucket";
     private static final LocalLog LOG = LocalLog.get(LocalResources.class);
     private static final Pattern SUB_REFERENCE = Pattern.compile("\\$\\{([^}!.]+)(?:\\.[^}]*)?}");
 
@@ -45,6 +49,7 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
     private final TemplateResolver resolver;
     private final Map<String, TableDescription> tables = new ConcurrentHashMap<>();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
+    private final Map<String, String> buckets = new ConcurrentHashMap<>();
 
     private record Queue(String name, String url, String arn) {}
 
@@ -54,9 +59,15 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         this.resolver = new TemplateResolver(template, this, region, accountId, parameterOverrides);
     }
 
-    /** Creates the template's tables and queues (DLQs before the queues that redrive to them). */
+    /** Creates the template's tables and queues (DLQs before the queues that redrive to them); no buckets. */
     public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, String prefix,
                                         String region, Map<String, String> parameterOverrides) {
+        return create(template, dynamoDb, sqs, Optional.empty(), prefix, region, parameterOverrides);
+    }
+
+    /** Creates the template's tables, queues and (when an S3 client is given) buckets. */
+    public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
+                                        String prefix, String region, Map<String, String> parameterOverrides) {
         LocalResources resources = new LocalResources(template, prefix, region, TemplateResolver.DEFAULT_ACCOUNT,
                 parameterOverrides);
         for (Template.Resource table : template.resourcesOfType(TABLE)) {
@@ -67,6 +78,13 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         for (Template.Resource queue : queuesInCreationOrder(template)) {
             if (resources.resolver.isDeployed(queue)) {
                 resources.createQueue(sqs, queue);
+            }
+        }
+        if (s3.isPresent()) {
+            for (Template.Resource bucket : template.resourcesOfType(BUCKET)) {
+                if (resources.resolver.isDeployed(bucket)) {
+                    resources.createBucket(s3.get(), bucket);
+                }
             }
         }
         return resources;
@@ -124,10 +142,24 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         return out;
     }
 
-    /** What CloudFormation calls the physical id (the value of {@code Ref}): table names and queue URLs. */
+    /** Bucket names by logical id. */
+    public Map<String, String> buckets() {
+        return new java.util.TreeMap<>(buckets);
+    }
+
+    public String bucketName(String logicalId) {
+        String name = buckets.get(logicalId);
+        if (name == null) {
+            throw new IllegalArgumentException("no bucket with logical id " + logicalId);
+        }
+        return name;
+    }
+
+    /** What CloudFormation calls the physical id (the value of {@code Ref}): table names, queue URLs, bucket names. */
     public Map<String, String> physicalIds() {
         Map<String, String> out = new java.util.TreeMap<>(tables());
         out.putAll(queues());
+        out.putAll(buckets);
         return Collections.unmodifiableMap(out);
     }
 
@@ -138,6 +170,9 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         }
         if (queues.containsKey(logicalId)) {
             return Optional.of(queueUrl(logicalId));
+        }
+        if (buckets.containsKey(logicalId)) {
+            return Optional.of(buckets.get(logicalId));
         }
         return Optional.empty();
     }
@@ -156,6 +191,13 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
                 case "Arn" -> Optional.of(queueArn(logicalId));
                 case "QueueName" -> Optional.of(queueName(logicalId));
                 case "QueueUrl" -> Optional.of(queueUrl(logicalId));
+                default -> Optional.empty();
+            };
+        }
+        if (buckets.containsKey(logicalId)) {
+            return switch (attribute) {
+                case "Arn" -> Optional.of("arn:aws:s3:::" + buckets.get(logicalId));
+                case "DomainName", "RegionalDomainName" -> Optional.of(buckets.get(logicalId) + ".s3.amazonaws.com");
                 default -> Optional.empty();
             };
         }
@@ -274,6 +316,37 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
                 .readCapacityUnits((long) Props.integer(p, "ReadCapacityUnits").orElse(5))
                 .writeCapacityUnits((long) Props.integer(p, "WriteCapacityUnits").orElse(5))
                 .build();
+    }
+
+    // ------------------------------------------------------------------ buckets
+
+    /**
+     * Creates {@code <prefix><logical id>} lower-cased (bucket names allow no capitals). Encryption, public access
+     * blocks and lifecycle rules are deploy-time settings the emulator does not enforce: the template holds them.
+     */
+    private void createBucket(S3Client s3, Template.Resource resource) {
+        String name = bucketNameFor(prefix, resource.logicalId());
+        try {
+            s3.headBucket(b -> b.bucket(name));
+            LOG.debug("bucket %s exists", name);
+        } catch (NoSuchBucketException absent) {
+            try {
+                s3.createBucket(b -> b.bucket(name));
+                LOG.debug("created bucket %s", name);
+            } catch (BucketAlreadyOwnedByYouException raced) {
+                LOG.debug("bucket %s exists", name);
+            }
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            s3.createBucket(b -> b.bucket(name));
+        }
+        buckets.put(resource.logicalId(), name);
+    }
+
+    static String bucketNameFor(String prefix, String logicalId) {
+        return (prefix + logicalId).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
     }
 
     // ------------------------------------------------------------------ queues

@@ -70,7 +70,7 @@ public final class LocalStack implements AutoCloseable {
             }
             b.clients = new LocalAwsClients(b.endpoints);
             b.template = options.template().orElseGet(() -> Template.load(b.projectRoot.resolve(Template.FILE_NAME)));
-            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), options.prefix(),
+            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(), options.prefix(),
                     b.endpoints.region(), options.parameters());
             b.resolver = new TemplateResolver(b.template, new WithFunctions(b.template, b.resources, options.prefix(),
                     b.endpoints.region()), b.endpoints.region(), TemplateResolver.DEFAULT_ACCOUNT, options.parameters());

@@ -70,12 +70,16 @@ public final class Main {
         out.println("  Mailbox    " + e.ses().resolve("/") + "   (captured email; JSON at /store)");
         out.println("  DynamoDB   " + e.dynamodb());
         out.println("  SQS        " + e.sqs());
+        e.s3().ifPresent(s3 -> out.println("  S3         " + s3 + "   (S3Mock, path-style)"));
         out.println("  Region     " + e.region() + ", credentials " + e.accessKey() + "/" + e.secretKey());
         for (Map.Entry<String, String> t : stack.resources().tables().entrySet()) {
             out.println("  table      " + t.getValue() + "  (" + t.getKey() + ")");
         }
         for (Map.Entry<String, String> q : stack.resources().queues().entrySet()) {
             out.println("  queue      " + q.getValue() + "  (" + q.getKey() + ")");
+        }
+        for (var b : stack.resources().buckets().entrySet()) {
+            out.println("  bucket     " + b.getValue() + "  (" + b.getKey() + ")");
         }
         for (HttpRoute route : stack.routes()) {
             out.println("  route      " + route.routeKey() + "  -> " + route.functionLogicalId());

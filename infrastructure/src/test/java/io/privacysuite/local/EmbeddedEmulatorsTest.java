@@ -118,10 +118,47 @@ class EmbeddedEmulatorsTest {
                 .containsEntry("AWS_ENDPOINT_URL_DYNAMODB_STREAMS", emulators.dynamodb().toString())
                 .containsEntry("AWS_ENDPOINT_URL_SQS", emulators.sqs().toString())
                 .containsEntry("AWS_ENDPOINT_URL_SES", emulators.ses().toString())
-                .doesNotContainKey("AWS_ENDPOINT_URL_S3");
-        assertThat(List.of(emulators.dynamodb(), emulators.sqs(), emulators.ses()))
+                .containsEntry("AWS_ENDPOINT_URL_S3", emulators.s3().orElseThrow().toString());
+        assertThat(List.of(emulators.dynamodb(), emulators.sqs(), emulators.ses(), emulators.s3().orElseThrow()))
                 .allSatisfy(uri -> assertThat(uri.getHost()).isEqualTo("127.0.0.1"));
         assertThat(emulators.realTimeTtl()).isTrue();
-        assertThat(emulators.startupTimes()).containsKeys("dynamodb", "sqs", "ses");
+        assertThat(emulators.startupTimes()).containsKeys("dynamodb", "sqs", "ses", "s3");
+    }
+
+    static final String BUCKETS = """
+            Resources:
+              Exports:
+                Type: AWS::S3::Bucket
+                Properties:
+                  LifecycleConfiguration:
+                    Rules:
+                      - Status: Enabled
+                        ExpirationInDays: 7
+              Reader:
+                Type: AWS::SQS::Queue
+                Properties:
+                  Tags:
+                    - Key: bucket
+                      Value: !Ref Exports
+            """;
+
+    @Test
+    void shouldCreateTemplateBuckets_inS3Mock_andResolveRefToTheBucketName() {
+        EmbeddedEmulators emulators = TestEmulators.shared();
+        try (LocalAwsClients clients = new LocalAwsClients(emulators)) {
+            LocalResources resources = LocalResources.create(Template.parse(BUCKETS), clients.dynamoDb(), clients.sqs(),
+                    clients.s3(), "T-Buckets-", emulators.region(), Map.of());
+            String bucket = resources.bucketName("Exports");
+
+            clients.s3().orElseThrow().putObject(b -> b.bucket(bucket).key("a/b.json"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("{\"ok\":true}"));
+
+            assertThat(bucket).isEqualTo("t-buckets-exports");
+            assertThat(resources.resolver().resolve(Map.of("Ref", "Exports"))).isEqualTo(bucket);
+            assertThat(resources.resolver().resolve(Map.of("Fn::GetAtt", List.of("Exports", "Arn"))))
+                    .isEqualTo("arn:aws:s3:::" + bucket);
+            assertThat(clients.s3().orElseThrow().getObjectAsBytes(b -> b.bucket(bucket).key("a/b.json")).asUtf8String())
+                    .isEqualTo("{\"ok\":true}");
+        }
     }
 }

@@ -57,7 +57,9 @@ class DataSubjectRequestIT extends IntegrationTest {
 
     HttpResponse<String> submit(String type, String email, String locale, String ip) {
         String body = "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"siteId\":\"" + siteId + "\""
-                + (locale == null ? "" : ",\"locale\":\"" + locale + "\"") + "}";
+                + (locale == null ? "" : ",\"locale\":\"" + locale + "\"")
+                // A field no data source can change: the processor routes the request to operators, so it stays open.
+                + ("rectification".equals(type) ? ",\"details\":{\"postalAddress\":\"1 New Street\"}" : "") + "}";
         return http("POST", "/v1/requests", body, "x-forwarded-for", ip);
     }
 
@@ -87,25 +89,31 @@ class DataSubjectRequestIT extends IntegrationTest {
         return m.group(1);
     }
 
-    /** Reads the processing queue until the message for {@code requestId} arrives; other messages stay for others. */
+    /**
+     * Waits until the request processor has consumed the request's processing message and finished with it (completed
+     * it, or routed it to operators), then returns the processing message as the queue carried it.
+     */
     JsonNode awaitProcessingMessage(String requestId) {
-        SqsClient sqs = stack.awsClients().sqs();
-        String queueUrl = stack.resources().queueUrl("RequestProcessingQueue");
         long deadline = System.nanoTime() + MAIL_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-                    .waitTimeSeconds(1).messageAttributeNames("All")).messages();
-            for (Message m : messages) {
-                JsonNode body = parse(m.body());
-                if (requestId.equals(body.path("requestId").asText())) {
-                    sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-                    assertThat(m.messageAttributes().get("requestType").stringValue()).isEqualTo(body.path("type").asText());
-                    return body;
-                }
-                sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+            Map<String, AttributeValue> item = storedItem(requestId);
+            boolean done = item.get("audit").l().stream().map(a -> a.m().get("action").s())
+                    .anyMatch(a -> a.equals("complete") || a.equals("route_to_operator") || a.equals("escalate"));
+            if (done) {
+                io.privacysuite.requests.DsarRequest request = new io.privacysuite.requests.RequestStore(
+                        stack.awsClients().dynamoDb(), stack.resources().tableName("RequestsTable"),
+                        new io.privacysuite.core.retention.RetentionPolicy(12)).find(requestId, Instant.now()).orElseThrow();
+                assertThat(item.get("audit").l()).extracting(a -> a.m().get("action").s()).contains("start_fulfilment");
+                return Json.MAPPER.valueToTree(io.privacysuite.requests.ProcessingMessage.of(request));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
             }
         }
-        throw new AssertionError("no processing message for " + requestId);
+        throw new AssertionError("request " + requestId + " was not processed");
     }
 
     static JsonNode parse(String json) {
@@ -176,12 +184,15 @@ class DataSubjectRequestIT extends IntegrationTest {
         // The person's status link from the acknowledgement.
         HttpResponse<String> status = http("GET", pathOf(find(STATUS_LINK, ack.text())), null, "accept", "application/json");
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(json(status).path("status").asText()).isEqualTo("verified");
+        // The request processor found nothing about this new address anywhere: completed, and the person told so.
+        assertThat(json(status).path("status").asText()).isEqualTo("completed");
         assertThat(json(status).path("dueOn").asText()).isEqualTo(expectedDue.toString());
+        assertThat(awaitMail(email, "We hold no personal data about you").text()).contains(requestId);
 
         Map<String, AttributeValue> verified = storedItem(requestId);
         assertThat(verified.get("retentionRule").s()).isEqualTo("request_record_24m");
-        assertThat(verified.get("audit").l()).extracting(a -> a.m().get("action").s()).containsExactly("receive", "verify");
+        assertThat(verified.get("audit").l()).extracting(a -> a.m().get("action").s())
+                .containsSubsequence("receive", "verify", "start_fulfilment", "complete");
     }
 
     @Test
@@ -300,7 +311,8 @@ class DataSubjectRequestIT extends IntegrationTest {
     @Test
     void shouldExtendWithReason_emailThePerson_andRecordTheAuditTrail() {
         String email = address("ext");
-        String requestId = verifiedRequest(email, "portability");
+        // Rectification without changes: the processor routes it to operators and it stays open.
+        String requestId = verifiedRequest(email, "rectification");
         JsonNode message = awaitProcessingMessage(requestId);
         LocalDate receivedOn = LocalDate.ofInstant(Instant.parse(message.path("receivedAt").asText()), LEGAL_ZONE);
 
@@ -325,19 +337,25 @@ class DataSubjectRequestIT extends IntegrationTest {
         assertThat(again.at("/error/code").asText()).isEqualTo("invalid_state");
 
         JsonNode audit = operator(Map.of("action", "status", "requestId", requestId)).path("audit");
-        assertThat(audit).extracting(a -> a.path("action").asText()).containsExactly("receive", "verify", "extend", "complete");
-        JsonNode extend = audit.get(2);
+        assertThat(audit).extracting(a -> a.path("action").asText())
+                .containsSubsequence("receive", "verify", "start_fulfilment", "route_to_operator", "extend", "complete");
+        JsonNode extend = java.util.stream.StreamSupport.stream(audit.spliterator(), false)
+                .filter(a -> a.path("action").asText().equals("extend")).findFirst().orElseThrow();
         assertThat(extend.path("actor").asText()).isEqualTo("alice");
         assertThat(extend.path("why").asText()).contains("Twelve years");
-        assertThat(audit.get(3).path("from").asText()).isEqualTo("verified");
-        assertThat(audit.get(3).path("to").asText()).isEqualTo("completed");
-        assertThat(audit.get(3).path("at").asText()).isNotBlank();
+        JsonNode complete = audit.get(audit.size() - 1);
+        assertThat(complete.path("action").asText()).isEqualTo("complete");
+        assertThat(complete.path("from").asText()).isEqualTo("in_progress");
+        assertThat(complete.path("to").asText()).isEqualTo("completed");
+        assertThat(complete.path("at").asText()).isNotBlank();
     }
 
     @Test
     void shouldRejectWithReason_andEmailIt() {
         String email = address("rej");
-        String requestId = verifiedRequest(email, "objection");
+        // Rectification without changes stays open (routed to operators) once the processor has seen it.
+        String requestId = verifiedRequest(email, "rectification");
+        awaitProcessingMessage(requestId);
 
         JsonNode noReason = operator(Map.of("action", "reject", "requestId", requestId, "operator", "alice"));
         JsonNode rejected = operator(Map.of("action", "reject", "requestId", requestId, "operator", "alice",
@@ -345,13 +363,14 @@ class DataSubjectRequestIT extends IntegrationTest {
 
         assertThat(noReason.at("/error/fields/reason").asText()).isNotBlank();
         assertThat(rejected.path("status").asText()).isEqualTo("rejected");
-        assertThat(awaitMail(email, "Your objection request").text())
+        assertThat(stack.mailbox().awaitEmail(e -> e.isAddressedTo(email) && e.subject().equals("Your rectification request"), MAIL_WAIT).text())
                 .contains("We could not link this address to any account.");
     }
 
     @Test
     void shouldRemindOperatorsBeforeTheDeadline_andFlagOverdue() {
-        String requestId = verifiedRequest(address("late"), "access");
+        String requestId = verifiedRequest(address("late"), "rectification");
+        awaitProcessingMessage(requestId);
         String operatorEmail = stack.functions().env("DeadlineReminderFunction").require("OPERATOR_EMAIL");
 
         // The scheduled function as it will run 27 days and then 40 days from now.

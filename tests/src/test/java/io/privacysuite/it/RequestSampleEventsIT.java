@@ -31,6 +31,11 @@ class RequestSampleEventsIT extends IntegrationTest {
         assertThat(invoke("DeadlineReminderFunction", "events/deadline-reminder/scheduled.json").has("open")).isTrue();
         assertThat(invoke("NotifierFunction", "events/notifier/poison-message.json").path("batchItemFailures"))
                 .extracting(f -> f.path("itemIdentifier").asText()).containsExactly("msg-0");
+        // The sample's request id is not in the table: the processor skips it (acknowledged, nothing done).
+        assertThat(invoke("RequestProcessorFunction", "events/request-processor/verified-access-request.json")
+                .path("batchItemFailures")).isEmpty();
+        assertThat(invoke("RequestsOperatorFunction", "events/requests-operator/requeue.json").at("/error/code").asText())
+                .isEqualTo("not_found");
     }
 
     @Test

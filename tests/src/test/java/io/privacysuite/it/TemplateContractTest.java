@@ -212,4 +212,27 @@ class TemplateContractTest {
             l.forEach(v -> collectRefs(v, refs));
         }
     }
+
+    @Test
+    void dataMapParameterDefault_shouldEqualTheRepositoryDataMap_andParse() throws Exception {
+        String deployed = TEMPLATE.parameters().get("DataMap").defaultValue().orElseThrow();
+        String repository = Files.readString(ROOT.resolve("config/data-map.json"));
+
+        assertThat(Json.read(deployed)).isEqualTo(Json.read(repository));
+        assertThat(deployed.length()).as("CloudFormation parameter values are limited to 4096 bytes").isLessThan(4096);
+        assertThat(io.privacysuite.fulfilment.DataMap.parse(deployed, Env.of(Map.of())).sources()).isNotEmpty();
+    }
+
+    @Test
+    void exportsBucket_shouldBeEncrypted_private_andExpireWithinSevenDays() {
+        Map<String, Object> bucket = TEMPLATE.resource("ExportsBucket").orElseThrow().properties();
+        String text = String.valueOf(bucket);
+
+        assertThat(text).contains("SSEAlgorithm=AES256").contains("BlockPublicAcls=true")
+                .contains("RestrictPublicBuckets=true").contains("ExpirationInDays=7");
+        assertThat(String.valueOf(TEMPLATE.resource("RequestProcessorFunction").orElseThrow().properties()))
+                .contains("MAX_RECEIVES=5");
+        assertThat(String.valueOf(TEMPLATE.resource("RequestProcessingQueue").orElseThrow().properties()))
+                .contains("maxReceiveCount=5");
+    }
 }

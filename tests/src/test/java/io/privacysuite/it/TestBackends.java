@@ -29,7 +29,8 @@ final class TestBackends {
         }
         if (stack == null) {
             try {
-                stack = LocalStack.start(LocalStackOptions.defaults().httpPort(0).endpoints(endpoints()));
+                stack = LocalStack.start(withFulfilmentSources(LocalStackOptions.defaults().httpPort(0)
+                        .endpoints(endpoints())));
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-local-stack"));
             } catch (RuntimeException e) {
                 startFailure = e;
@@ -37,6 +38,62 @@ final class TestBackends {
             }
         }
         return stack;
+    }
+
+    static final String ORDERS_TABLE = "it-shop-orders";
+    static final String INVOICES_TABLE = "it-shop-invoices";
+    static final String REVIEWS_TABLE = "it-shop-reviews";
+
+    /**
+     * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
+     * here (orders deleted, reviews anonymized, invoices retained), the {@link TestWebhook} and the suite's own data. Retries are immediate so escalation takes seconds.
+     */
+    private static LocalStackOptions withFulfilmentSources(LocalStackOptions options) {
+        String dataMap;
+        try (var in = TestBackends.class.getResourceAsStream("/it-data-map.json")) {
+            dataMap = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String fn = "RequestProcessorFunction";
+        return options.env(fn, "DATA_MAP", dataMap)
+                .env(fn, "IT_ORDERS_TABLE", ORDERS_TABLE)
+                .env(fn, "IT_INVOICES_TABLE", INVOICES_TABLE)
+                .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)
+                .env(fn, "IT_WEBHOOK_URL", TestWebhook.get().url())
+                .env(fn, "IT_WEBHOOK_SECRET", TestWebhook.SECRET)
+                .env(fn, "RETRY_BACKOFF_SECONDS", "0")
+                .env(fn, "WEBHOOK_BACKOFF_MILLIS", "20")
+                .onStarted(s -> createCompanyTables(s.awsClients().dynamoDb()));
+    }
+
+    static void createCompanyTables(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
+        java.util.List<String> existing = dynamo.listTables().tableNames();
+        if (!existing.contains(ORDERS_TABLE)) {
+            dynamo.createTable(b -> b.tableName(ORDERS_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("customerEmail").attributeType("S"),
+                            a -> a.attributeName("orderId").attributeType("S"))
+                    .keySchema(k -> k.attributeName("customerEmail").keyType("HASH"),
+                            k -> k.attributeName("orderId").keyType("RANGE")));
+        }
+        if (!existing.contains(REVIEWS_TABLE)) {
+            dynamo.createTable(b -> b.tableName(REVIEWS_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("reviewId").attributeType("S"),
+                            a -> a.attributeName("authorEmail").attributeType("S"))
+                    .keySchema(k -> k.attributeName("reviewId").keyType("HASH"))
+                    .globalSecondaryIndexes(g -> g.indexName("byAuthorEmail")
+                            .keySchema(k -> k.attributeName("authorEmail").keyType("HASH"))
+                            .projection(p -> p.projectionType("ALL"))));
+        }
+        if (!existing.contains(INVOICES_TABLE)) {
+            dynamo.createTable(b -> b.tableName(INVOICES_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("invoiceId").attributeType("S"),
+                            a -> a.attributeName("customerEmail").attributeType("S"))
+                    .keySchema(k -> k.attributeName("invoiceId").keyType("HASH"))
+                    .globalSecondaryIndexes(g -> g.indexName("byCustomerEmail")
+                            .keySchema(k -> k.attributeName("customerEmail").keyType("HASH"))
+                            .projection(p -> p.projectionType("ALL"))));
+        }
     }
 
     static String backend() {

@@ -15,12 +15,17 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * {@code sk = SUPPRESSED} after a hard bounce or complaint (blocks every mail, transactional included; kept
  * without TTL, since forgetting it would mean mailing the address again), and {@code sk = OPTOUT#<topic>} for a
  * marketing unsubscribe (a consent withdrawal, kept as end-user data under the retention policy).
- * One Query per send answers both questions.
+ * {@code sk = OBJECTION} records an objection to direct marketing (GDPR Art. 21(2)-(3)): it blocks every marketing
+ * mail whatever opt-ins exist and has no TTL, since it must always win. {@code sk = RESTRICTED} records a restriction
+ * of processing (Art. 18): marketing stops too; transactional mail about the person's own request is still sent.
+ * One Query per send answers all of these.
  */
 public final class EmailPreferences {
     public static final String SUPPRESSED = "SUPPRESSED";
     public static final String OPT_OUT_PREFIX = "OPTOUT#";
     public static final String ALL_TOPICS = "all";
+    public static final String OBJECTION = "OBJECTION";
+    public static final String RESTRICTED = "RESTRICTED";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -33,12 +38,16 @@ public final class EmailPreferences {
     }
 
     /** What applies to one address right now. */
-    public record State(boolean suppressed, List<String> optedOutTopics) {
+    public record State(boolean suppressed, List<String> optedOutTopics, boolean objected, boolean restricted) {
+        public State(boolean suppressed, List<String> optedOutTopics) {
+            this(suppressed, optedOutTopics, false, false);
+        }
+
         public boolean blocks(Notification n) {
             if (suppressed) {
                 return true;
             }
-            return n.isMarketing() && (optedOutTopics.contains(ALL_TOPICS)
+            return n.isMarketing() && (objected || restricted || optedOutTopics.contains(ALL_TOPICS)
                     || (n.topic() != null && optedOutTopics.contains(n.topic())));
         }
     }
@@ -48,6 +57,8 @@ public final class EmailPreferences {
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash))));
         boolean suppressed = false;
+        boolean objected = false;
+        boolean restricted = false;
         List<String> topics = new java.util.ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
             AttributeValue ttl = item.get(RetentionPolicy.TTL_ATTRIBUTE);
@@ -57,11 +68,15 @@ public final class EmailPreferences {
             String sk = item.get("sk").s();
             if (SUPPRESSED.equals(sk)) {
                 suppressed = true;
+            } else if (OBJECTION.equals(sk)) {
+                objected = true;
+            } else if (RESTRICTED.equals(sk)) {
+                restricted = true;
             } else if (sk.startsWith(OPT_OUT_PREFIX)) {
                 topics.add(sk.substring(OPT_OUT_PREFIX.length()));
             }
         }
-        return new State(suppressed, topics);
+        return new State(suppressed, topics, objected, restricted);
     }
 
     /** Adds the address to the suppression list; {@code reason} is bounce or complaint, {@code source} who said so. */
@@ -74,6 +89,33 @@ public final class EmailPreferences {
         item.put("at", AttributeValue.fromS(now.toString()));
         item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("suppression_until_removed"));
         dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /**
+     * Records a subject flag from a data subject request: {@link #OBJECTION} or {@link #RESTRICTED}. Kept without TTL
+     * (an objection must always win; a restriction lasts until an operator lifts it), with the request as evidence.
+     */
+    public void flag(String addressHash, String flag, String requestId, Instant now) {
+        if (!OBJECTION.equals(flag) && !RESTRICTED.equals(flag)) {
+            throw new IllegalArgumentException("unknown subject flag " + flag);
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(addressHash));
+        item.put("sk", AttributeValue.fromS(flag));
+        item.put("entity", AttributeValue.fromS(OBJECTION.equals(flag) ? "marketing_objection" : "processing_restriction"));
+        item.put("requestId", AttributeValue.fromS(requestId));
+        item.put("at", AttributeValue.fromS(now.toString()));
+        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("subject_flag_until_lifted"));
+        dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /** Every item held about one address (for exports), expired ones left out. */
+    public List<Map<String, AttributeValue>> itemsOf(String addressHash, Instant now) {
+        return dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash)))).items().stream()
+                .filter(item -> !item.containsKey(RetentionPolicy.TTL_ATTRIBUTE)
+                        || !RetentionPolicy.isExpired(Long.parseLong(item.get(RetentionPolicy.TTL_ATTRIBUTE).n()), now))
+                .toList();
     }
 
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */

@@ -44,7 +44,28 @@ public final class Dispatcher {
         }
         outbox.notify(acknowledgement(current, token));
         outbox.process(ProcessingMessage.of(current));
-        return store.update(current.dispatched(clock.instant()), clock.instant());
+        return markDispatched(current);
+    }
+
+    /**
+     * Records the dispatch. The processor may pick the message up and write the request within milliseconds,
+     * before this write: then the dispatch is recorded on its fresh copy instead of failing the person's click.
+     */
+    private DsarRequest markDispatched(DsarRequest sent) {
+        DsarRequest latest = sent;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.update(latest.dispatched(clock.instant()), clock.instant());
+            } catch (RequestStore.ConcurrentChangeException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                latest = store.find(sent.requestId(), clock.instant()).orElseThrow(() -> e);
+                if (latest.dispatchedAt() != null) {
+                    return latest;
+                }
+            }
+        }
     }
 
     public String statusUrl(String requestId, String statusToken) {

@@ -88,6 +88,20 @@ public record DsarRequest(
                 closeReason, dispatchedAt, sent, trail, version);
     }
 
+    /** A copy with audit entries appended, status unchanged (e.g. what fulfilment did per data source). */
+    public DsarRequest withAudit(List<AuditEntry> entries) {
+        List<AuditEntry> trail = new ArrayList<>(audit);
+        trail.addAll(entries);
+        return new DsarRequest(requestId, type, status, siteId, email, emailHash, locale, details, consentIds,
+                receivedAt, deadline, verifyTokenHash, verifyTokenExpiresAt, statusTokenHash, verifiedAt, closedAt,
+                closeReason, dispatchedAt, remindersSent, trail, version);
+    }
+
+    /** True when the trail already holds an entry with this action (idempotent re-processing). */
+    public boolean hasAudit(String action) {
+        return audit.stream().anyMatch(e -> e.action().equals(action));
+    }
+
     public boolean isOverdue(Instant now) {
         return status.isOpen() && deadline.isOverdue(now);
     }

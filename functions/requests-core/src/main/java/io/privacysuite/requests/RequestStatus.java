@@ -10,11 +10,16 @@ public enum RequestStatus {
     VERIFIED,
     /** A processor or an operator is working on it. */
     IN_PROGRESS,
+    /**
+     * Fulfilment could not finish (a data source kept failing after its retries): operators were alerted. Still open
+     * (the legal clock runs); an operator completes or rejects it after fixing the source, or re-queues it.
+     */
+    NEEDS_ATTENTION,
     COMPLETED,
     REJECTED;
 
     public boolean isOpen() {
-        return this == VERIFIED || this == IN_PROGRESS;
+        return this == VERIFIED || this == IN_PROGRESS || this == NEEDS_ATTENTION;
     }
 
     public boolean isClosed() {

@@ -58,7 +58,13 @@ public final class AwsClients {
         return region;
     }
 
-    java.util.Optional<URI> endpointFor(String serviceKey) {
+    /** The shared credentials provider (e.g. for an S3 presigner, which is not a client built here). */
+    public AwsCredentialsProvider credentials() {
+        return credentials;
+    }
+
+    /** The endpoint override for a service, if the environment sets one (S3 clients then use path-style access). */
+    public java.util.Optional<URI> endpointFor(String serviceKey) {
         return env.find("AWS_ENDPOINT_URL_" + serviceKey.toUpperCase(Locale.ROOT))
                 .or(() -> env.find("AWS_ENDPOINT_URL"))
                 .map(URI::create);

@@ -1,7 +1,9 @@
 package io.privacysuite.requests.api;
 
 import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.ConsentProofs;
 import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.http.FieldErrors;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
@@ -38,6 +40,7 @@ public final class IntakeService {
     private final Dispatcher dispatcher;
     private final EmailPreferences preferences;
     private final UnsubscribeLinks unsubscribeLinks;
+    private final ConsentProofs consentProofs;
     private final LegalClock legalClock;
     private final RetentionPolicy retention;
     private final Limits limits;
@@ -49,7 +52,7 @@ public final class IntakeService {
 
     public IntakeService(SiteRegistry sites, RequestStore store, RateLimiter rateLimiter, Outbox outbox,
                          Dispatcher dispatcher, EmailPreferences preferences, UnsubscribeLinks unsubscribeLinks,
-                         LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
+                         ConsentProofs consentProofs, LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
                          Clock clock) {
         this.sites = sites;
         this.store = store;
@@ -58,6 +61,7 @@ public final class IntakeService {
         this.dispatcher = dispatcher;
         this.preferences = preferences;
         this.unsubscribeLinks = unsubscribeLinks;
+        this.consentProofs = consentProofs;
         this.legalClock = legalClock;
         this.retention = retention;
         this.limits = limits;
@@ -73,12 +77,13 @@ public final class IntakeService {
         if (sites.find(submission.siteId()).isEmpty()) {
             throw ApiException.validation(Map.of("siteId", "unknown site"));
         }
+        List<String> consentIds = provenConsentIds(submission.consents());
         String requestId = UUID.randomUUID().toString();
         String token = Tokens.newToken();
         Instant tokenExpiresAt = now.plus(retention.verificationWindow());
         DsarRequest request = new DsarRequest(requestId, submission.type(), RequestStatus.PENDING_VERIFICATION,
                 submission.siteId(), submission.email(), emailHash, submission.locale(), submission.details(),
-                submission.consentIds(), now, legalClock.deadlineFor(now), Tokens.sha256Hex(token), tokenExpiresAt,
+                consentIds, now, legalClock.deadlineFor(now), Tokens.sha256Hex(token), tokenExpiresAt,
                 null, null, null, null, null, null,
                 List.of(new AuditEntry(now, "subject", "receive", "none", RequestStatus.PENDING_VERIFICATION.wire(),
                         "submitted through the intake API")), 0);
@@ -102,6 +107,22 @@ public final class IntakeService {
         outbox.notify(new Notification("verify-" + requestId, Notification.TRANSACTIONAL, "request_verify",
                 submission.locale(), submission.email(), null, data, requestId));
         return requestId;
+    }
+
+    /** Only consents the person proves to hold (a live version's key) are acted on. */
+    private List<String> provenConsentIds(List<Submission.ConsentProof> consents) {
+        FieldErrors errors = new FieldErrors();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < consents.size(); i++) {
+            Submission.ConsentProof proof = consents.get(i);
+            if (consentProofs.holds(proof.consentId(), proof.key())) {
+                ids.add(proof.consentId());
+            } else {
+                errors.add("consents[" + i + "]", "the key does not prove this consent (or it has expired)");
+            }
+        }
+        errors.throwIfAny();
+        return ids;
     }
 
     String verifyUrl(String requestId, String token, Instant expiresAt) {

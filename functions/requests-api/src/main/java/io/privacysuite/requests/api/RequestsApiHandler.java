@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.privacysuite.consent.ConsentProofs;
+import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
@@ -78,6 +81,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 new Dispatcher(store, outbox, baseUrl, clock),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
                 UnsubscribeLinks.from(env),
+                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), ConsentSigner.fromEnv(env),
+                        clock),
                 LegalClock.from(env),
                 retention,
                 new IntakeService.Limits(env.getInt("RATE_LIMIT_PER_ADDRESS_PER_HOUR", 5),

@@ -12,9 +12,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A validated intake body: {@code {type, email, siteId, locale?, details?, consentIds?}}. */
+/**
+ * A validated intake body: {@code {type, email, siteId, locale?, details?, consents?}}, where {@code consents}
+ * lists {@code {consentId, key}} pairs as the browser keeps them (the key proves the consent is the person's).
+ */
 public record Submission(RequestType type, String email, String siteId, String locale, Map<String, String> details,
-                         List<String> consentIds) {
+                         List<ConsentProof> consents) {
+
+    /** A consent the person says is theirs, with the key that proves it. */
+    public record ConsentProof(String consentId, String key) {}
+
     public static final Set<String> LOCALES = Set.of("en", "fr", "nl", "de");
     static final int MAX_DETAILS = 20;
     static final int MAX_DETAIL_LENGTH = 2000;
@@ -22,6 +29,7 @@ public record Submission(RequestType type, String email, String siteId, String l
     private static final Pattern SITE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DETAIL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern CONSENT_ID = Pattern.compile("[A-Za-z0-9-]{8,64}");
+    private static final Pattern CONSENT_KEY = Pattern.compile("[0-9a-f]{8}\\.[A-Za-z0-9_-]{20,64}");
 
     public static Submission parse(JsonNode body) {
         FieldErrors errors = new FieldErrors();
@@ -79,23 +87,25 @@ public record Submission(RequestType type, String email, String siteId, String l
         if (type == RequestType.RECTIFICATION && details.isEmpty() && !errors.has("details")) {
             errors.add("details", "required for rectification: the fields to correct and their new values");
         }
-        List<String> consentIds = new ArrayList<>();
-        JsonNode ids = body.get("consentIds");
-        if (ids != null && !ids.isNull()) {
-            if (!ids.isArray() || ids.size() > MAX_CONSENT_IDS) {
-                errors.add("consentIds", "must be a list of at most " + MAX_CONSENT_IDS + " consent ids");
+        List<ConsentProof> consents = new ArrayList<>();
+        JsonNode given = body.get("consents");
+        if (given != null && !given.isNull()) {
+            if (!given.isArray() || given.size() > MAX_CONSENT_IDS) {
+                errors.add("consents", "must be a list of at most " + MAX_CONSENT_IDS + " {consentId, key} objects");
             } else {
-                for (JsonNode id : ids) {
-                    if (!id.isTextual() || !CONSENT_ID.matcher(id.textValue()).matches()) {
-                        errors.add("consentIds", "must be consent ids as returned by the consent API");
+                for (JsonNode consent : given) {
+                    String id = consent.path("consentId").asText("");
+                    String key = consent.path("key").asText("");
+                    if (!CONSENT_ID.matcher(id).matches() || !CONSENT_KEY.matcher(key).matches()) {
+                        errors.add("consents", "each must be {consentId, key} as returned by the consent API");
                     } else {
-                        consentIds.add(id.textValue());
+                        consents.add(new ConsentProof(id, key));
                     }
                 }
             }
         }
         errors.throwIfAny();
-        return new Submission(type, email.strip(), siteId, locale, details, consentIds);
+        return new Submission(type, email.strip(), siteId, locale, details, List.copyOf(consents));
     }
 
     private static String text(JsonNode body, String field) {

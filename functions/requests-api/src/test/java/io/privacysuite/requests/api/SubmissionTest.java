@@ -28,13 +28,15 @@ class SubmissionTest {
     void shouldAcceptAFullRequest_andNormaliseLocale() throws Exception {
         Submission s = parse("""
                 {"type":"Erasure","email":" ann@example.org ","siteId":"demo-shop","locale":"fr-BE",
-                 "details":{"note":"everything"},"consentIds":["3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c"]}""");
+                 "details":{"note":"everything"},"consents":[{"consentId":"3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c",
+                 "key":"e689383f.Y1NemgqAimZ7EtisVDFQhC_1E0pwXCHTKBkXWw5nhKw"}]}""");
 
         assertThat(s.type()).isEqualTo(RequestType.ERASURE);
         assertThat(s.email()).isEqualTo("ann@example.org");
         assertThat(s.locale()).isEqualTo("fr");
         assertThat(s.details()).containsEntry("note", "everything");
-        assertThat(s.consentIds()).hasSize(1);
+        assertThat(s.consents()).extracting(Submission.ConsentProof::consentId)
+                .containsExactly("3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c");
     }
 
     @Test
@@ -57,9 +59,13 @@ class SubmissionTest {
     }
 
     @Test
-    void shouldRefuseNonTextDetailsAndBadConsentIds() {
+    void shouldRefuseNonTextDetailsAndConsentsWithoutTheirKey() {
         assertThat(refusal("""
                 {"type":"access","email":"a@example.org","siteId":"s1","details":{"x":{"nested":1}},
-                 "consentIds":["<script>"]}""").fieldErrors()).containsOnlyKeys("details.x", "consentIds");
+                 "consents":[{"consentId":"<script>","key":"x"}]}""").fieldErrors()).containsOnlyKeys("details.x", "consents");
+        assertThat(refusal("""
+                {"type":"access","email":"a@example.org","siteId":"s1",
+                 "consents":[{"consentId":"3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c"}]}""").fieldErrors())
+                .containsOnlyKeys("consents");
     }
 }

@@ -116,6 +116,22 @@ public final class RequestOperations {
                 input.path("note").asText("processing started")), now), true);
     }
 
+    /**
+     * Puts an open request back on the processing queue, e.g. after a data source that made fulfilment fail
+     * ({@code needs_attention}) has been fixed. The processor then runs every source again.
+     */
+    public Map<String, Object> requeue(JsonNode input) {
+        DsarRequest request = load(input);
+        String operator = operator(input);
+        requireOpen(request, "requeue");
+        Instant now = clock.instant();
+        RequestStatus to = request.status() == RequestStatus.NEEDS_ATTENTION ? RequestStatus.IN_PROGRESS : request.status();
+        DsarRequest saved = save(request.transition(to, now, operator, "requeue",
+                input.path("note").asText("queued for processing again")), now);
+        outbox.process(io.privacysuite.requests.ProcessingMessage.of(saved));
+        return summary(saved, true);
+    }
+
     /** Sends the person the notice for the latest extension, rejection or completion again. */
     public Map<String, Object> resendNotice(JsonNode input) {
         DsarRequest request = load(input);

@@ -69,13 +69,14 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
                 case "status" -> operations.status(input);
                 case "listOpen" -> operations.listOpen(input);
                 case "startProcessing" -> operations.startProcessing(input);
+                case "requeue" -> operations.requeue(input);
                 case "extend" -> operations.extend(input);
                 case "reject" -> operations.reject(input);
                 case "complete" -> operations.complete(input);
                 case "resendNotice" -> operations.resendNotice(input);
                 case "suppress" -> operations.suppress(input);
                 default -> throw ApiException.badRequest("Unknown action '" + action + "': use status, listOpen, "
-                        + "startProcessing, extend, reject, complete, resendNotice or suppress.");
+                        + "startProcessing, requeue, extend, reject, complete, resendNotice or suppress.");
             };
             log.info("request_operator_action", "action", action, "requestId", input.path("requestId").asText("-"));
             return result;

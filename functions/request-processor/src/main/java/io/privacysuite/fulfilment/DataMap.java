@@ -1,0 +1,176 @@
+package io.privacysuite.fulfilment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Env;
+import io.privacysuite.core.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a person's data lives and what happens to it on each request: the data map (schema version 1; the
+ * repository's {@code config/data-map.json}, deployed as the {@code DataMap} template parameter). See README
+ * "Data map" for the schema. {@code ${NAME}} in {@code table}, {@code url} and {@code secret} is replaced with the
+ * function's environment variable {@code NAME}; secrets must be such references, never literals.
+ */
+public record DataMap(int schemaVersion, List<Source> sources) {
+    public static final int SCHEMA_VERSION = 1;
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    public enum Kind { DYNAMODB, WEBHOOK, SUITE }
+
+    public enum Lookup { EMAIL, EMAIL_HASH, SUBJECT_ID }
+
+    public enum ErasureMode { DELETE, ANONYMIZE, RETAIN }
+
+    /** The suite's own data about a person. */
+    public enum Dataset { CONSENTS, EMAIL_PREFERENCES, REQUESTS }
+
+    /**
+     * What erasure does to a source. {@code retain}: the items stay, flagged restricted when {@code restrict}, with
+     * the legal basis and their own deletion date ({@code retainFor} from the erasure, e.g. {@code 10 fiscal years}
+     * or {@code P10Y}) set as their TTL.
+     */
+    public record Erasure(ErasureMode mode, List<String> fields, String legalBasis, RetentionPeriod retainFor,
+                          boolean restrict) {}
+
+    public record Source(String id, Kind kind, String category, String description,
+                         // dynamodb
+                         String table, String index, String keyAttribute, Lookup lookup, String ttlAttribute,
+                         List<String> rectifiable,
+                         // webhook
+                         String url, String secret, int connectTimeoutMs, int readTimeoutMs, int attempts,
+                         // suite
+                         Dataset dataset,
+                         Erasure erasure) {}
+
+    /** Thrown for a data map that cannot be used; the message names the source and field. */
+    public static final class InvalidDataMapException extends RuntimeException {
+        public InvalidDataMapException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Parses and checks a data map; placeholders are resolved from {@code env}. */
+    public static DataMap parse(String json, Env env) {
+        JsonNode root;
+        try {
+            root = Json.read(json);
+        } catch (IOException e) {
+            throw new InvalidDataMapException("data map is not JSON");
+        }
+        if (root.path("schemaVersion").asInt(-1) != SCHEMA_VERSION) {
+            throw new InvalidDataMapException("data map schemaVersion must be " + SCHEMA_VERSION);
+        }
+        if (!root.path("sources").isArray()) {
+            throw new InvalidDataMapException("data map needs a sources array");
+        }
+        List<Source> sources = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (JsonNode node : root.path("sources")) {
+            Source source = source(node, env);
+            if (!ids.add(source.id())) {
+                throw new InvalidDataMapException("duplicate source id " + source.id());
+            }
+            sources.add(source);
+        }
+        return new DataMap(SCHEMA_VERSION, List.copyOf(sources));
+    }
+
+    private static Source source(JsonNode n, Env env) {
+        String id = n.path("id").asText("");
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidDataMapException("source id '" + id + "' must be lower-case letters, digits and dashes");
+        }
+        Kind kind = enumValue(Kind.class, n.path("kind").asText(""), id, "kind");
+        String category = required(n, "category", id);
+        String description = n.path("description").asText(category);
+        Erasure erasure = erasure(n.path("erasure"), id);
+        List<String> rectifiable = new ArrayList<>();
+        n.path("rectifiable").forEach(f -> rectifiable.add(f.asText()));
+        return switch (kind) {
+            case DYNAMODB -> {
+                JsonNode lookup = n.path("lookup");
+                yield new Source(id, kind, category, description, resolve(required(n, "table", id), env, id, false),
+                        n.hasNonNull("index") ? n.get("index").asText() : null,
+                        required(lookup, "attribute", id + ".lookup"),
+                        enumValue(Lookup.class, lookup.path("by").asText("email"), id, "lookup.by"),
+                        n.path("ttlAttribute").asText("expiresAt"), List.copyOf(rectifiable),
+                        null, null, 0, 0, 0, null, erasure);
+            }
+            case WEBHOOK -> {
+                String secret = required(n, "secret", id);
+                if (!PLACEHOLDER.matcher(secret).matches()) {
+                    throw new InvalidDataMapException(id + ".secret must be a ${ENV_VAR} reference, never a literal");
+                }
+                String url = resolve(required(n, "url", id), env, id, false);
+                if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")) {
+                    throw new InvalidDataMapException(id + ".url must be https (plain http only to localhost)");
+                }
+                yield new Source(id, kind, category, description, null, null, null, null, null, List.of(),
+                        url, resolve(secret, env, id, true),
+                        n.path("connectTimeoutMs").asInt(2000), n.path("readTimeoutMs").asInt(5000),
+                        Math.max(1, Math.min(5, n.path("attempts").asInt(3))), null, erasure);
+            }
+            case SUITE -> new Source(id, kind, category, description, null, null, null, null, null, List.of(),
+                    null, null, 0, 0, 0, enumValue(Dataset.class, n.path("dataset").asText(""), id, "dataset"), erasure);
+        };
+    }
+
+    private static Erasure erasure(JsonNode n, String id) {
+        ErasureMode mode = enumValue(ErasureMode.class, n.path("mode").asText(""), id, "erasure.mode");
+        List<String> fields = new ArrayList<>();
+        n.path("fields").forEach(f -> fields.add(f.asText()));
+        if (mode == ErasureMode.ANONYMIZE && fields.isEmpty()) {
+            throw new InvalidDataMapException(id + ".erasure.fields: anonymize needs the fields to remove");
+        }
+        if (mode != ErasureMode.RETAIN) {
+            return new Erasure(mode, List.copyOf(fields), null, null, false);
+        }
+        String basis = required(n, "legalBasis", id + ".erasure");
+        RetentionPeriod period;
+        try {
+            period = RetentionPeriod.parse(required(n, "retainFor", id + ".erasure"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDataMapException(id + ".erasure.retainFor: " + e.getMessage());
+        }
+        return new Erasure(mode, List.of(), basis, period, n.path("restrict").asBoolean(true));
+    }
+
+    private static String required(JsonNode n, String field, String where) {
+        String value = n.path(field).asText("");
+        if (value.isBlank()) {
+            throw new InvalidDataMapException(where + "." + field + " is required");
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String id, String field) {
+        String constant = value.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        try {
+            return Enum.valueOf(type, constant);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidDataMapException(id + "." + field + " '" + value + "' is not one of "
+                    + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    private static String resolve(String value, Env env, String id, boolean secret) {
+        Matcher m = PLACEHOLDER.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String resolved = env.find(name).orElseThrow(() -> new InvalidDataMapException(
+                    id + " refers to ${" + name + "}, which is not set" + (secret ? "" : " in the environment")));
+            m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

@@ -1,0 +1,147 @@
+package io.privacysuite.fulfilment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP endpoint of the company's own service that answers for its data. One signed POST per operation (see
+ * README "Webhook sources"): body {@code {schemaVersion, action, requestId, source, subject:{email, emailHash,
+ * subjectId}, changes?}}, answer {@code {records?, deleted?, anonymized?, updated?, retained?:[{category, count,
+ * legalBasis, until}], notApplied?}}. Timeouts and 5xx/429/IO errors are retried with exponential backoff up to
+ * {@code attempts}; other 4xx fail at once (a contract error retrying cannot fix).
+ */
+public final class WebhookConnector implements Connector {
+    public static final int SCHEMA_VERSION = 1;
+
+    private final DataMap.Source source;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Duration backoff;
+
+    public WebhookConnector(DataMap.Source source, Clock clock, Duration backoff) {
+        this.source = source;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(source.connectTimeoutMs()))
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @Override
+    public DataMap.Source source() {
+        return source;
+    }
+
+    @Override
+    public SourceOutcome collect(Subject subject, Instant now) {
+        return outcome(call("export", subject, null));
+    }
+
+    @Override
+    public SourceOutcome erase(Subject subject, Instant now) {
+        return outcome(call("erase", subject, null));
+    }
+
+    @Override
+    public SourceOutcome rectify(Subject subject, Instant now) {
+        return outcome(call("rectify", subject, subject.changes()));
+    }
+
+    @Override
+    public SourceOutcome flag(Subject subject, String flag, Instant now) {
+        return outcome(call(flag, subject, null));
+    }
+
+    JsonNode call(String action, Subject subject, Map<String, String> changes) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("schemaVersion", SCHEMA_VERSION);
+        payload.put("action", action);
+        payload.put("requestId", subject.requestId());
+        payload.put("source", source.id());
+        Map<String, Object> who = new LinkedHashMap<>();
+        who.put("email", subject.email());
+        who.put("emailHash", subject.emailHash());
+        if (subject.subjectId() != null) {
+            who.put("subjectId", subject.subjectId());
+        }
+        payload.put("subject", who);
+        if (changes != null) {
+            payload.put("changes", changes);
+        }
+        String body = Json.write(payload);
+        String failure = "no attempt";
+        for (int attempt = 1; attempt <= source.attempts(); attempt++) {
+            if (attempt > 1) {
+                sleep(backoff.multipliedBy(1L << (attempt - 2)));
+            }
+            HttpRequest request = HttpRequest.newBuilder(URI.create(source.url()))
+                    .timeout(Duration.ofMillis(source.readTimeoutMs()))
+                    .header("content-type", "application/json")
+                    .header(WebhookSigner.HEADER, WebhookSigner.header(source.secret(), clock.instant(), body))
+                    .header("X-PrivacySuite-Request", subject.requestId())
+                    .header("X-PrivacySuite-Attempt", Integer.toString(attempt))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status >= 200 && status < 300) {
+                    return response.body() == null || response.body().isBlank()
+                            ? Json.MAPPER.createObjectNode() : Json.read(response.body());
+                }
+                failure = "HTTP " + status;
+                if (status != 429 && status < 500) {
+                    break;
+                }
+            } catch (IOException e) {
+                failure = e.getClass().getSimpleName();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = "interrupted";
+                break;
+            }
+        }
+        throw new SourceFailedException(source.id() + ": " + action + " failed after retries (" + failure + ")", null);
+    }
+
+    private SourceOutcome outcome(JsonNode answer) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (JsonNode r : answer.path("records")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> record = Json.MAPPER.convertValue(r, Map.class);
+            records.add(record);
+        }
+        List<SourceOutcome.Kept> kept = new ArrayList<>();
+        for (JsonNode k : answer.path("retained")) {
+            kept.add(new SourceOutcome.Kept(k.path("category").asText(source.category()), k.path("count").asInt(1),
+                    k.path("legalBasis").asText("legal obligation"),
+                    k.hasNonNull("until") ? LocalDate.parse(k.get("until").asText()) : null,
+                    k.path("restricted").asBoolean(true)));
+        }
+        List<String> notApplied = new ArrayList<>();
+        answer.path("notApplied").forEach(f -> notApplied.add(f.asText()));
+        int found = answer.has("found") ? answer.get("found").asInt() : records.size();
+        return new SourceOutcome(source.id(), source.category(), source.description(), records, found,
+                answer.path("deleted").asInt(0), answer.path("anonymized").asInt(0), answer.path("updated").asInt(0),
+                kept, notApplied);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

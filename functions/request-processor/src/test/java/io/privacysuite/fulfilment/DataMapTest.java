@@ -1,0 +1,70 @@
+package io.privacysuite.fulfilment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.privacysuite.core.Env;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DataMapTest {
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
+    static final Env ENV = Env.of(Map.of("CRM_CONTACTS_TABLE", "crm", "ORDERS_TABLE", "orders", "INVOICES_TABLE", "inv",
+            "SUPPORT_DESK_WEBHOOK_URL", "https://support.example.com/privacy", "SUPPORT_DESK_WEBHOOK_SECRET", "s3cr3t"));
+
+    @Test
+    void shouldParseTheRepositoryDataMap_suiteSourcesOnly() throws Exception {
+        DataMap map = DataMap.parse(Files.readString(ROOT.resolve("config/data-map.json")), Env.of(Map.of()));
+
+        assertThat(map.sources()).extracting(DataMap.Source::id)
+                .containsExactly("consents", "email-preferences", "earlier-requests");
+        assertThat(map.sources()).extracting(DataMap.Source::kind).containsOnly(DataMap.Kind.SUITE);
+        DataMap.Erasure requests = map.sources().get(2).erasure();
+        assertThat(requests.mode()).isEqualTo(DataMap.ErasureMode.RETAIN);
+        assertThat(requests.retainFor().period()).isEqualTo(java.time.Period.ofMonths(24));
+    }
+
+    @Test
+    void shouldParseTheExample_resolvingPlaceholdersFromTheEnvironment() throws Exception {
+        DataMap map = DataMap.parse(Files.readString(ROOT.resolve("config/data-map.example.json")), ENV);
+
+        DataMap.Source crm = map.sources().get(0);
+        assertThat(crm.table()).isEqualTo("crm");
+        assertThat(crm.index()).isEqualTo("byEmail");
+        assertThat(crm.lookup()).isEqualTo(DataMap.Lookup.EMAIL);
+        assertThat(crm.erasure().mode()).isEqualTo(DataMap.ErasureMode.ANONYMIZE);
+        assertThat(crm.erasure().fields()).contains("name", "phone");
+        DataMap.Source invoices = map.sources().get(2);
+        assertThat(invoices.lookup()).isEqualTo(DataMap.Lookup.SUBJECT_ID);
+        assertThat(invoices.erasure().retainFor().fiscalYears()).isEqualTo(10);
+        assertThat(invoices.erasure().restrict()).isTrue();
+        DataMap.Source support = map.sources().get(3);
+        assertThat(support.kind()).isEqualTo(DataMap.Kind.WEBHOOK);
+        assertThat(support.url()).isEqualTo("https://support.example.com/privacy");
+        assertThat(support.secret()).isEqualTo("s3cr3t");
+        assertThat(support.attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseLiteralSecrets_missingVariables_plainHttp_andUnknownModes() {
+        String literal = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"w\",\"kind\":\"webhook\",\"category\":\"c\","
+                + "\"url\":\"https://x.example\",\"secret\":\"hunter2\",\"erasure\":{\"mode\":\"delete\"}}]}";
+        String missing = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"t\",\"kind\":\"dynamodb\",\"category\":\"c\","
+                + "\"table\":\"${NOPE}\",\"lookup\":{\"attribute\":\"email\"},\"erasure\":{\"mode\":\"delete\"}}]}";
+        String http = literal.replace("https://x.example", "http://x.example").replace("hunter2", "${SUPPORT_DESK_WEBHOOK_SECRET}");
+        String mode = missing.replace("${NOPE}", "t").replace("delete", "shred");
+        String anonymizeWithoutFields = missing.replace("${NOPE}", "t").replace("delete", "anonymize");
+        String retainWithoutBasis = missing.replace("${NOPE}", "t").replace("\"delete\"", "\"retain\",\"retainFor\":\"P1Y\"");
+
+        assertThatThrownBy(() -> DataMap.parse(literal, ENV)).hasMessageContaining("never a literal");
+        assertThatThrownBy(() -> DataMap.parse(missing, ENV)).hasMessageContaining("${NOPE}");
+        assertThatThrownBy(() -> DataMap.parse(http, ENV)).hasMessageContaining("must be https");
+        assertThatThrownBy(() -> DataMap.parse(mode, ENV)).hasMessageContaining("'shred' is not one of");
+        assertThatThrownBy(() -> DataMap.parse(anonymizeWithoutFields, ENV)).hasMessageContaining("fields");
+        assertThatThrownBy(() -> DataMap.parse(retainWithoutBasis, ENV)).hasMessageContaining("legalBasis");
+        assertThatThrownBy(() -> DataMap.parse("{\"schemaVersion\":2,\"sources\":[]}", ENV)).hasMessageContaining("schemaVersion");
+        assertThatThrownBy(() -> DataMap.parse("not json", ENV)).isInstanceOf(DataMap.InvalidDataMapException.class);
+    }
+}

@@ -1,0 +1,48 @@
+package io.privacysuite.fulfilment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Json;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExportPackageTest {
+    @Test
+    void shouldFollowTheDocumentedSchema_andRenderEscapedHtml() throws Exception {
+        SourceOutcome orders = new SourceOutcome("orders", "orders", "Your orders",
+                List.of(Map.of("orderId", "O-1", "note", "<script>x</script>")), 1, 0, 0, 0, List.of(), List.of());
+        SourceOutcome empty = new SourceOutcome("crm", "contact", "Your contact", List.of(), 0, 0, 0, 0, List.of(), List.of());
+
+        ExportPackage pkg = ExportPackage.of("req-1", "portability", "ann@example.org",
+                Instant.parse("2026-11-22T10:00:00Z"), List.of(orders, empty));
+        JsonNode json = Json.read(pkg.json());
+
+        assertThat(json.path("schema").asText()).isEqualTo("privacysuite.dsar-export");
+        assertThat(json.path("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(json.path("requestType").asText()).isEqualTo("portability");
+        assertThat(json.path("generatedAt").asText()).isEqualTo("2026-11-22T10:00:00Z");
+        assertThat(json.at("/subject/email").asText()).isEqualTo("ann@example.org");
+        assertThat(json.at("/totals/records").asInt()).isEqualTo(1);
+        assertThat(json.at("/totals/sources").asInt()).isEqualTo(2);
+        assertThat(json.at("/sources/0/id").asText()).isEqualTo("orders");
+        assertThat(json.at("/sources/0/recordCount").asInt()).isEqualTo(1);
+        assertThat(json.at("/sources/0/records/0/orderId").asText()).isEqualTo("O-1");
+        assertThat(json.at("/sources/1/records").isArray()).isTrue();
+        assertThat(pkg.recordCount()).isEqualTo(1);
+        assertThat(pkg.html()).contains("<h2>Your orders</h2>").contains("&lt;script&gt;").doesNotContain("<script>");
+    }
+
+    @Test
+    void shouldSummarizeOutcomesForTheAuditTrail_withoutRecordContents() {
+        SourceOutcome o = new SourceOutcome("invoices", "invoices", "Your invoices",
+                List.of(Map.of("email", "ann@example.org")), 2, 1, 0, 0,
+                List.of(new SourceOutcome.Kept("invoices", 1, "tax law", java.time.LocalDate.of(2037, 1, 1), true)),
+                List.of());
+
+        assertThat(o.summary()).isEqualTo("invoices: found 2, deleted 1, kept 1 invoices (tax law, until 2037-01-01, restricted)");
+        assertThat(o.summary()).doesNotContain("ann@example.org");
+    }
+}

@@ -1,0 +1,309 @@
+package io.privacysuite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Json;
+import io.privacysuite.local.Mailbox;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * DSAR fulfilment end to end: a verified request (HTTP intake, emailed link followed over HTTP) goes through the
+ * processing queue to the request processor, which searches three DynamoDB tables (delete / anonymize / retain), a signed webhook and the suite's own
+ * data, then exports to S3Mock (the presigned link in the email is downloaded over HTTP), erases with a legal
+ * exception, or escalates a source that keeps failing.
+ */
+class FulfilmentIT extends IntegrationTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Pattern JSON_LINK = Pattern.compile("https?://\\S+/export\\.json\\S*");
+    static final Pattern HTML_LINK = Pattern.compile("https?://\\S+/export\\.html\\S*");
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    String siteId;
+
+    @BeforeEach
+    void site() {
+        siteId = uniqueId("ful");
+        registerSite(siteId, uniqueId("acme"), "2026-11", "https://shop.example.com");
+    }
+
+    /** A cookie consent given through the consent API, as the person's browser keeps it: {@code {consentId, key}}. */
+    String recordConsent() {
+        HttpResponse<String> response = http("POST", "/v1/sites/" + siteId + "/consents",
+                "{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/\"}",
+                "origin", "https://shop.example.com", "x-forwarded-for", "198.51.100.7");
+        assertThat(response.statusCode()).isEqualTo(201);
+        return "{\"consentId\":\"" + json(response).path("consentId").asText() + "\",\"key\":\""
+                + json(response).path("key").asText() + "\"}";
+    }
+
+    static String idOf(String consent) {
+        return consent.replaceAll(".*\"consentId\":\"([^\"]+)\".*", "$1");
+    }
+
+    @Test
+    void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
+        String email = uniqueId("exp") + "@example.org";
+        seedCustomer(email);
+        String consent = recordConsent();
+        String consentId = idOf(consent);
+
+        String requestId = verifiedRequest(email, "access", "\"consents\":[" + consent + "]");
+
+        Mailbox.Email mail = awaitMail(email, "ready to download");
+        String jsonLink = find(JSON_LINK, mail.text());
+        HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(jsonLink)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(jsonLink).contains("X-Amz-Signature=").contains("X-Amz-Expires=604800");
+        JsonNode export = Json.read(download.body());
+        assertThat(export.path("schema").asText()).isEqualTo("privacysuite.dsar-export");
+        assertThat(export.path("schemaVersion").asInt()).isEqualTo(1);
+        assertThat(export.path("requestId").asText()).isEqualTo(requestId);
+        assertThat(source(export, "shop-orders").path("recordCount").asInt()).isEqualTo(2);
+        assertThat(source(export, "shop-orders").at("/records/0/customerEmail").asText()).isEqualTo(email);
+        assertThat(source(export, "shop-invoices").at("/records/0/amount").asText()).isEqualTo("119.00");
+        assertThat(source(export, "support-desk").at("/records/0/subject").asText()).isEqualTo("Parcel missing");
+        assertThat(source(export, "consents").at("/records/0/consentId").asText()).isEqualTo(consentId);
+        assertThat(source(export, "earlier-requests").path("recordCount").asInt()).isZero();
+        assertThat(source(export, "shop-reviews").at("/records/0/authorName").asText()).isEqualTo("Ann E.");
+        assertThat(export.at("/totals/records").asInt()).isEqualTo(6);
+
+        HttpResponse<String> html = HTTP.send(HttpRequest.newBuilder(URI.create(find(HTML_LINK, mail.text()))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.body()).contains("<h2>Your invoices</h2>").contains("Parcel missing");
+
+        assertThat(TestWebhook.get().callsFor(email)).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.signatureValid()).isTrue())
+                .extracting(TestWebhook.Call::action).containsOnly("export");
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        assertThat(status.path("status").asText()).isEqualTo("completed");
+        assertThat(status.path("audit")).extracting(a -> a.path("why").asText())
+                .anyMatch(w -> w.startsWith("shop-orders: found 2"))
+                .anyMatch(w -> w.startsWith("support-desk: found 1"));
+    }
+
+    @Test
+    void shouldEraseWhatMayGo_andRestrictInvoicesKeptForTax_tellingThePersonWhy() {
+        String email = uniqueId("era") + "@example.org";
+        seedCustomer(email);
+        String consent = recordConsent();
+        String consentId = idOf(consent);
+
+        String requestId = verifiedRequest(email, "erasure", "\"consents\":[" + consent + "]");
+
+        Mailbox.Email mail = awaitMail(email, "erasure request is complete");
+        LocalDate until = LocalDate.of(LocalDate.now(ZoneId.of("Europe/Brussels")).getYear() + 11, 1, 1);
+        assertThat(mail.text()).contains("invoices (1): tax law: invoices are kept for 10 fiscal years")
+                .contains("deleted on " + until);
+
+        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
+        assertThat(dynamo.query(r -> r.tableName(TestBackends.ORDERS_TABLE).keyConditionExpression("customerEmail = :e")
+                .expressionAttributeValues(Map.of(":e", AttributeValue.fromS(email)))).items()).isEmpty();
+        Map<String, AttributeValue> invoice = dynamo.getItem(r -> r.tableName(TestBackends.INVOICES_TABLE)
+                .key(Map.of("invoiceId", AttributeValue.fromS("INV-" + email)))).item();
+        assertThat(invoice.get("processingRestricted").bool()).isTrue();
+        assertThat(invoice.get("legalBasis").s()).startsWith("tax law");
+        assertThat(invoice.get("retainedUntil").s()).isEqualTo(until.toString());
+        assertThat(Long.parseLong(invoice.get("expiresAt").n()))
+                .isEqualTo(until.atStartOfDay(ZoneId.of("Europe/Brussels")).toEpochSecond());
+        assertThat(TestWebhook.get().tickets).doesNotContainKey(email);
+        Map<String, AttributeValue> review = dynamo.getItem(r -> r.tableName(TestBackends.REVIEWS_TABLE)
+                .key(Map.of("reviewId", AttributeValue.fromS("REV-" + email)))).item();
+        assertThat(review).doesNotContainKeys("authorName", "authorEmail").containsKeys("text", "stars");
+        assertThat(review.get("anonymized").bool()).isTrue();
+        assertThat(dynamo.query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId)))).items()).isEmpty();
+
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        assertThat(status.path("status").asText()).isEqualTo("completed");
+        assertThat(status.path("audit")).extracting(a -> a.path("why").asText())
+                .anyMatch(w -> w.startsWith("shop-orders: found 2, deleted 2"))
+                .anyMatch(w -> w.contains("shop-invoices: found 1, kept 1 invoices"))
+                .anyMatch(w -> w.startsWith("shop-reviews: found 1, anonymized 1"));
+    }
+
+    @Test
+    void shouldRetryAFailingWebhook_thenEscalateToOperators_neverCompleting() {
+        String email = "fail-" + uniqueId("down") + "@example.org";
+        seedCustomer(email);
+
+        String requestId = verifiedRequest(email, "access");
+
+        Mailbox.Email alert = stack.mailbox().awaitEmail(e -> e.isAddressedTo("dpo@privacysuite.example")
+                && e.subject().contains("needs attention") && e.subject().contains(requestId), WAIT);
+        assertThat(alert.text()).contains("support-desk").contains("NOT complete");
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        assertThat(status.path("status").asText()).isEqualTo("needs_attention");
+        assertThat(status.path("audit")).extracting(a -> a.path("action").asText())
+                .doesNotContain("complete").contains("escalate");
+        assertThat(status.path("audit")).filteredOn(a -> a.path("action").asText().equals("source_failed")).hasSize(5);
+        // Three attempts inside each of the five deliveries.
+        assertThat(TestWebhook.get().callsFor(email)).hasSize(15);
+        assertThat(awaitDlqMessage(requestId)).isTrue();
+        assertThat(stack.mailbox().to(email)).noneMatch(m -> m.subject().contains("ready to download"));
+
+        // The source is repaired; an operator re-queues the request from the console and it completes.
+        TestWebhook.get().repaired.add(email);
+        JsonNode requeued = operator(Map.of("action", "requeue", "requestId", requestId, "operator", "alice"));
+        assertThat(requeued.path("status").asText()).isEqualTo("in_progress");
+        assertThat(awaitMail(email, "ready to download").text()).contains("export.json");
+        assertThat(operator(Map.of("action", "status", "requestId", requestId)).path("status").asText())
+                .isEqualTo("completed");
+    }
+
+    @Test
+    void shouldApplyRectificationWhereTheSourceAllows_andRouteTheRestToOperators() {
+        String email = uniqueId("rec") + "@example.org";
+        seedCustomer(email);
+
+        String requestId = verifiedRequest(email, "rectification",
+                "\"details\":{\"shippingName\":\"Ann Newname\",\"dateOfBirth\":\"1990-02-03\"}");
+
+        Mailbox.Email toOperator = stack.mailbox().awaitEmail(e -> e.isAddressedTo("dpo@privacysuite.example")
+                && e.subject().contains("[DSAR rectification]") && e.subject().contains(requestId), WAIT);
+        assertThat(toOperator.text()).contains("dateOfBirth: 1990-02-03").contains("Applied automatically: shippingName");
+        awaitMail(email, "rectification request is being handled");
+        Map<String, AttributeValue> order = stack.awsClients().dynamoDb().getItem(r -> r.tableName(TestBackends.ORDERS_TABLE)
+                .key(Map.of("customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS("O-1")))).item();
+        assertThat(order.get("shippingName").s()).isEqualTo("Ann Newname");
+        assertThat(order).doesNotContainKey("dateOfBirth");
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        assertThat(status.path("status").asText()).isEqualTo("in_progress");
+        assertThat(status.path("audit")).extracting(a -> a.path("action").asText()).contains("route_to_operator");
+    }
+
+    @Test
+    void shouldRecordAnObjection_thatBlocksEveryMarketingEmail_andFlagTheSources() {
+        String email = uniqueId("obj") + "@example.org";
+        seedCustomer(email);
+
+        String requestId = verifiedRequest(email, "objection");
+
+        awaitMail(email, "objection request is complete");
+        var preferences = new io.privacysuite.notify.EmailPreferences(stack.awsClients().dynamoDb(),
+                stack.resources().tableName("EmailPreferencesTable"), new io.privacysuite.core.retention.RetentionPolicy(12));
+        var state = preferences.stateOf(io.privacysuite.notify.EmailAddresses.hash(email), java.time.Instant.now());
+        assertThat(state.objected()).isTrue();
+        assertThat(state.blocks(new io.privacysuite.notify.Notification("n1", "marketing", "newsletter", "en", email,
+                "newsletter", Map.of(), null))).isTrue();
+        assertThat(state.blocks(new io.privacysuite.notify.Notification("n2", "transactional", "request_completed", "en",
+                email, null, Map.of(), null))).isFalse();
+        Map<String, AttributeValue> order = stack.awsClients().dynamoDb().getItem(r -> r.tableName(TestBackends.ORDERS_TABLE)
+                .key(Map.of("customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS("O-2")))).item();
+        assertThat(order.get("marketingObjection").bool()).isTrue();
+        assertThat(TestWebhook.get().callsFor(email)).extracting(TestWebhook.Call::action).contains("object");
+        assertThat(operator(Map.of("action", "status", "requestId", requestId)).path("status").asText())
+                .isEqualTo("completed");
+    }
+
+    void seedCustomer(String email) {
+        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
+        for (String order : List.of("O-1", "O-2")) {
+            dynamo.putItem(r -> r.tableName(TestBackends.ORDERS_TABLE).item(Map.of(
+                    "customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS(order),
+                    "shippingName", AttributeValue.fromS("Ann Example"), "total", AttributeValue.fromN("59.50"))));
+        }
+        dynamo.putItem(r -> r.tableName(TestBackends.INVOICES_TABLE).item(Map.of(
+                "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
+                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"))));
+        dynamo.putItem(r -> r.tableName(TestBackends.REVIEWS_TABLE).item(Map.of(
+                "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
+                "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
+                "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
+        TestWebhook.get().tickets.put(email, List.of(Map.of("ticketId", "T-7", "subject", "Parcel missing")));
+    }
+
+    @Test
+    void shouldRefuseAConsentTheRequesterCannotProveToHold() {
+        String consent = recordConsent();
+        String forged = consent.replaceAll("\"key\":\"([0-9a-f]{8})\\.[^\"]+\"",
+                "\"key\":\"$1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"");
+        assertThat(forged).isNotEqualTo(consent);
+        String email = uniqueId("forge") + "@example.org";
+        HttpResponse<String> refused = http("POST", "/v1/requests", "{\"type\":\"erasure\",\"email\":\"" + email
+                + "\",\"siteId\":\"" + siteId + "\",\"consents\":[" + forged + "]}",
+                "x-forwarded-for", DataSubjectRequestIT.randomIp());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).at("/error/fields").has("consents[0]")).isTrue();
+        // Nothing was taken in: no verification email, and the consent is untouched.
+        assertThat(stack.mailbox().to(email)).isEmpty();
+        assertThat(stack.awsClients().dynamoDb().query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + idOf(consent)))))
+                .count()).isEqualTo(1);
+    }
+
+    String verifiedRequest(String email, String type) {
+        return verifiedRequest(email, type, null);
+    }
+
+    /** Submits over HTTP (with {@code extraJson} fields such as details or consentIds), follows the emailed link. */
+    String verifiedRequest(String email, String type, String extraJson) {
+        String body = "{\"type\":\"" + type + "\",\"email\":\"" + email + "\",\"siteId\":\"" + siteId + "\""
+                + (extraJson == null ? "" : "," + extraJson) + "}";
+        assertThat(http("POST", "/v1/requests", body, "x-forwarded-for", DataSubjectRequestIT.randomIp()).statusCode())
+                .isEqualTo(202);
+        String link = find(DataSubjectRequestIT.VERIFY_LINK, awaitMail(email, "Please confirm").text());
+        assertThat(http("GET", DataSubjectRequestIT.pathOf(link), null).statusCode()).isEqualTo(200);
+        Matcher m = DataSubjectRequestIT.VERIFY_LINK.matcher(link);
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    boolean awaitDlqMessage(String requestId) {
+        var sqs = stack.awsClients().sqs();
+        String dlq = stack.resources().queueUrl("RequestProcessingDLQ");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Message m : sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                if (m.body().contains(requestId)) {
+                    sqs.deleteMessage(r -> r.queueUrl(dlq).receiptHandle(m.receiptHandle()));
+                    return true;
+                }
+                sqs.changeMessageVisibility(r -> r.queueUrl(dlq).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+            }
+        }
+        return false;
+    }
+
+    static JsonNode source(JsonNode export, String id) {
+        for (JsonNode s : export.path("sources")) {
+            if (s.path("id").asText().equals(id)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no source " + id + " in export");
+    }
+
+    Mailbox.Email awaitMail(String to, String subjectPart) {
+        return stack.mailbox().awaitEmail(e -> e.isAddressedTo(to) && e.subject().contains(subjectPart), WAIT);
+    }
+
+    static String find(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        assertThat(m.find()).as("link in email text").isTrue();
+        return m.group();
+    }
+
+    JsonNode operator(Map<String, Object> event) {
+        return stack.functions().invokeForJson("RequestsOperatorFunction", event);
+    }
+}
