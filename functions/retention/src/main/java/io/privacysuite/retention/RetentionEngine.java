@@ -123,7 +123,11 @@ public final class RetentionEngine {
             }
             // Dependants and trigger receipts are independent of each other: written side by side.
             var receiptsWritten = receipts.submitAll(triggerReceipts, pool);
-            Eraser.Outcome cascaded = eraser.eraseUnordered(erasures, Instant.now(), pool);
+            // Account and site cascades list dependants before what they hang on (consents before their site), so
+            // a retry after a crash still finds them: keep that order. Older consent versions are independent.
+            boolean ordered = triggers.stream().anyMatch(t -> !t.isConsentVersion());
+            Eraser.Outcome cascaded = ordered ? eraser.erase(erasures, Instant.now())
+                    : eraser.eraseUnordered(erasures, Instant.now(), pool);
             receiptsWritten.forEach(Parallel::join);
             return new TtlOutcome(triggerReceipts.size(), cascaded.erased(), restored, failed);
         } catch (RuntimeException e) {
