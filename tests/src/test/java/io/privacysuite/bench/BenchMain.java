@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,export,coldstart}.
+ * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,coldstart}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
@@ -19,6 +19,9 @@ public final class BenchMain {
             }
             if (selected.contains("all") || selected.contains("requests")) {
                 RequestsBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("retention")) {
+                RetentionBench.run(stack);
             }
             if (selected.contains("all") || selected.contains("export")) {
                 ExportBench.run(stack);

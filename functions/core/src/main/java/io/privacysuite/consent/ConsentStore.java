@@ -144,7 +144,8 @@ public final class ConsentStore {
                 item.get("gpc").bool(),
                 Instant.parse(item.get("recordedAt").s()),
                 Instant.parse(item.get("validUntil").s()),
-                Instant.ofEpochSecond(Long.parseLong(item.get(RetentionPolicy.TTL_ATTRIBUTE).n())),
+                // A legal hold parks the TTL under another name; the record still carries its signed expiry.
+                RetentionPolicy.expiryOf(item).orElseThrow(() -> new IllegalStateException("consent item without expiry")),
                 optional(item, RetentionPolicy.RULE_ATTRIBUTE),
                 item.get("key").s(),
                 optional(item, "requestId"),

@@ -1,5 +1,6 @@
 package io.privacysuite.consent;
 
+import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +42,8 @@ public final class SiteRegistry {
         }
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table)
                 .key(Map.of("siteId", AttributeValue.fromS(siteId)))).item();
-        if (item == null || item.isEmpty()) {
+        // A site past its expiry (its account was cancelled; TTL deletion lags) is gone for every reader.
+        if (item == null || item.isEmpty() || RetentionPolicy.isExpired(item, now)) {
             cache.remove(siteId);
             return Optional.empty();
         }

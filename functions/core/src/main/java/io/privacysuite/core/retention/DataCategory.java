@@ -1,5 +1,7 @@
 package io.privacysuite.core.retention;
 
+import java.util.Locale;
+
 /** What kind of data a record is; the retention policy maps each to its rule. */
 public enum DataCategory {
     /** Visitors' and end users' data, such as consent records: kept 12 months, erased at account cancellation. */
@@ -15,5 +17,20 @@ public enum DataCategory {
     /** A verified data subject request and its audit trail: kept for accountability after it closes. */
     REQUEST_RECORD,
     /** Rate-limit counters keyed by hashed addresses or IPs: kept one day, long after their window closes. */
-    RATE_LIMIT_COUNTER
+    RATE_LIMIT_COUNTER;
+
+    /** The value stored in items' {@code dataCategory} attribute, e.g. {@code end_user}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The category an item's {@code dataCategory} attribute names. */
+    public static DataCategory fromWire(String wire) {
+        for (DataCategory c : values()) {
+            if (c.wire().equals(wire)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown data category: " + wire);
+    }
 }

@@ -1,0 +1,107 @@
+package io.privacysuite.retention;
+
+import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Account data in AccountsTable: {@code pk = ACCOUNT#<id>}; {@code sk = PROFILE} (name, status, billing card's
+ * last four digits only), {@code INVOICE#<number>} (tax records), {@code SYS#<name>} (system-generated data such as
+ * usage counters). Every write is stamped by the {@link RetentionPolicy}.
+ */
+public final class AccountStore {
+    public static final String PK_PREFIX = "ACCOUNT#";
+    public static final String PROFILE_SK = "PROFILE";
+    static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final RetentionPolicy policy;
+
+    public AccountStore(DynamoDbClient dynamo, String table, RetentionPolicy policy) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.policy = policy;
+    }
+
+    public record Account(String accountId, String name, String status, String billingLast4, Instant cancelledAt,
+                          Instant expiresAt) {}
+
+    /**
+     * Creates or updates an active account's profile. Refuses anything but exactly four digits as card data:
+     * the full number must never reach storage.
+     */
+    public void upsertProfile(String accountId, String name, String billingLast4, Instant at) {
+        requireId(accountId);
+        if (billingLast4 != null && !LAST4.matcher(billingLast4).matches()) {
+            throw new IllegalArgumentException("billingLast4 must be exactly the last four digits of the card");
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":name", AttributeValue.fromS(name == null || name.isBlank() ? accountId : name));
+        values.put(":active", AttributeValue.fromS("active"));
+        values.put(":cat", AttributeValue.fromS(DataCategory.ACCOUNT.wire()));
+        values.put(":rule", AttributeValue.fromS(policy.ruleName(DataCategory.ACCOUNT)));
+        values.put(":at", AttributeValue.fromS(at.toString()));
+        values.put(":id", AttributeValue.fromS(accountId));
+        String set = "SET #name = :name, accountId = :id, dataCategory = :cat, retentionRule = :rule, updatedAt = :at, "
+                + "createdAt = if_not_exists(createdAt, :at), #status = if_not_exists(#status, :active)";
+        if (billingLast4 != null) {
+            values.put(":last4", AttributeValue.fromS(billingLast4));
+            set += ", billingLast4 = :last4";
+        }
+        String expression = set;
+        dynamo.updateItem(u -> u.tableName(table).key(key(accountId, PROFILE_SK))
+                .updateExpression(expression)
+                .expressionAttributeNames(Map.of("#name", "name", "#status", "status"))
+                .expressionAttributeValues(values));
+    }
+
+    /** Adds another item of the account (an invoice, a system record), stamped with its category's rule. */
+    public void putItem(String accountId, String sk, DataCategory category, Map<String, AttributeValue> attributes,
+                        Instant at) {
+        requireId(accountId);
+        if (category != DataCategory.ACCOUNT && category != DataCategory.SYSTEM) {
+            throw new IllegalArgumentException("accounts hold account and system data only");
+        }
+        Map<String, AttributeValue> item = new HashMap<>(attributes);
+        item.putAll(key(accountId, sk));
+        item.put("accountId", AttributeValue.fromS(accountId));
+        item.put("writtenAt", AttributeValue.fromS(at.toString()));
+        policy.stamp(item, category, at);
+        dynamo.putItem(p -> p.tableName(table).item(item));
+    }
+
+    /** The profile as readers may see it: absent once past its expiry, even before TTL removes it. */
+    public Optional<Account> find(String accountId, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
+                .key(key(accountId, PROFILE_SK))).item();
+        if (item == null || item.isEmpty() || RetentionPolicy.isExpired(item, now)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Account(accountId, text(item, "name"), text(item, "status"), text(item, "billingLast4"),
+                item.containsKey("cancelledAt") ? Instant.parse(item.get("cancelledAt").s()) : null,
+                RetentionPolicy.expiryOf(item).orElse(null)));
+    }
+
+    static Map<String, AttributeValue> key(String accountId, String sk) {
+        return Map.of("pk", AttributeValue.fromS(PK_PREFIX + accountId), "sk", AttributeValue.fromS(sk));
+    }
+
+    static void requireId(String accountId) {
+        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+            throw new IllegalArgumentException("accountId must be 1-64 letters, digits, dot, dash or underscore");
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+}

@@ -1,0 +1,41 @@
+package io.privacysuite.retention;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The active holds at one moment, answering "may this be erased?" without a read per item. */
+public final class HoldIndex {
+    private final Set<String> held;
+    private final boolean anyAccountHold;
+
+    public HoldIndex(List<LegalHold> active) {
+        this.held = active.stream().map(LegalHold::partitionKey).collect(Collectors.toUnmodifiableSet());
+        this.anyAccountHold = active.stream().anyMatch(h -> h.scope() == LegalHold.Scope.ACCOUNT);
+    }
+
+    public static HoldIndex none() {
+        return new HoldIndex(List.of());
+    }
+
+    public boolean isEmpty() {
+        return held.isEmpty();
+    }
+
+    public boolean hasAccountHolds() {
+        return anyAccountHold;
+    }
+
+    public boolean coversAccount(String accountId) {
+        return accountId != null && held.contains(LegalHold.partitionKey(LegalHold.Scope.ACCOUNT, accountId));
+    }
+
+    public boolean coversSubject(String subjectId) {
+        return subjectId != null && held.contains(LegalHold.partitionKey(LegalHold.Scope.SUBJECT, subjectId));
+    }
+
+    /** Whether the item is under a hold, given the account it belongs to (resolved by the caller). */
+    public boolean covers(StoredItem item, String accountId) {
+        return coversAccount(accountId) || coversSubject(item.subjectId().orElse(null));
+    }
+}

@@ -1,0 +1,173 @@
+package io.privacysuite.bench;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import io.privacysuite.local.LocalStack;
+import io.privacysuite.retention.RetentionStreamHandler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.Date;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * TTL-cascade throughput of the real RetentionStreamHandler (built from the stack's environment for
+ * RetentionStreamFunction) on the stack's DynamoDB Local, beside raw BatchWriteItem deletes on the same emulator and
+ * table. Each consent has two versions; the newest is removed and its REMOVE record (TTL's service identity, the
+ * item's old image, expired) is handed to the handler in batches of 100 (the template's BatchSize); the handler
+ * erases the older version (written under a longer policy, so still there) in one transaction with its receipt and
+ * writes the trigger's receipt. DynamoDB Local's own TTL worker deletes about ten items per cycle, far slower than
+ * either path, so the records are built from the items rather than waited for; RetentionIT covers the real TTL path.
+ */
+final class RetentionBench {
+    private RetentionBench() {}
+
+    static void run(LocalStack stack) {
+        int consents = Integer.getInteger("bench.retention.consents", 2000);
+        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
+        String table = stack.resources().tableName("ConsentsTable");
+        String streamArn = stack.resources().streamArn("ConsentsTable").orElseThrow();
+        RetentionStreamHandler handler = new RetentionStreamHandler(stack.env("RetentionStreamFunction"));
+        round(dynamo, table, streamArn, handler, Math.max(200, consents / 5), true, false); // warm-up: JIT, connections
+        round(dynamo, table, streamArn, handler, consents, true, true);
+        // The common case on AWS: older versions expired earlier and TTL already took them; receipts only.
+        round(dynamo, table, streamArn, handler, consents, false, true);
+    }
+
+    private static void round(DynamoDbClient dynamo, String table, String streamArn, RetentionStreamHandler handler,
+                              int consents, boolean withDependants, boolean print) {
+        long now = Instant.now().getEpochSecond();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        List<Map<String, AttributeValue>> newest = new ArrayList<>();
+        for (int i = 0; i < consents; i++) {
+            String id = UUID.randomUUID().toString();
+            if (withDependants) {
+                items.add(consent(id, 1, now + 86_400 * 30)); // older version, longer policy: erased by the cascade
+            }
+            Map<String, AttributeValue> latest = consent(id, 2, now + 86_400); // TTL not due yet: DynamoDB Local keeps out
+            items.add(latest);
+            newest.add(latest);
+        }
+        batch(dynamo, table, items, true);
+        batch(dynamo, table, newest, false); // what TTL does to the newest versions (untimed)
+        List<DynamodbEvent.DynamodbStreamRecord> records = new ArrayList<>();
+        long sequence = System.nanoTime();
+        for (Map<String, AttributeValue> item : newest) {
+            Map<String, AttributeValue> old = new HashMap<>(item);
+            old.put("expiresAt", AttributeValue.fromN(Long.toString(now - 1)));
+            records.add(ttlRecord(old, streamArn, Long.toString(sequence++)));
+        }
+
+        long start = System.nanoTime();
+        int failures = 0;
+        for (int from = 0; from < records.size(); from += 100) {
+            DynamodbEvent event = new DynamodbEvent();
+            event.setRecords(new ArrayList<>(records.subList(from, Math.min(records.size(), from + 100))));
+            failures += handler.handleRequest(event, null).getBatchItemFailures().size();
+        }
+        double handlerSeconds = (System.nanoTime() - start) / 1e9;
+        long leftOver = 0;
+        for (Map<String, AttributeValue> item : items) {
+            if (item.get("sk").s().equals("V#000001")) {
+                Map<String, AttributeValue> found = dynamo.getItem(g -> g.tableName(table)
+                        .key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))).item();
+                leftOver += found == null || found.isEmpty() ? 0 : 1;
+            }
+        }
+
+        List<Map<String, AttributeValue>> raw = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items) {
+            Map<String, AttributeValue> copy = new HashMap<>(item);
+            copy.put("pk", AttributeValue.fromS(item.get("pk").s() + "-raw"));
+            copy.remove("expiresAt");
+            raw.add(copy);
+        }
+        batch(dynamo, table, raw, true);
+        long rawStart = System.nanoTime();
+        batch(dynamo, table, raw, false);
+        double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+
+        if (print) {
+            double recordRate = records.size() / handlerSeconds;
+            double erasedRate = (withDependants ? 2.0 : 1.0) * records.size() / handlerSeconds;
+            double rawRate = raw.size() / rawSeconds;
+            System.out.printf("%nRetention TTL cascade (%d consents, %s, batches of 100, on the stack's DynamoDB Local)%n",
+                    consents, withDependants ? "each with an older version to cascade to" : "no dependants left");
+            System.out.printf("  records: %d, failures reported: %d, older versions left behind: %d%n",
+                    records.size(), failures, leftOver);
+            System.out.printf("  RetentionStreamHandler:     %.0f TTL records/s (%.0f items receipted/s: trigger + cascaded), %.2f s%n",
+                    recordRate, erasedRate, handlerSeconds);
+            System.out.printf("  Raw BatchWriteItem deletes: %.0f deletes/s (%d items, %.2f s)%n", rawRate, raw.size(), rawSeconds);
+            System.out.printf("  Ratio TTL records/s : raw deletes/s = %.2f (target >= 0.5); receipted items/s : raw = %.2f%n",
+                    recordRate / rawRate, erasedRate / rawRate);
+        }
+    }
+
+    private static DynamodbEvent.DynamodbStreamRecord ttlRecord(Map<String, AttributeValue> oldImage, String streamArn,
+                                                               String sequence) {
+        DynamodbEvent.DynamodbStreamRecord record = new DynamodbEvent.DynamodbStreamRecord();
+        record.setEventName("REMOVE");
+        record.setEventSource("aws:dynamodb");
+        record.setEventSourceARN(streamArn);
+        record.setUserIdentity(new Identity().withType("Service").withPrincipalId("dynamodb.amazonaws.com"));
+        StreamRecord stream = new StreamRecord();
+        stream.setSequenceNumber(sequence);
+        stream.setApproximateCreationDateTime(new Date());
+        Map<String, com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue> image = new HashMap<>();
+        oldImage.forEach((k, v) -> {
+            var value = new com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue();
+            if (v.s() != null) {
+                value.setS(v.s());
+            } else {
+                value.setN(v.n());
+            }
+            image.put(k, value);
+        });
+        stream.setOldImage(image);
+        record.setDynamodb(stream);
+        return record;
+    }
+
+    private static Map<String, AttributeValue> consent(String id, int version, long expiresAt) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("CONSENT#" + id));
+        item.put("sk", AttributeValue.fromS(String.format("V#%06d", version)));
+        item.put("gsi1pk", AttributeValue.fromS("bench-site#2026-01-01"));
+        item.put("gsi1sk", AttributeValue.fromS("2026-01-01T00:00:00Z#" + id + "#" + version));
+        item.put("consentId", AttributeValue.fromS(id));
+        item.put("version", AttributeValue.fromN(Integer.toString(version)));
+        item.put("siteId", AttributeValue.fromS("bench-site"));
+        item.put("dataCategory", AttributeValue.fromS("end_user"));
+        item.put("retentionRule", AttributeValue.fromS("end_user_12m"));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(expiresAt)));
+        item.put("pageUrl", AttributeValue.fromS("https://bench.example/"));
+        return item;
+    }
+
+    private static void batch(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> items, boolean put) {
+        for (int from = 0; from < items.size(); from += 25) {
+            List<WriteRequest> writes = new ArrayList<>();
+            for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + 25))) {
+                writes.add(put
+                        ? WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()
+                        : WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+                                .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).build()).build());
+            }
+            Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+            while (!pending.isEmpty()) {
+                Map<String, List<WriteRequest>> request = pending;
+                var response = dynamo.batchWriteItem(b -> b.requestItems(request));
+                pending = response.hasUnprocessedItems() && !response.unprocessedItems().isEmpty()
+                        ? response.unprocessedItems() : Map.of();
+            }
+        }
+    }
+}
