@@ -217,7 +217,10 @@ class DataSubjectRequestIT extends IntegrationTest {
 
         assertThat(replay.statusCode()).isEqualTo(409);
         assertThat(replay.body()).contains("already confirmed").doesNotContain("Exception");
-        assertThat(stack.mailbox().to(email)).hasSize(2);
+        // The processor may already have answered the erasure; the replayed click itself sends nothing.
+        assertThat(stack.mailbox().to(email)).extracting(Mailbox.Email::subject)
+                .filteredOn(subject -> subject.startsWith("Please confirm") || subject.startsWith("We received your"))
+                .hasSize(2);
     }
 
     @Test

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
-import io.privacysuite.core.Log;
+import io.privacysuite.core.http.ConsoleActions;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +19,7 @@ import java.util.Map;
  */
 public final class RetentionAdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final RetentionServices services;
+    private final ConsoleActions actions;
 
     public RetentionAdminHandler() {
         this(Env.system());
@@ -31,35 +31,20 @@ public final class RetentionAdminHandler implements RequestHandler<Map<String, O
 
     public RetentionAdminHandler(RetentionServices services) {
         this.services = services;
+        this.actions = new ConsoleActions("retention_admin")
+                .on("expiringReport", input -> services.report().expiring(input.path("days").asInt(30),
+                        services.clock().instant()))
+                .on("receiptsReport", input -> services.report().receipts(date(input, "from"), date(input, "to"),
+                        input.path("limit").asInt(100)))
+                .on("placeLegalHold", this::placeHold)
+                .on("releaseLegalHold", this::releaseHold)
+                .on("listLegalHolds", input -> listHolds())
+                .on("accountStatus", input -> accountStatus(input.path("accountId").asText("")));
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Log log = Log.of(context);
-        JsonNode input = Json.MAPPER.valueToTree(event == null ? Map.of() : event);
-        String action = input.path("action").asText("");
-        try {
-            ObjectNode result = switch (action) {
-                case "expiringReport" -> services.report().expiring(input.path("days").asInt(30), services.clock().instant());
-                case "receiptsReport" -> services.report().receipts(date(input, "from"), date(input, "to"),
-                        input.path("limit").asInt(100));
-                case "placeLegalHold" -> placeHold(input);
-                case "releaseLegalHold" -> releaseHold(input);
-                case "listLegalHolds" -> listHolds();
-                case "accountStatus" -> accountStatus(input.path("accountId").asText(""));
-                default -> throw new IllegalArgumentException("unknown action '" + action + "': use expiringReport, "
-                        + "receiptsReport, placeLegalHold, releaseLegalHold, listLegalHolds or accountStatus");
-            };
-            log.info("retention_admin_done", "action", action);
-            return Json.MAPPER.convertValue(result, Json.MAPPER.getTypeFactory()
-                    .constructMapType(LinkedHashMap.class, String.class, Object.class));
-        } catch (IllegalArgumentException e) {
-            log.warn("retention_admin_refused", "action", action);
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("status", 400);
-            error.put("message", e.getMessage());
-            return Map.of("error", error);
-        }
+        return actions.handle(event, context);
     }
 
     private ObjectNode placeHold(JsonNode input) {

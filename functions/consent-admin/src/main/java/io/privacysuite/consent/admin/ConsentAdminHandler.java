@@ -2,18 +2,13 @@ package io.privacysuite.consent.admin;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.Json;
-import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.core.http.ConsoleActions;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -23,7 +18,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * action answers {@code {"error": {...}}} rather than failing the invocation, so the console shows why.
  */
 public final class ConsentAdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final ConsentAdmin admin;
+    private final ConsoleActions actions;
 
     public ConsentAdminHandler() {
         this(Env.system());
@@ -34,7 +29,10 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
     }
 
     public ConsentAdminHandler(ConsentAdmin admin) {
-        this.admin = admin;
+        this.actions = new ConsoleActions("admin_action")
+                .on("registerSite", input -> admin.registerSite(input.path("site")))
+                .on("exportConsents", input -> admin.exportConsents(input))
+                .on("verifyRecords", input -> admin.verifyRecords(input.path("jsonl").asText("")));
     }
 
     static ConsentAdmin adminFrom(Env env) {
@@ -46,23 +44,6 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Log log = Log.of(context);
-        JsonNode input = Json.MAPPER.valueToTree(event == null ? Map.of() : event);
-        String action = input.path("action").asText("");
-        try {
-            Object result = switch (action) {
-                case "registerSite" -> admin.registerSite(input.path("site"));
-                case "exportConsents" -> admin.exportConsents(input);
-                case "verifyRecords" -> admin.verifyRecords(input.path("jsonl").asText(""));
-                default -> throw ApiException.badRequest(
-                        "Unknown action '" + action + "': use registerSite, exportConsents or verifyRecords.");
-            };
-            log.info("admin_action_done", "action", action);
-            return Json.MAPPER.convertValue(result, Json.MAPPER.getTypeFactory()
-                    .constructMapType(LinkedHashMap.class, String.class, Object.class));
-        } catch (ApiException e) {
-            log.warn("admin_action_refused", "action", action, "code", e.code());
-            return ApiResponses.consoleError(e);
-        }
+        return actions.handle(event, context);
     }
 }

@@ -2,20 +2,15 @@ package io.privacysuite.requests.operator;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.Json;
-import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.core.http.ConsoleActions;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -28,7 +23,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * A refused action answers {@code {"error": {...}}} so the console shows why.
  */
 public final class RequestsOperatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-    private final RequestOperations operations;
+    private final ConsoleActions actions;
 
     public RequestsOperatorHandler() {
         this(Env.system());
@@ -43,7 +38,16 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
     }
 
     public RequestsOperatorHandler(RequestOperations operations) {
-        this.operations = operations;
+        this.actions = new ConsoleActions("request_operator")
+                .on("status", input -> operations.status(input))
+                .on("listOpen", input -> operations.listOpen(input))
+                .on("startProcessing", input -> operations.startProcessing(input))
+                .on("requeue", input -> operations.requeue(input))
+                .on("extend", input -> operations.extend(input))
+                .on("reject", input -> operations.reject(input))
+                .on("complete", input -> operations.complete(input))
+                .on("resendNotice", input -> operations.resendNotice(input))
+                .on("suppress", input -> operations.suppress(input));
     }
 
     static RequestOperations operationsFrom(Env env, Clock clock) {
@@ -61,28 +65,6 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Log log = Log.of(context);
-        JsonNode input = Json.MAPPER.valueToTree(event == null ? Map.of() : event);
-        String action = input.path("action").asText("");
-        try {
-            Map<String, Object> result = switch (action) {
-                case "status" -> operations.status(input);
-                case "listOpen" -> operations.listOpen(input);
-                case "startProcessing" -> operations.startProcessing(input);
-                case "requeue" -> operations.requeue(input);
-                case "extend" -> operations.extend(input);
-                case "reject" -> operations.reject(input);
-                case "complete" -> operations.complete(input);
-                case "resendNotice" -> operations.resendNotice(input);
-                case "suppress" -> operations.suppress(input);
-                default -> throw ApiException.badRequest("Unknown action '" + action + "': use status, listOpen, "
-                        + "startProcessing, requeue, extend, reject, complete, resendNotice or suppress.");
-            };
-            log.info("request_operator_action", "action", action, "requestId", input.path("requestId").asText("-"));
-            return result;
-        } catch (ApiException e) {
-            log.warn("request_operator_refused", "action", action, "code", e.code());
-            return ApiResponses.consoleError(e);
-        }
+        return actions.handle(event, context);
     }
 }
