@@ -163,7 +163,7 @@ public final class ConsentService {
     }
 
     private void requireKeyOfAny(List<ConsentRecord> versions, String key) {
-        if (key == null || versions.stream().noneMatch(r -> signer.verify(r, key))) {
+        if (!signer.verifiesAny(versions, key)) {
             throw new ApiException(403, "invalid_key", "The key does not belong to this consent.");
         }
     }

@@ -68,6 +68,11 @@ public final class ConsentSigner {
         return MessageDigest.isEqual(expected, given);
     }
 
+    /** True when {@code key} was issued for one of these versions: whoever holds it holds the consent. */
+    public boolean verifiesAny(List<ConsentRecord> versions, String key) {
+        return versions.stream().anyMatch(version -> verify(version, key));
+    }
+
     private static String mac(SecretKeySpec secret, String canonical) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);

@@ -61,8 +61,7 @@ public final class EmailPreferences {
         boolean restricted = false;
         List<String> topics = new java.util.ArrayList<>();
         for (Map<String, AttributeValue> item : response.items()) {
-            AttributeValue ttl = item.get(RetentionPolicy.TTL_ATTRIBUTE);
-            if (ttl != null && RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now)) {
+            if (RetentionPolicy.isExpired(item, now)) {
                 continue;
             }
             String sk = item.get("sk").s();
@@ -113,8 +112,7 @@ public final class EmailPreferences {
     public List<Map<String, AttributeValue>> itemsOf(String addressHash, Instant now) {
         return dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash)))).items().stream()
-                .filter(item -> !item.containsKey(RetentionPolicy.TTL_ATTRIBUTE)
-                        || !RetentionPolicy.isExpired(Long.parseLong(item.get(RetentionPolicy.TTL_ATTRIBUTE).n()), now))
+                .filter(item -> !RetentionPolicy.isExpired(item, now))
                 .toList();
     }
 

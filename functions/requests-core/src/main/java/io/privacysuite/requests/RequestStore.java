@@ -127,7 +127,7 @@ public final class RequestStore {
         }
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(key(requestId))).item();
-        if (item == null || item.isEmpty() || isExpired(item, now)) {
+        if (item == null || item.isEmpty() || RetentionPolicy.isExpired(item, now)) {
             return Optional.empty();
         }
         return Optional.of(fromItem(item));
@@ -143,15 +143,12 @@ public final class RequestStore {
                     .expressionAttributeValues(Map.of(":open", AttributeValue.fromS("OPEN"),
                             ":before", AttributeValue.fromN(Long.toString(dueBefore.getEpochSecond()))))
                     .exclusiveStartKey(exclusiveStart));
-            page.items().stream().filter(item -> !isExpired(item, now)).map(RequestStore::fromItem).forEach(action);
+            page.items().stream().filter(item -> !RetentionPolicy.isExpired(item, now)).map(RequestStore::fromItem)
+                    .forEach(action);
             startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (startKey != null);
     }
 
-    private static boolean isExpired(Map<String, AttributeValue> item, Instant now) {
-        AttributeValue ttl = item.get(RetentionPolicy.TTL_ATTRIBUTE);
-        return ttl != null && ttl.n() != null && RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now);
-    }
 
     static Map<String, AttributeValue> key(String requestId) {
         return Map.of("pk", AttributeValue.fromS("REQ#" + requestId), "sk", AttributeValue.fromS(SK));
