@@ -62,7 +62,7 @@ public final class LocalFunctions {
             env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memory));
             env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
             env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java25");
             Map<String, Object> logging = new LinkedHashMap<>(Props.map(globals, "LoggingConfig"));
             logging.putAll(Props.map(p, "LoggingConfig"));
             boolean jsonLogs = "JSON".equals(Props.string(logging, "LogFormat").orElse("Text"));

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs the suite locally: {@code ./run-local} (or
- * {@code mvn -B -q -Plocal -DskipTests -pl infrastructure -am verify}). Port from {@code -Dprivacysuite.port}, else
+ * {@code ./mvnw -B -q -Plocal -DskipTests -pl infrastructure -am verify}). Port from {@code -Dprivacysuite.port}, else
  * the PORT environment variable, else 3000. Ctrl-C stops everything.
  */
 public final class Main {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code mvn -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,coldstart}.
+ * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,coldstart}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
