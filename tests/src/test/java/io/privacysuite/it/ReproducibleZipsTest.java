@@ -40,7 +40,8 @@ class ReproducibleZipsTest {
                 "-Dmaven.test.skip=true", "package", "-pl", String.join(",", functionModules(ROOT)), "-am"));
         String dataMap = System.getProperty("privacysuite.dataMap", "");
         if (!dataMap.isBlank()) {
-            command.add("-Dprivacysuite.dataMap=" + ROOT.resolve(dataMap));
+            command.add("-Dprivacysuite.dataMap="
+                    + Path.of(System.getProperty("privacysuite.buildRoot", ROOT.toString())).resolve(dataMap));
         }
         ExternalTool.Result rebuild = ExternalTool.run(copy, "", command);
 

@@ -217,7 +217,8 @@ class TemplateContractTest {
     void dataMap_shouldTravelInTheProcessorsArtifact_neverInAParameterOrTheEnvironment() throws Exception {
         // -Dprivacysuite.dataMap=... at build time bundles another map; the failsafe/surefire run passes it on.
         String configured = System.getProperty("privacysuite.dataMap", "");
-        Path source = ROOT.resolve(configured.isBlank() ? "config/data-map.json" : configured);
+        Path source = configured.isBlank() ? ROOT.resolve("config/data-map.json")
+                : Path.of(System.getProperty("privacysuite.buildRoot", ROOT.toString())).resolve(configured);
         String bundled;
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(
                 ROOT.resolve("functions/request-processor/target/request-processor.zip").toFile())) {

@@ -69,14 +69,20 @@ class DataMapTest {
     }
 
     @Test
-    void shouldLoadTheMapBundledInTheArtifact_unlessAFileIsNamed() {
-        // The build wrote config/data-map.json into the classes (DataMapBundle, process-classes).
-        assertThat(DataMap.load(Env.of(Map.of())).sources()).extracting(DataMap.Source::id)
-                .containsExactly("consents", "email-preferences", "earlier-requests");
+    void shouldLoadTheMapTheBuildBundled_unlessAFileIsNamed() throws Exception {
+        // The build wrote config/data-map.json, or the -Dprivacysuite.dataMap file, into the classes (DataMapBundle).
+        Path bundled = Path.of(System.getProperty("privacysuite.buildRoot", "."))
+                .resolve(System.getProperty("privacysuite.dataMap", ROOT.resolve("config/data-map.json").toString()));
+        String json = Files.readString(bundled);
+        Map<String, String> variables = new java.util.HashMap<>();
+        DataMap.variables(json).forEach(name -> variables.put(name, "https://placeholder.example"));
+
+        assertThat(DataMap.load(Env.of(variables))).isEqualTo(DataMap.parse(json, Env.of(variables)));
 
         Map<String, String> withFile = new java.util.HashMap<>(ENV.asMap());
         withFile.put(DataMap.FILE_VARIABLE, ROOT.resolve("config/data-map.example.json").toString());
-        assertThat(DataMap.load(Env.of(withFile)).sources()).hasSize(7);
+        assertThat(DataMap.load(Env.of(withFile)).sources()).extracting(DataMap.Source::id)
+                .contains("crm-contacts", "support-desk").hasSize(7);
     }
 
     @Test
