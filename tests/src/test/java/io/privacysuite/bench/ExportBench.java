@@ -3,6 +3,7 @@ package io.privacysuite.bench;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.fulfilment.DataMap;
 import io.privacysuite.fulfilment.FulfilmentService;
 import io.privacysuite.fulfilment.RequestProcessorHandler;
 import io.privacysuite.local.LocalStack;
@@ -14,6 +15,10 @@ import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.RequestType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +52,13 @@ final class ExportBench {
         String map = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"records\",\"kind\":\"dynamodb\",\"table\":\"" + TABLE
                 + "\",\"lookup\":{\"attribute\":\"customerEmail\",\"by\":\"email\"},\"category\":\"activity\","
                 + "\"description\":\"Your activity\",\"erasure\":{\"mode\":\"delete\"}}]}";
-        Env env = stack.env("RequestProcessorFunction").with(Map.of("DATA_MAP", map));
+        Path mapFile;
+        try {
+            mapFile = Files.writeString(Files.createTempFile("bench-data-map", ".json"), map);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Env env = stack.env("RequestProcessorFunction").with(Map.of(DataMap.FILE_VARIABLE, mapFile.toString()));
         FulfilmentService service = RequestProcessorHandler.serviceFrom(env, new AwsClients(env), Clock.systemUTC());
         RequestStore store = new RequestStore(dynamo, env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
         LegalClock legalClock = LegalClock.from(env);

@@ -214,13 +214,116 @@ class TemplateContractTest {
     }
 
     @Test
-    void dataMapParameterDefault_shouldEqualTheRepositoryDataMap_andParse() throws Exception {
-        String deployed = TEMPLATE.parameters().get("DataMap").defaultValue().orElseThrow();
-        String repository = Files.readString(ROOT.resolve("config/data-map.json"));
+    void dataMap_shouldTravelInTheProcessorsArtifact_neverInAParameterOrTheEnvironment() throws Exception {
+        // -Dprivacysuite.dataMap=... at build time bundles another map; the failsafe/surefire run passes it on.
+        String configured = System.getProperty("privacysuite.dataMap", "");
+        Path source = configured.isBlank() ? ROOT.resolve("config/data-map.json")
+                : Path.of(System.getProperty("privacysuite.buildRoot", ROOT.toString())).resolve(configured);
+        String bundled;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(
+                ROOT.resolve("functions/request-processor/target/request-processor.zip").toFile())) {
+            java.util.zip.ZipEntry entry = zip.getEntry(io.privacysuite.fulfilment.DataMap.RESOURCE);
+            assertThat(entry).as("the data map inside request-processor.zip").isNotNull();
+            bundled = new String(zip.getInputStream(entry).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
 
-        assertThat(Json.read(deployed)).isEqualTo(Json.read(repository));
-        assertThat(deployed.length()).as("CloudFormation parameter values are limited to 4096 bytes").isLessThan(4096);
-        assertThat(io.privacysuite.fulfilment.DataMap.parse(deployed, Env.of(Map.of())).sources()).isNotEmpty();
+        assertThat(Json.read(bundled)).isEqualTo(Json.read(Files.readString(source)));
+        assertThat(TEMPLATE.parameters()).doesNotContainKey("DataMap");
+        assertThat(String.valueOf(TEMPLATE.raw())).doesNotContain("DATA_MAP");
+    }
+
+    private static Map<String, Object> attributes(String logicalId) {
+        return map(map(TEMPLATE.raw().get("Resources")).get(logicalId));
+    }
+
+    @Test
+    void statefulResources_shouldSayWhatHappensOnDeletionAndReplacement_andProofOutlivesTheStack() {
+        List<String> stateful = List.of("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::S3::Bucket",
+                "AWS::SecretsManager::Secret", "AWS::KMS::Key");
+        int checked = 0;
+        for (Template.Resource r : TEMPLATE.resources().values()) {
+            if (stateful.contains(r.type())) {
+                checked++;
+                assertThat(attributes(r.logicalId())).as(r.logicalId()).containsKeys("DeletionPolicy", "UpdateReplacePolicy");
+            }
+            if (r.type().equals("AWS::DynamoDB::Table") || r.type().equals("AWS::SecretsManager::Secret")
+                    || r.type().equals("AWS::S3::Bucket")) {
+                // Tables hold proof and records; the secrets are what makes issued keys and links verifiable.
+                assertThat(attributes(r.logicalId())).as(r.logicalId())
+                        .containsEntry("DeletionPolicy", "RetainExceptOnCreate")
+                        .containsEntry("UpdateReplacePolicy", "Retain");
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(17);
+        for (String queue : List.of("RequestProcessingQueue", "RequestProcessingDLQ", "AccountLifecycleQueue",
+                "AccountLifecycleDeadLetterQueue", "RetentionStreamFailureQueue")) {
+            assertThat(attributes(queue)).as(queue + ": work someone is owed").containsEntry("DeletionPolicy",
+                    "RetainExceptOnCreate").containsEntry("UpdateReplacePolicy", "Retain");
+        }
+        for (String queue : List.of("NotificationsQueue", "NotificationsDLQ")) {
+            assertThat(attributes(queue)).as(queue + ": in flight during a replacement")
+                    .containsEntry("UpdateReplacePolicy", "Retain");
+        }
+        assertThat(attributes("ExportsBucketPolicy")).as("stays with the retained bucket")
+                .containsEntry("DeletionPolicy", "RetainExceptOnCreate");
+    }
+
+    @Test
+    void topics_shouldBeEncryptedWithARotatingCustomerKey_thatOnlyThisAccountsAlarmsAndSesMayUse() {
+        List<Template.Resource> topics = TEMPLATE.resourcesOfType("AWS::SNS::Topic");
+        assertThat(topics).hasSizeGreaterThanOrEqualTo(2);
+        for (Template.Resource topic : topics) {
+            // alias/aws/sns cannot be used by CloudWatch or SES: its key policy cannot be changed.
+            assertThat(topic.properties().get("KmsMasterKeyId")).as(topic.logicalId()).isEqualTo(Map.of("Ref", "TopicsKey"));
+        }
+        Template.Resource key = TEMPLATE.resource("TopicsKey").orElseThrow();
+        assertThat(key.type()).isEqualTo("AWS::KMS::Key");
+        assertThat(key.properties().get("EnableKeyRotation")).isEqualTo(true);
+        Map<String, Map<String, Object>> byService = new java.util.HashMap<>();
+        for (Object s : list(map(key.properties().get("KeyPolicy")).get("Statement"))) {
+            Map<String, Object> statement = map(s);
+            Object service = map(statement.get("Principal")).get("Service");
+            if (service != null) {
+                assertThat(byService.put(String.valueOf(service), statement)).as("one statement per service").isNull();
+            }
+        }
+        assertThat(byService).containsOnlyKeys("cloudwatch.amazonaws.com", "ses.amazonaws.com");
+        byService.forEach((service, statement) -> {
+            assertThat(statement.get("Effect")).isEqualTo("Allow");
+            assertThat(list(statement.get("Action"))).as(service).containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey*");
+            Map<String, Object> condition = map(statement.get("Condition"));
+            assertThat(map(condition.get("StringEquals")).get("aws:SourceAccount")).as(service)
+                    .isEqualTo(Map.of("Ref", "AWS::AccountId"));
+            assertThat(String.valueOf(map(condition.get("ArnLike")).get("aws:SourceArn"))).as(service)
+                    .contains("${AWS::AccountId}").contains(service.startsWith("ses") ? ":ses:" : ":cloudwatch:");
+        });
+        for (Template.Resource alarm : TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            for (Object action : list(alarm.properties().get("AlarmActions"))) {
+                String topic = String.valueOf(map(action).get("Ref"));
+                assertThat(TEMPLATE.resource(topic).map(Template.Resource::type)).as(alarm.logicalId())
+                        .hasValue("AWS::SNS::Topic");
+            }
+        }
+    }
+
+    @Test
+    void notifier_shouldBeAllowedToSendAsTheAddress_itsDomain_andTheConfigurationSet_only() {
+        Template.Resource notifier = TEMPLATE.resource("NotifierFunction").orElseThrow();
+        List<Object> resources = new ArrayList<>();
+        for (Object policy : list(notifier.properties().get("Policies"))) {
+            for (Object statement : list(map(policy).get("Statement"))) {
+                if ("ses:SendRawEmail".equals(map(statement).get("Action"))) {
+                    resources.addAll(list(map(statement).get("Resource")));
+                }
+            }
+        }
+        String text = String.valueOf(resources);
+
+        assertThat(resources).hasSize(3);
+        assertThat(text).contains(":identity/${SenderEmail}").contains(":identity/${SenderDomain}")
+                .contains("Fn::Split=[@, {Ref=SenderEmail}]").contains(":configuration-set/${SesConfigurationSet}")
+                .doesNotContain("identity/*");
+        assertThat(String.valueOf(notifier.properties().get("Environment"))).contains("SES_CONFIGURATION_SET");
     }
 
     @Test

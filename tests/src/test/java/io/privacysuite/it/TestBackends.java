@@ -50,13 +50,13 @@ final class TestBackends {
      */
     private static LocalStackOptions withFulfilmentSources(LocalStackOptions options) {
         String dataMap;
-        try (var in = TestBackends.class.getResourceAsStream("/it-data-map.json")) {
-            dataMap = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        try {
+            dataMap = java.nio.file.Path.of(TestBackends.class.getResource("/it-data-map.json").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
         String fn = "RequestProcessorFunction";
-        return options.env(fn, "DATA_MAP", dataMap)
+        return options.env(fn, io.privacysuite.fulfilment.DataMap.FILE_VARIABLE, dataMap)
                 .env(fn, "IT_ORDERS_TABLE", ORDERS_TABLE)
                 .env(fn, "IT_INVOICES_TABLE", INVOICES_TABLE)
                 .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)

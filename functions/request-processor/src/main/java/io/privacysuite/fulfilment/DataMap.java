@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +18,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where a person's data lives and what happens to it on each request: the data map (schema version 1; the
- * repository's {@code config/data-map.json}, deployed as the {@code DataMap} template parameter). See README
+ * Where a person's data lives and what happens to it on each request: the data map (schema version 1). The build
+ * bundles {@code config/data-map.json} (or {@code -Dprivacysuite.dataMap=...}) into the request processor's artifact
+ * as {@link #RESOURCE} (see {@link DataMapBundle}), so a changed map is changed code: a new Lambda version. See README
  * "Data map" for the schema. {@code ${NAME}} in {@code table}, {@code url} and {@code secret} is replaced with the
  * function's environment variable {@code NAME}; secrets must be such references, never literals.
  */
 public record DataMap(int schemaVersion, List<Source> sources) {
     public static final int SCHEMA_VERSION = 1;
+    /** The bundled data map's place on the classpath. */
+    public static final String RESOURCE = "privacysuite/data-map.json";
+    /** Names a data map file to use instead of the bundled one (the local stack, tests and benchmarks). */
+    public static final String FILE_VARIABLE = "DATA_MAP_FILE";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
@@ -55,6 +65,44 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         public InvalidDataMapException(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * The function's data map: the file {@value #FILE_VARIABLE} names, else the one bundled in the artifact. Never the
+     * value of an environment variable: Lambda allows 4 KB for a function's whole environment.
+     */
+    public static DataMap load(Env env) {
+        return parse(env.find(FILE_VARIABLE).map(DataMap::readFile).orElseGet(DataMap::readBundled), env);
+    }
+
+    private static String readFile(String path) {
+        try {
+            return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(FILE_VARIABLE + " names a file that cannot be read: " + path, e);
+        }
+    }
+
+    private static String readBundled() {
+        try (InputStream in = DataMap.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new InvalidDataMapException("no data map: " + RESOURCE + " is not in the artifact and "
+                        + FILE_VARIABLE + " is not set");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The environment variables a data map's {@code ${NAME}} placeholders need, in order of first use. */
+    public static Set<String> variables(String json) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        Matcher m = PLACEHOLDER.matcher(json);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     /** Parses and checks a data map; placeholders are resolved from {@code env}. */

@@ -61,7 +61,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         RetentionPolicy retention = RetentionPolicy.from(env);
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
-        DataMap map = DataMap.parse(env.require("DATA_MAP"), env);
+        DataMap map = DataMap.load(env);
         Duration webhookBackoff = Duration.ofMillis(env.getInt("WEBHOOK_BACKOFF_MILLIS", 250));
         List<Connector> connectors = new ArrayList<>();
         for (DataMap.Source source : map.sources()) {

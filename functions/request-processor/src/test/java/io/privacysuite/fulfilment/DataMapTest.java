@@ -67,4 +67,65 @@ class DataMapTest {
         assertThatThrownBy(() -> DataMap.parse("{\"schemaVersion\":2,\"sources\":[]}", ENV)).hasMessageContaining("schemaVersion");
         assertThatThrownBy(() -> DataMap.parse("not json", ENV)).isInstanceOf(DataMap.InvalidDataMapException.class);
     }
+
+    @Test
+    void shouldLoadTheMapTheBuildBundled_unlessAFileIsNamed() throws Exception {
+        // The build wrote config/data-map.json, or the -Dprivacysuite.dataMap file, into the classes (DataMapBundle).
+        Path bundled = Path.of(System.getProperty("privacysuite.buildRoot", "."))
+                .resolve(System.getProperty("privacysuite.dataMap", ROOT.resolve("config/data-map.json").toString()));
+        String json = Files.readString(bundled);
+        Map<String, String> variables = new java.util.HashMap<>();
+        DataMap.variables(json).forEach(name -> variables.put(name, "https://placeholder.example"));
+
+        assertThat(DataMap.load(Env.of(variables))).isEqualTo(DataMap.parse(json, Env.of(variables)));
+
+        Map<String, String> withFile = new java.util.HashMap<>(ENV.asMap());
+        withFile.put(DataMap.FILE_VARIABLE, ROOT.resolve("config/data-map.example.json").toString());
+        assertThat(DataMap.load(Env.of(withFile)).sources()).extracting(DataMap.Source::id)
+                .contains("crm-contacts", "support-desk").hasSize(7);
+    }
+
+    @Test
+    void shouldNameTheFile_whenTheNamedFileCannotBeRead() {
+        Env env = Env.of(Map.of(DataMap.FILE_VARIABLE, "/nonexistent/my-map.json"));
+
+        assertThatThrownBy(() -> DataMap.load(env)).hasMessageContaining("DATA_MAP_FILE")
+                .hasMessageContaining("/nonexistent/my-map.json");
+    }
+
+    @Test
+    void variables_shouldListEveryPlaceholderOnce_inOrderOfUse() throws Exception {
+        assertThat(DataMap.variables(Files.readString(ROOT.resolve("config/data-map.example.json")))).containsExactly(
+                "CRM_CONTACTS_TABLE", "ORDERS_TABLE", "INVOICES_TABLE", "SUPPORT_DESK_WEBHOOK_URL",
+                "SUPPORT_DESK_WEBHOOK_SECRET");
+    }
+
+    @Test
+    void bundle_shouldWriteTheCompactForm_checkingPlaceholdersForFormOnly(@org.junit.jupiter.api.io.TempDir Path classes)
+            throws Exception {
+        Path source = ROOT.resolve("config/data-map.example.json");
+
+        DataMap checked = DataMapBundle.bundle(source, classes);
+
+        String written = Files.readString(classes.resolve(DataMap.RESOURCE));
+        assertThat(checked.sources()).hasSize(7);
+        assertThat(written).doesNotContain("\n").contains("\"secret\":\"${SUPPORT_DESK_WEBHOOK_SECRET}\"");
+        assertThat(io.privacysuite.core.Json.read(written))
+                .isEqualTo(io.privacysuite.core.Json.read(Files.readString(source)));
+    }
+
+    @Test
+    void bundle_shouldRefuseAnInvalidOrMissingMap_namingTheFile_andWriteNothing(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path literalSecret = Files.writeString(dir.resolve("my-map.json"), "{\"schemaVersion\":1,\"sources\":[{\"id\":\"w\","
+                + "\"kind\":\"webhook\",\"category\":\"c\",\"url\":\"https://x.example\",\"secret\":\"hunter2\","
+                + "\"erasure\":{\"mode\":\"delete\"}}]}");
+        Path classes = dir.resolve("classes");
+
+        assertThatThrownBy(() -> DataMapBundle.bundle(literalSecret, classes)).hasMessageContaining("my-map.json")
+                .hasMessageContaining("never a literal");
+        assertThatThrownBy(() -> DataMapBundle.bundle(dir.resolve("absent.json"), classes))
+                .hasMessageContaining("not found").hasMessageContaining("absent.json");
+        assertThat(classes.resolve(DataMap.RESOURCE)).doesNotExist();
+    }
 }
