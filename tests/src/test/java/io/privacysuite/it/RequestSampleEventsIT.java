@@ -36,6 +36,14 @@ class RequestSampleEventsIT extends IntegrationTest {
                 .path("batchItemFailures")).isEmpty();
         assertThat(invoke("RequestsOperatorFunction", "events/requests-operator/requeue.json").at("/error/code").asText())
                 .isEqualTo("not_found");
+        assertThat(invoke("RequestsOperatorFunction", "events/requests-operator/failed-notifications.json").has("count"))
+                .isTrue();
+        // The link samples name a request that does not exist: a page saying so, nothing confirmed or redirected.
+        JsonNode confirm = invoke("RequestsApiFunction", "events/requests-api/confirm-request.json");
+        assertThat(confirm.path("statusCode").asInt()).isEqualTo(404);
+        JsonNode download = invoke("RequestsApiFunction", "events/requests-api/download-export.json");
+        assertThat(download.path("statusCode").asInt()).isEqualTo(404);
+        assertThat(download.path("headers").has("location")).isFalse();
     }
 
     @Test
