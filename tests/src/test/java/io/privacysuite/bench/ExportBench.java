@@ -79,7 +79,8 @@ final class ExportBench {
                 }
                 DsarRequest request = verifiedRequest(store, legalClock, email);
                 begin = System.nanoTime();
-                FulfilmentService.Result result = service.process(ProcessingMessage.of(request), 1);
+                FulfilmentService.Result result = service.process(ProcessingMessage.of(request), 1, "bench",
+                        java.time.Duration.ofMinutes(5)).result();
                 export.add(Duration.ofNanos(System.nanoTime() - begin).toMillis());
                 if (result != FulfilmentService.Result.COMPLETED) {
                     throw new IllegalStateException("export ended " + result);
@@ -92,10 +93,10 @@ final class ExportBench {
 
     static DsarRequest verifiedRequest(RequestStore store, LegalClock clock, String email) {
         Instant now = Instant.now();
-        DsarRequest request = new DsarRequest(UUID.randomUUID().toString(), RequestType.ACCESS, RequestStatus.VERIFIED,
-                "bench", email, EmailAddresses.hash(email), "en", Map.of(), List.of(), now, clock.deadlineFor(now),
-                null, null, null, now, null, null, null, null,
-                List.of(new AuditEntry(now, "bench", "verify", "none", "verified", "benchmark")), 0);
+        DsarRequest request = DsarRequest.builder().requestId(UUID.randomUUID().toString()).type(RequestType.ACCESS)
+                .status(RequestStatus.VERIFIED).siteId("bench").email(email).emailHash(EmailAddresses.hash(email))
+                .locale("en").receivedAt(now).deadline(clock.deadlineFor(now)).verifiedAt(now)
+                .audit(List.of(new AuditEntry(now, "bench", "verify", "none", "verified", "benchmark"))).build();
         return store.create(request, now);
     }
 

@@ -65,8 +65,7 @@ class DataSubjectRequestIT extends IntegrationTest {
 
     /** The path and query of a link in an email, to follow it against the local API's port. */
     static String pathOf(String link) {
-        URI uri = URI.create(link);
-        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        return pathAndQuery(link);
     }
 
     static String find(Pattern pattern, String text) {
@@ -83,7 +82,7 @@ class DataSubjectRequestIT extends IntegrationTest {
     String verifiedRequest(String email, String type) {
         assertThat(submit(type, email, null, randomIp()).statusCode()).isEqualTo(202);
         String link = find(VERIFY_LINK, awaitMail(email, "Please confirm").text());
-        assertThat(http("GET", pathOf(link), null).statusCode()).isEqualTo(200);
+        assertThat(confirmLink(link).confirmed().statusCode()).isEqualTo(200);
         Matcher m = VERIFY_LINK.matcher(link);
         assertThat(m.find()).isTrue();
         return m.group(1);
@@ -129,10 +128,6 @@ class DataSubjectRequestIT extends IntegrationTest {
                 .key(Map.of("pk", AttributeValue.fromS("REQ#" + requestId), "sk", AttributeValue.fromS("REQUEST")))).item();
     }
 
-    JsonNode operator(Map<String, Object> event) {
-        return stack.functions().invokeForJson("RequestsOperatorFunction", event);
-    }
-
     @Test
     void shouldVerifyByEmailedLink_acknowledgeWithDueDate_andQueueForProcessing() {
         String email = address("ann");
@@ -157,7 +152,7 @@ class DataSubjectRequestIT extends IntegrationTest {
                 .isBetween(before.plus(Duration.ofHours(72)).getEpochSecond() - 1,
                         Instant.now().plus(Duration.ofHours(72)).getEpochSecond() + 1);
 
-        HttpResponse<String> clicked = http("GET", pathOf(link), null);
+        HttpResponse<String> clicked = confirmLink(link).confirmed();
 
         assertThat(clicked.statusCode()).isEqualTo(200);
         assertThat(clicked.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
@@ -210,13 +205,17 @@ class DataSubjectRequestIT extends IntegrationTest {
         String email = address("bob");
         assertThat(submit("erasure", email, null, randomIp()).statusCode()).isEqualTo(202);
         String link = find(VERIFY_LINK, awaitMail(email, "Please confirm").text());
-        assertThat(http("GET", pathOf(link), null).statusCode()).isEqualTo(200);
+        Confirmation first = confirmLink(link);
+        assertThat(first.confirmed().statusCode()).isEqualTo(200);
         awaitMail(email, "We received your");
 
         HttpResponse<String> replay = http("GET", pathOf(link), null);
+        HttpResponse<String> replayedPost = submitForm(first.page(), "origin", publicOrigin());
 
         assertThat(replay.statusCode()).isEqualTo(409);
         assertThat(replay.body()).contains("already confirmed").doesNotContain("Exception");
+        assertThat(replayedPost.statusCode()).isEqualTo(409);
+        assertThat(replayedPost.body()).contains("already confirmed");
         // The processor may already have answered the erasure; the replayed click itself sends nothing.
         assertThat(stack.mailbox().to(email)).extracting(Mailbox.Email::subject)
                 .filteredOn(subject -> subject.startsWith("Please confirm") || subject.startsWith("We received your"))
@@ -238,7 +237,7 @@ class DataSubjectRequestIT extends IntegrationTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).isEqualTo(forgedClick.body());
         // The real link still works: a forged click consumed nothing.
-        assertThat(http("GET", pathOf(link), null).statusCode()).isEqualTo(200);
+        assertThat(confirmLink(link).confirmed().statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
 import io.privacysuite.local.Mailbox;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -25,31 +22,23 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * DSAR fulfilment end to end: a verified request (HTTP intake, emailed link followed over HTTP) goes through the
  * processing queue to the request processor, which searches three DynamoDB tables (delete / anonymize / retain), a signed webhook and the suite's own
- * data, then exports to S3Mock (the presigned link in the email is downloaded over HTTP), erases with a legal
+ * data, then exports to S3Mock (the emailed link is followed through the suite's presigning redirect), erases with a legal
  * exception, or escalates a source that keeps failing.
  */
 class FulfilmentIT extends IntegrationTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Pattern JSON_LINK = Pattern.compile("https?://\\S+/export\\.json\\S*");
     static final Pattern HTML_LINK = Pattern.compile("https?://\\S+/export\\.html\\S*");
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     String siteId;
 
     @BeforeEach
     void site() {
-        siteId = uniqueId("ful");
-        registerSite(siteId, uniqueId("acme"), "2026-11", "https://shop.example.com");
+        siteId = newSite("ful");
     }
 
-    /** A cookie consent given through the consent API, as the person's browser keeps it: {@code {consentId, key}}. */
     String recordConsent() {
-        HttpResponse<String> response = http("POST", "/v1/sites/" + siteId + "/consents",
-                "{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/\"}",
-                "origin", "https://shop.example.com", "x-forwarded-for", "198.51.100.7");
-        assertThat(response.statusCode()).isEqualTo(201);
-        return "{\"consentId\":\"" + json(response).path("consentId").asText() + "\",\"key\":\""
-                + json(response).path("key").asText() + "\"}";
+        return recordConsent(siteId);
     }
 
     static String idOf(String consent) {
@@ -67,10 +56,10 @@ class FulfilmentIT extends IntegrationTest {
 
         Mailbox.Email mail = awaitMail(email, "ready to download");
         String jsonLink = find(JSON_LINK, mail.text());
-        HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(jsonLink)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        // A link to the suite, which presigns at the click (DownloadLinkIT): nothing in it dies with credentials.
+        assertThat(jsonLink).startsWith(publicOrigin() + "/v1/requests/" + requestId + "/download/").doesNotContain("X-Amz-");
+        HttpResponse<String> download = download(jsonLink);
         assertThat(download.statusCode()).isEqualTo(200);
-        assertThat(jsonLink).contains("X-Amz-Signature=").contains("X-Amz-Expires=604800");
         JsonNode export = Json.read(download.body());
         assertThat(export.path("schema").asText()).isEqualTo("privacysuite.dsar-export");
         assertThat(export.path("schemaVersion").asInt()).isEqualTo(1);
@@ -84,8 +73,7 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(source(export, "shop-reviews").at("/records/0/authorName").asText()).isEqualTo("Ann E.");
         assertThat(export.at("/totals/records").asInt()).isEqualTo(6);
 
-        HttpResponse<String> html = HTTP.send(HttpRequest.newBuilder(URI.create(find(HTML_LINK, mail.text()))).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> html = download(find(HTML_LINK, mail.text()));
         assertThat(html.statusCode()).isEqualTo(200);
         assertThat(html.body()).contains("<h2>Your invoices</h2>").contains("Parcel missing");
 
@@ -141,23 +129,46 @@ class FulfilmentIT extends IntegrationTest {
     }
 
     @Test
-    void shouldRetryAFailingWebhook_thenEscalateToOperators_neverCompleting() {
-        String email = "fail-" + uniqueId("down") + "@example.org";
+    void shouldRetryAFailingWebhook_thenEscalateToOperatorsOnce_neverCompleting_evenWithDuplicateDeliveries()
+            throws Exception {
+        // A slow source that is down: each call takes a while, long enough for deliveries to overlap.
+        String email = "fail-slow-" + uniqueId("down") + "@example.org";
         seedCustomer(email);
 
         String requestId = verifiedRequest(email, "access");
+        // SQS delivers at least once: the same message also reaches other instances of the function at once.
+        String duplicate = Json.write(Map.of("Records", List.of(Map.of("messageId", "dup-" + requestId,
+                "body", Json.write(processingMessage(requestId)), "attributes", Map.of("ApproximateReceiveCount", "1"),
+                "eventSource", "aws:sqs"))));
+        List<Thread> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> stack.functions().invoke("RequestProcessorFunction", duplicate));
+            t.start();
+            instances.add(t);
+        }
 
         Mailbox.Email alert = stack.mailbox().awaitEmail(e -> e.isAddressedTo("dpo@privacysuite.example")
                 && e.subject().contains("needs attention") && e.subject().contains(requestId), WAIT);
+        for (Thread t : instances) {
+            t.join(WAIT.toMillis());
+        }
         assertThat(alert.text()).contains("support-desk").contains("NOT complete");
-        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
-        assertThat(status.path("status").asText()).isEqualTo("needs_attention");
-        assertThat(status.path("audit")).extracting(a -> a.path("action").asText())
-                .doesNotContain("complete").contains("escalate");
-        assertThat(status.path("audit")).filteredOn(a -> a.path("action").asText().equals("source_failed")).hasSize(5);
-        // Three attempts inside each of the five deliveries.
-        assertThat(TestWebhook.get().callsFor(email)).hasSize(15);
         assertThat(awaitDlqMessage(requestId)).isTrue();
+
+        JsonNode status = operator(Map.of("action", "status", "requestId", requestId));
+        List<String> actions = new java.util.ArrayList<>();
+        status.path("audit").forEach(a -> actions.add(a.path("action").asText()));
+        long runs = actions.stream().filter("source_failed"::equals).count();
+        // Never completed, escalated exactly once, one operator alert.
+        assertThat(status.path("status").asText()).isEqualTo("needs_attention");
+        assertThat(actions).doesNotContain("complete").containsOnlyOnce("escalate");
+        assertThat(stack.mailbox().all()).filteredOn(e -> e.isAddressedTo("dpo@privacysuite.example")
+                && e.subject().contains("needs attention") && e.subject().contains(requestId)).hasSize(1);
+        // No duplicate side effects: the sources never ran twice at once, and every run is in the audit trail
+        // (three attempts per run), at most one run per delivery the queue allows.
+        assertThat(TestWebhook.get().maxConcurrentCalls(email)).isEqualTo(1);
+        assertThat(TestWebhook.get().callsFor(email)).hasSize((int) (3 * runs));
+        assertThat(runs).isBetween(5L, 8L);
         assertThat(stack.mailbox().to(email)).noneMatch(m -> m.subject().contains("ready to download"));
 
         // The source is repaired; an operator re-queues the request from the console and it completes.
@@ -167,6 +178,13 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(awaitMail(email, "ready to download").text()).contains("export.json");
         assertThat(operator(Map.of("action", "status", "requestId", requestId)).path("status").asText())
                 .isEqualTo("completed");
+    }
+
+    /** The processing message of a stored request, as the queue carries it. */
+    static io.privacysuite.requests.ProcessingMessage processingMessage(String requestId) {
+        return io.privacysuite.requests.ProcessingMessage.of(new io.privacysuite.requests.RequestStore(
+                stack.awsClients().dynamoDb(), stack.resources().tableName("RequestsTable"),
+                new io.privacysuite.core.retention.RetentionPolicy(12)).find(requestId, java.time.Instant.now()).orElseThrow());
     }
 
     @Test
@@ -223,7 +241,8 @@ class FulfilmentIT extends IntegrationTest {
         }
         dynamo.putItem(r -> r.tableName(TestBackends.INVOICES_TABLE).item(Map.of(
                 "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
-                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"))));
+                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"),
+                "invoiceDate", AttributeValue.fromS(LocalDate.now(ZoneId.of("Europe/Brussels")).toString()))));
         dynamo.putItem(r -> r.tableName(TestBackends.REVIEWS_TABLE).item(Map.of(
                 "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
                 "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
@@ -262,7 +281,7 @@ class FulfilmentIT extends IntegrationTest {
         assertThat(http("POST", "/v1/requests", body, "x-forwarded-for", DataSubjectRequestIT.randomIp()).statusCode())
                 .isEqualTo(202);
         String link = find(DataSubjectRequestIT.VERIFY_LINK, awaitMail(email, "Please confirm").text());
-        assertThat(http("GET", DataSubjectRequestIT.pathOf(link), null).statusCode()).isEqualTo(200);
+        assertThat(confirmLink(link).confirmed().statusCode()).isEqualTo(200);
         Matcher m = DataSubjectRequestIT.VERIFY_LINK.matcher(link);
         assertThat(m.find()).isTrue();
         return m.group(1);
@@ -303,7 +322,4 @@ class FulfilmentIT extends IntegrationTest {
         return m.group();
     }
 
-    JsonNode operator(Map<String, Object> event) {
-        return stack.functions().invokeForJson("RequestsOperatorFunction", event);
-    }
 }

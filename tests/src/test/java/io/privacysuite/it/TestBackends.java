@@ -43,6 +43,8 @@ final class TestBackends {
     static final String ORDERS_TABLE = "it-shop-orders";
     static final String INVOICES_TABLE = "it-shop-invoices";
     static final String REVIEWS_TABLE = "it-shop-reviews";
+    static final String ACCOUNTS_TABLE = "it-shop-accounts";
+    static final String LOYALTY_TABLE = "it-shop-loyalty";
 
     /**
      * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
@@ -60,6 +62,8 @@ final class TestBackends {
                 .env(fn, "IT_ORDERS_TABLE", ORDERS_TABLE)
                 .env(fn, "IT_INVOICES_TABLE", INVOICES_TABLE)
                 .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)
+                .env(fn, "IT_ACCOUNTS_TABLE", ACCOUNTS_TABLE)
+                .env(fn, "IT_LOYALTY_TABLE", LOYALTY_TABLE)
                 .env(fn, "IT_WEBHOOK_URL", TestWebhook.get().url())
                 .env(fn, "IT_WEBHOOK_SECRET", TestWebhook.SECRET)
                 .env(fn, "RETRY_BACKOFF_SECONDS", "0")
@@ -84,6 +88,20 @@ final class TestBackends {
                     .globalSecondaryIndexes(g -> g.indexName("byAuthorEmail")
                             .keySchema(k -> k.attributeName("authorEmail").keyType("HASH"))
                             .projection(p -> p.projectionType("ALL"))));
+        }
+        if (!existing.contains(ACCOUNTS_TABLE)) {
+            dynamo.createTable(b -> b.tableName(ACCOUNTS_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("email").attributeType("S"),
+                            a -> a.attributeName("accountId").attributeType("S"))
+                    .keySchema(k -> k.attributeName("email").keyType("HASH"),
+                            k -> k.attributeName("accountId").keyType("RANGE")));
+        }
+        if (!existing.contains(LOYALTY_TABLE)) {
+            dynamo.createTable(b -> b.tableName(LOYALTY_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("customerId").attributeType("S"),
+                            a -> a.attributeName("cardNo").attributeType("S"))
+                    .keySchema(k -> k.attributeName("customerId").keyType("HASH"),
+                            k -> k.attributeName("cardNo").keyType("RANGE")));
         }
         if (!existing.contains(INVOICES_TABLE)) {
             dynamo.createTable(b -> b.tableName(INVOICES_TABLE).billingMode("PAY_PER_REQUEST")

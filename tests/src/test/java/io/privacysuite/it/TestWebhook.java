@@ -24,13 +24,17 @@ final class TestWebhook {
     static final String SECRET = "it-webhook-secret-" + java.util.UUID.randomUUID();
     private static TestWebhook instance;
 
-    record Call(String action, String email, boolean signatureValid, int attempt) {}
+    /** One call as received; {@code subject} is the body's subject object as JSON text. */
+    record Call(String action, String email, boolean signatureValid, int attempt, String subject) {}
 
     private final HttpServer server;
     final Map<String, List<Map<String, Object>>> tickets = new ConcurrentHashMap<>();
     final List<Call> calls = new CopyOnWriteArrayList<>();
     /** fail- addresses whose outage is over. */
     final java.util.Set<String> repaired = ConcurrentHashMap.newKeySet();
+    /** Calls running right now, and the most ever running at once, per address (duplicate deliveries show here). */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Integer> maxInFlight = new ConcurrentHashMap<>();
 
     private TestWebhook() {
         try {
@@ -46,7 +50,19 @@ final class TestWebhook {
             String email = request.at("/subject/email").asText();
             String action = request.path("action").asText();
             calls.add(new Call(action, email, valid,
-                    Integer.parseInt(exchange.getRequestHeaders().getFirst("X-PrivacySuite-Attempt"))));
+                    Integer.parseInt(exchange.getRequestHeaders().getFirst("X-PrivacySuite-Attempt")),
+                    request.path("subject").toString()));
+            int running = inFlight.computeIfAbsent(email, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            maxInFlight.merge(email, running, Math::max);
+            if (email.contains("slow-")) {
+                // A slow system: long enough for a duplicate delivery to overlap with this one.
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            inFlight.get(email).decrementAndGet();
             int status;
             Object answer;
             if (!valid) {
@@ -75,6 +91,12 @@ final class TestWebhook {
             exchange.getResponseBody().write(out);
             exchange.close();
         });
+        // Several threads, as a real service has: duplicate deliveries would overlap here.
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "test-webhook");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -87,6 +109,11 @@ final class TestWebhook {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/privacy";
+    }
+
+    /** The most calls about {@code email} that were ever running at the same time. */
+    int maxConcurrentCalls(String email) {
+        return maxInFlight.getOrDefault(email, 0);
     }
 
     List<Call> callsFor(String email) {

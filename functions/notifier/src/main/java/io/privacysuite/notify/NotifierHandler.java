@@ -9,6 +9,7 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.requests.RequestMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,23 +17,27 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
 /**
- * Consumes the notifications queue. Each message is sent or skipped (suppressed / opted out) independently;
- * only the failed ones are reported, so SQS retries just those and moves a poison message to the DLQ after
- * the queue's {@code maxReceiveCount}.
+ * Consumes the notifications queue. Each message is sent or skipped (suppressed / opted out / already sent)
+ * independently. A message that can never be sent is recorded as failed once (operators list them with the requests
+ * operator's {@code failedNotifications}; a {@code NotificationsUndeliverable} metric counts them) and acknowledged;
+ * only transient failures are reported, so SQS retries just those and moves what keeps failing to the DLQ after the
+ * queue's {@code maxReceiveCount}.
  */
 public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final NotifierService service;
+    private final RequestMetrics metrics;
 
     public NotifierHandler() {
         this(Env.system());
     }
 
     public NotifierHandler(Env env) {
-        this(serviceFrom(env));
+        this(serviceFrom(env), RequestMetrics.from(env, Clock.systemUTC()));
     }
 
-    public NotifierHandler(NotifierService service) {
+    public NotifierHandler(NotifierService service, RequestMetrics metrics) {
         this.service = service;
+        this.metrics = metrics;
     }
 
     static NotifierService serviceFrom(Env env) {
@@ -56,16 +61,25 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
         for (SQSEvent.SQSMessage message : records) {
             String ref = "";
+            Notification n = null;
             try {
-                Notification n = Json.MAPPER.readValue(message.getBody(), Notification.class);
+                n = Json.MAPPER.readValue(message.getBody(), Notification.class);
                 ref = n.ref() == null ? "" : n.ref();
                 NotifierService.Outcome outcome = service.send(n);
                 log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
                         "template", n.template(), "ref", ref, "messageId", message.getMessageId());
             } catch (NotifierService.InvalidNotificationException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                log.warn("notification_invalid", "messageId", message.getMessageId(), "ref", ref,
-                        "receiveCount", receiveCount(message), "reason", e instanceof NotifierService.InvalidNotificationException
-                                ? e.getMessage().replace(' ', '_') : "malformed_json");
+                String reason = e instanceof NotifierService.InvalidNotificationException ? e.getMessage() : "not JSON";
+                String id = n == null || n.id() == null || n.id().length() > 200 ? "message:" + message.getMessageId()
+                        : n.id();
+                boolean first = service.fail(id, n == null ? null : n.template(), ref, reason);
+                log.error("notification_undeliverable", null, "messageId", message.getMessageId(), "ref", ref,
+                        "reason", reason.replace(' ', '_'), "firstTime", first);
+                if (first) {
+                    System.out.println(metrics.emf(java.util.Map.of("NotificationsUndeliverable", 1)));
+                }
+            } catch (NotifierService.SendInProgressException e) {
+                log.info("notification_in_progress", "messageId", message.getMessageId(), "ref", ref);
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             } catch (RuntimeException e) {
                 log.error("notification_failed", e, "messageId", message.getMessageId(), "ref", ref,

@@ -9,6 +9,11 @@ import software.amazon.awssdk.services.ses.SesClient;
  * Sends one notification: consults the suppression list (and, for marketing mail, the opt-outs) before every
  * send, renders, builds MIME and calls SES {@code SendRawEmail}. Transactional mail ignores marketing opt-outs
  * but never suppression.
+ *
+ * <p>Each email is sent once: before sending, the notification id is claimed in the send ledger with one conditional
+ * write, and marked sent after SES accepted it, so a redelivered or duplicated message finds it done. The one window
+ * left: a crash after SES accepted the message and before the ledger says so; the claim then goes stale after
+ * {@link #CLAIM_STALE_AFTER} and a redelivery sends the email a second time (never zero times).
  */
 public final class NotifierService {
     private final EmailPreferences preferences;
@@ -19,12 +24,25 @@ public final class NotifierService {
     private final String configurationSet;
     private final Clock clock;
 
-    public enum Outcome { SENT, SUPPRESSED, OPTED_OUT }
+    /** Longer than the notifier's timeout: a claim this old belongs to a delivery that is no longer running. */
+    static final java.time.Duration CLAIM_STALE_AFTER = java.time.Duration.ofSeconds(60);
 
-    /** A message that can never be sent (malformed, unknown template, bad address): fails into the DLQ. */
+    public enum Outcome { SENT, SUPPRESSED, OPTED_OUT, DUPLICATE, FAILED }
+
+    /**
+     * A message that can never be sent (malformed, unknown template, bad address): recorded as failed once, for
+     * operators, and not retried (retries could not help, and the DLQ's alarm means lost legal mail).
+     */
     public static final class InvalidNotificationException extends RuntimeException {
         public InvalidNotificationException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Another delivery of the same notification is sending it right now: try again later. */
+    public static final class SendInProgressException extends RuntimeException {
+        public SendInProgressException() {
+            super("another delivery is sending this notification", null, false, false);
         }
     }
 
@@ -52,13 +70,31 @@ public final class NotifierService {
         }
         String unsubscribeUrl = n.isMarketing() ? unsubscribeLinks.url(addressHash, n.topic()) : null;
         byte[] raw = render(n, unsubscribeUrl, now);
-        ses.sendRawEmail(r -> {
-            r.rawMessage(m -> m.data(SdkBytes.fromByteArrayUnsafe(raw)));
-            if (configurationSet != null) {
-                r.configurationSetName(configurationSet);
+        switch (preferences.claimSend(n.id(), now, CLAIM_STALE_AFTER)) {
+            case ALREADY_DONE -> {
+                return Outcome.DUPLICATE;
             }
-        });
+            case IN_PROGRESS -> throw new SendInProgressException();
+            case CLAIMED -> { /* this delivery sends */ }
+        }
+        try {
+            ses.sendRawEmail(r -> {
+                r.rawMessage(m -> m.data(SdkBytes.fromByteArrayUnsafe(raw)));
+                if (configurationSet != null) {
+                    r.configurationSetName(configurationSet);
+                }
+            });
+        } catch (RuntimeException e) {
+            preferences.releaseSend(n.id());
+            throw e;
+        }
+        preferences.markSent(n.id(), "sent", clock.instant());
         return Outcome.SENT;
+    }
+
+    /** Records a message that can never be sent, once; {@code id} is its notification id or its queue message id. */
+    public boolean fail(String id, String template, String ref, String reason) {
+        return preferences.markFailed(id, template, ref, reason, clock.instant());
     }
 
     /** Render and build the MIME bytes without sending (also used by the benchmark). */
@@ -69,14 +105,23 @@ public final class NotifierService {
         } catch (TemplateRenderer.UnknownTemplateException e) {
             throw new InvalidNotificationException("unknown template");
         }
-        return mime.build(n.to(), content, unsubscribeUrl, n.id(), now);
+        String to = EmailAddresses.canonical(n.to())
+                .orElseThrow(() -> new InvalidNotificationException("recipient is not an address we can send to"));
+        try {
+            return mime.build(to, content, unsubscribeUrl, n.id(), now);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidNotificationException("cannot build the message");
+        }
     }
 
     private static void validate(Notification n) {
         if (n.id() == null || n.template() == null || n.to() == null) {
             throw new InvalidNotificationException("id, template and to are required");
         }
-        if (!EmailAddresses.isPlausible(n.to())) {
+        if (n.id().length() > 200 || n.id().chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidNotificationException("id must be at most 200 printable characters");
+        }
+        if (!EmailAddresses.isSendable(n.to())) {
             throw new InvalidNotificationException("recipient is not an address");
         }
         if (!Notification.TRANSACTIONAL.equals(n.kind()) && !Notification.MARKETING.equals(n.kind())) {

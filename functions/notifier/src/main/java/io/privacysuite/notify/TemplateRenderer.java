@@ -68,6 +68,9 @@ public final class TemplateRenderer {
         if (data.containsKey("type")) {
             context.put("typeLabel", localeLabels.getProperty("type." + data.get("type"), data.get("type")));
         }
+        if (data.containsKey("searchedAsserted")) {
+            context.put("searchedText", searchedText(data, localeLabels));
+        }
         String rendered = template.execute(context).replace("\r\n", "\n");
         int firstBreak = rendered.indexOf('\n');
         String firstLine = firstBreak < 0 ? rendered : rendered.substring(0, firstBreak);
@@ -88,6 +91,28 @@ public final class TemplateRenderer {
             layoutContext.put("unsubscribeUrl", escape(unsubscribeUrl));
         }
         return new Rendered(subject, textWithFooter, layout.execute(layoutContext));
+    }
+
+    /**
+     * What an answer to a request searched, in the person's language: the verified address, a subject id the company's
+     * app signed, ids resolved from the address; and identifiers typed into the form that were not used (names only).
+     */
+    static String searchedText(Map<String, String> data, Properties labels) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        parts.add(labels.getProperty("searched.email"));
+        if (!"0".equals(data.getOrDefault("searchedAsserted", "0"))) {
+            parts.add(labels.getProperty("searched.asserted"));
+        }
+        String resolved = data.getOrDefault("searchedResolved", "0");
+        if (!"0".equals(resolved)) {
+            parts.add(labels.getProperty("searched.resolved").replace("{0}", resolved));
+        }
+        String text = labels.getProperty("searched.intro") + String.join("; ", parts) + ".";
+        String ignored = data.get("ignoredIdentifiers");
+        if (ignored != null && !ignored.isBlank()) {
+            text += " " + labels.getProperty("searched.ignored").replace("{0}", ignored);
+        }
+        return text;
     }
 
     static String toHtml(String text) {

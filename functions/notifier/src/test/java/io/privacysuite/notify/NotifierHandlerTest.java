@@ -18,14 +18,15 @@ class NotifierHandlerTest {
     }
 
     @Test
-    void shouldReportPoisonMessageAsBatchItemFailure_withoutTouchingAws() {
-        // Fails at parsing, before any collaborator is used.
-        NotifierHandler handler = new NotifierHandler((NotifierService) null);
+    void shouldReportOnlyTransientFailures_soSqsRetriesThoseAlone() {
+        // A sendable message whose send fails (here: no service at all) is retried by SQS.
+        NotifierHandler handler = new NotifierHandler((NotifierService) null,
+                new io.privacysuite.requests.RequestMetrics("test", Clock.systemUTC(), System.out));
 
-        SQSBatchResponse response = handler.handleRequest(event("poison-message.json"), null);
+        SQSBatchResponse response = handler.handleRequest(event("verification-email.json"), null);
 
         assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("msg-0");
+                .containsExactly(event("verification-email.json").getRecords().get(0).getMessageId());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.privacysuite.fulfilment;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One data source of the data map. Every operation is idempotent (a redelivered request runs it again) and throws
@@ -8,6 +9,15 @@ import java.time.Instant;
  */
 public interface Connector {
     DataMap.Source source();
+
+    /**
+     * Subject ids the verified address owns according to this source (e.g. a customer-accounts table resolving the
+     * address to account ids), searched by every {@code by: subjectId} source. Only sources found by the address
+     * resolve; the default resolves nothing.
+     */
+    default List<String> resolveSubjectIds(Subject subject, Instant now) {
+        return List.of();
+    }
 
     /** Everything held about the person (access, portability). */
     SourceOutcome collect(Subject subject, Instant now);

@@ -48,12 +48,12 @@ public record DataMap(int schemaVersion, List<Source> sources) {
      * or {@code P10Y}) set as their TTL.
      */
     public record Erasure(ErasureMode mode, List<String> fields, String legalBasis, RetentionPeriod retainFor,
-                          boolean restrict) {}
+                          String dateAttribute, boolean restrict) {}
 
     public record Source(String id, Kind kind, String category, String description,
                          // dynamodb
                          String table, String index, String keyAttribute, Lookup lookup, String ttlAttribute,
-                         List<String> rectifiable,
+                         List<String> rectifiable, String resolvesSubjectIds, String accountAttribute,
                          // webhook
                          String url, String secret, int connectTimeoutMs, int readTimeoutMs, int attempts,
                          // suite
@@ -145,11 +145,21 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         return switch (kind) {
             case DYNAMODB -> {
                 JsonNode lookup = n.path("lookup");
+                Lookup by = enumValue(Lookup.class, lookup.path("by").asText("email"), id, "lookup.by");
+                String resolves = n.hasNonNull("resolvesSubjectIds") ? n.get("resolvesSubjectIds").asText() : null;
+                if (resolves != null && by == Lookup.SUBJECT_ID) {
+                    // Identifiers derive from the verified address only: no chains from one id to the next.
+                    throw new InvalidDataMapException(id + ".resolvesSubjectIds needs lookup.by email or emailHash");
+                }
+                if (erasure.mode() == ErasureMode.RETAIN && erasure.dateAttribute() == null) {
+                    throw new InvalidDataMapException(id + ".erasure.dateAttribute is required for retain: the retention"
+                            + " period counts from the data's own date");
+                }
                 yield new Source(id, kind, category, description, resolve(required(n, "table", id), env, id, false),
                         n.hasNonNull("index") ? n.get("index").asText() : null,
-                        required(lookup, "attribute", id + ".lookup"),
-                        enumValue(Lookup.class, lookup.path("by").asText("email"), id, "lookup.by"),
-                        n.path("ttlAttribute").asText("expiresAt"), List.copyOf(rectifiable),
+                        required(lookup, "attribute", id + ".lookup"), by,
+                        n.path("ttlAttribute").asText("expiresAt"), List.copyOf(rectifiable), resolves,
+                        n.hasNonNull("accountAttribute") ? n.get("accountAttribute").asText() : null,
                         null, null, 0, 0, 0, null, erasure);
             }
             case WEBHOOK -> {
@@ -161,13 +171,13 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                 if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")) {
                     throw new InvalidDataMapException(id + ".url must be https (plain http only to localhost)");
                 }
-                yield new Source(id, kind, category, description, null, null, null, null, null, List.of(),
+                yield new Source(id, kind, category, description, null, null, null, null, null, List.of(), null, null,
                         url, resolve(secret, env, id, true),
                         n.path("connectTimeoutMs").asInt(2000), n.path("readTimeoutMs").asInt(5000),
                         Math.max(1, Math.min(5, n.path("attempts").asInt(3))), null, erasure);
             }
-            case SUITE -> new Source(id, kind, category, description, null, null, null, null, null, List.of(),
-                    null, null, 0, 0, 0, enumValue(Dataset.class, n.path("dataset").asText(""), id, "dataset"), erasure);
+            case SUITE -> new Source(id, kind, category, description, null, null, null, null, null, List.of(), null,
+                    null, null, null, 0, 0, 0, enumValue(Dataset.class, n.path("dataset").asText(""), id, "dataset"), erasure);
         };
     }
 
@@ -179,7 +189,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
             throw new InvalidDataMapException(id + ".erasure.fields: anonymize needs the fields to remove");
         }
         if (mode != ErasureMode.RETAIN) {
-            return new Erasure(mode, List.copyOf(fields), null, null, false);
+            return new Erasure(mode, List.copyOf(fields), null, null, null, false);
         }
         String basis = required(n, "legalBasis", id + ".erasure");
         RetentionPeriod period;
@@ -188,7 +198,8 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         } catch (IllegalArgumentException e) {
             throw new InvalidDataMapException(id + ".erasure.retainFor: " + e.getMessage());
         }
-        return new Erasure(mode, List.of(), basis, period, n.path("restrict").asBoolean(true));
+        return new Erasure(mode, List.of(), basis, period,
+                n.hasNonNull("dateAttribute") ? n.get("dateAttribute").asText() : null, n.path("restrict").asBoolean(true));
     }
 
     private static String required(JsonNode n, String field, String where) {

@@ -9,17 +9,23 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * A DynamoDB table of the company's, searched by its key or a GSI on the person's address, address hash or subject
- * id. Items past their TTL count as gone. Erasure deletes items, removes the configured fields (anonymize), or keeps them
- * flagged {@code processingRestricted} with {@code legalBasis}, {@code retainedUntil} and the TTL set to that date.
+ * A DynamoDB table of the company's, searched by its key or a GSI on the person's address, address hash or proven
+ * subject ids. Items past their TTL count as gone. Erasure deletes items, removes the configured fields (anonymize), or
+ * keeps them flagged {@code processingRestricted} with {@code legalBasis} and {@code retainedUntil}, counted from the
+ * item's own date ({@code dateAttribute}), set as its TTL unless that would lengthen the TTL it has or re-arm one a
+ * legal hold parked ({@code heldExpiresAt}). Items a legal hold covers are never erased, anonymized or rectified:
+ * they are kept, restricted and marked {@code legalHold}. A source with {@code resolvesSubjectIds} also tells which
+ * subject ids (e.g. account ids) the verified address owns.
  */
 public final class DynamoDbConnector implements Connector {
     private final DataMap.Source source;
@@ -39,8 +45,34 @@ public final class DynamoDbConnector implements Connector {
     }
 
     @Override
+    public List<String> resolveSubjectIds(Subject subject, Instant now) {
+        if (source.resolvesSubjectIds() == null) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>();
+        for (Map<String, AttributeValue> item : items(subject, now)) {
+            AttributeValue v = item.get(source.resolvesSubjectIds());
+            String id = v == null ? null : v.s() != null ? v.s() : v.n();
+            if (id != null && !id.isBlank() && !ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        return SourceOutcome.found(source, items(subject, now).stream().map(Items::plain).toList());
+        List<Map<String, Object>> records = new ArrayList<>();
+        int held = 0;
+        for (Map<String, AttributeValue> item : items(subject, now)) {
+            Map<String, Object> record = Items.plain(item);
+            if (isHeld(item, subject)) {
+                record.put(Holds.EXPORT_MARKER, true);
+                held++;
+            }
+            records.add(record);
+        }
+        return SourceOutcome.found(source, records, held);
     }
 
     @Override
@@ -49,37 +81,102 @@ public final class DynamoDbConnector implements Connector {
         DataMap.Erasure rule = source.erasure();
         int deleted = 0;
         int anonymized = 0;
-        List<SourceOutcome.Kept> kept = new ArrayList<>();
+        int held = 0;
+        Map<LocalDate, Integer> retained = new TreeMap<>(java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()));
         try {
-            switch (rule.mode()) {
-                case DELETE -> {
-                    for (Map<String, AttributeValue> item : items) {
+            for (Map<String, AttributeValue> item : items) {
+                if (isHeld(item, subject)) {
+                    update(item, heldUpdate(subject.requestId(), now), null);
+                    held++;
+                    continue;
+                }
+                switch (rule.mode()) {
+                    case DELETE -> {
                         dynamo.deleteItem(r -> r.tableName(source.table()).key(keyOf(item)));
                         deleted++;
                     }
-                }
-                case ANONYMIZE -> {
-                    for (Map<String, AttributeValue> item : items) {
+                    case ANONYMIZE -> {
                         update(item, anonymizeUpdate(rule.fields(), keyAttributes(), now), null);
                         anonymized++;
                     }
-                }
-                case RETAIN -> {
-                    LocalDate until = rule.retainFor().until(now, zone);
-                    for (Map<String, AttributeValue> item : items) {
-                        update(item, retainUpdate(rule, until, subject.requestId(), now), null);
-                    }
-                    if (!items.isEmpty()) {
-                        kept.add(new SourceOutcome.Kept(source.category(), items.size(), rule.legalBasis(), until,
-                                rule.restrict()));
-                    }
+                    case RETAIN -> retained.merge(retain(item, rule, subject.requestId(), now), 1, Integer::sum);
                 }
             }
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": erase failed", e);
         }
+        List<SourceOutcome.Kept> kept = new ArrayList<>();
+        if (held > 0) {
+            kept.add(new SourceOutcome.Kept(source.category(), held, Holds.LEGAL_BASIS, null, true));
+        }
+        retained.forEach((until, count) -> kept.add(new SourceOutcome.Kept(source.category(), count, rule.legalBasis(),
+                until, rule.restrict())));
         return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(),
-                deleted, anonymized, 0, kept, List.of());
+                deleted, anonymized, 0, held, kept, List.of());
+    }
+
+    /**
+     * Keeps one item under a retain rule and returns the day it may go. The period counts from the item's own date;
+     * the TTL is set to that day unless the item already expires earlier (never lengthened) or a legal hold parked
+     * its TTL (never re-armed: the condition refuses the write and the item is restricted without a TTL change).
+     * Without a readable date the TTL is left as it is (null: "its own date").
+     */
+    private LocalDate retain(Map<String, AttributeValue> item, DataMap.Erasure rule, String requestId, Instant now) {
+        LocalDate dated = dateOf(item.get(rule.dateAttribute()));
+        LocalDate until = dated == null ? null : rule.retainFor().until(dated);
+        LocalDate current = epochDay(item.get(source.ttlAttribute()));
+        if (until != null && current != null && current.isBefore(until)) {
+            until = current;
+        }
+        boolean parked = item.containsKey(RetentionPolicy.HELD_TTL_ATTRIBUTE);
+        if (parked) {
+            until = epochDay(item.get(RetentionPolicy.HELD_TTL_ATTRIBUTE));
+        }
+        Update keep = retainUpdate(rule, until, requestId, now);
+        if (until == null || parked) {
+            update(item, keep, null);
+            return until;
+        }
+        Update withTtl = retainUpdate(rule, until, requestId, now);
+        withTtl.set(keep.values().size(), source.ttlAttribute(),
+                AttributeValue.fromN(Long.toString(until.atStartOfDay(zone).toEpochSecond())));
+        try {
+            update(item, withTtl, "attribute_not_exists(" + RetentionPolicy.HELD_TTL_ATTRIBUTE + ")");
+        } catch (ConditionalCheckFailedException e) {
+            // A hold parked the TTL meanwhile: keep and restrict, leave the parked expiry alone.
+            update(item, keep, null);
+        }
+        return until;
+    }
+
+    /** An ISO date, an ISO instant or epoch seconds, as a date in the legal time zone; null if absent or unreadable. */
+    LocalDate dateOf(AttributeValue v) {
+        if (v == null) {
+            return null;
+        }
+        if (v.n() != null) {
+            return epochDay(v);
+        }
+        String text = v.s();
+        if (text == null) {
+            return null;
+        }
+        try {
+            return text.length() == 10 ? LocalDate.parse(text) : LocalDate.ofInstant(Instant.parse(text), zone);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private LocalDate epochDay(AttributeValue v) {
+        if (v == null || v.n() == null) {
+            return null;
+        }
+        try {
+            return LocalDate.ofInstant(Instant.ofEpochSecond(new java.math.BigDecimal(v.n()).longValue()), zone);
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            return null;
+        }
     }
 
     @Override
@@ -95,6 +192,7 @@ public final class DynamoDbConnector implements Connector {
         });
         List<Map<String, AttributeValue>> items = items(subject, now);
         int updated = 0;
+        int held = 0;
         if (!applicable.isEmpty()) {
             Update u = new Update(new StringBuilder("SET "), new HashMap<>(), new HashMap<>());
             int i = 0;
@@ -104,15 +202,23 @@ public final class DynamoDbConnector implements Connector {
             u.set(i, "rectifiedAt", AttributeValue.fromS(now.toString()));
             try {
                 for (Map<String, AttributeValue> item : items) {
+                    if (isHeld(item, subject)) {
+                        // Evidence under a legal hold is not changed: operators decide (the fields are routed to them).
+                        held++;
+                        continue;
+                    }
                     update(item, u, null);
                     updated++;
                 }
             } catch (SdkException e) {
                 throw new SourceFailedException(source.id() + ": rectify failed", e);
             }
+            if (held > 0) {
+                applicable.keySet().stream().filter(f -> !notApplied.contains(f)).forEach(notApplied::add);
+            }
         }
         return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                updated, List.of(), items.isEmpty() ? List.of() : notApplied);
+                updated, held, List.of(), items.isEmpty() ? List.of() : notApplied);
     }
 
     @Override
@@ -130,15 +236,43 @@ public final class DynamoDbConnector implements Connector {
             throw new SourceFailedException(source.id() + ": flag failed", e);
         }
         return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                items.size(), List.of(), List.of());
+                items.size(), 0, List.of(), List.of());
+    }
+
+    /** Whether a legal hold covers the item: one on the person, or on the account the item names. */
+    private boolean isHeld(Map<String, AttributeValue> item, Subject subject) {
+        if (subject.holds().person()) {
+            return true;
+        }
+        if (source.accountAttribute() == null) {
+            return false;
+        }
+        AttributeValue account = item.get(source.accountAttribute());
+        return account != null && subject.holds().coversAccount(account.s() != null ? account.s() : account.n());
+    }
+
+    static Update heldUpdate(String requestId, Instant now) {
+        Update u = new Update(new StringBuilder("SET "), new HashMap<>(), new HashMap<>());
+        u.set(0, "processingRestricted", AttributeValue.fromBool(true));
+        u.set(1, "legalHold", AttributeValue.fromBool(true));
+        u.set(2, "legalBasis", AttributeValue.fromS(Holds.LEGAL_BASIS));
+        u.set(3, "erasureRequest", AttributeValue.fromS(requestId));
+        u.set(4, "erasureRequestedAt", AttributeValue.fromS(now.toString()));
+        return u;
     }
 
     /** The person's items, every page, without those past their TTL. */
     List<Map<String, AttributeValue>> items(Subject subject, Instant now) {
-        String key = subject.keyFor(source.lookup());
-        if (key == null || key.isBlank()) {
-            return List.of();
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        for (String key : subject.keysFor(source.lookup())) {
+            if (key != null && !key.isBlank()) {
+                out.addAll(items(key, now));
+            }
         }
+        return out;
+    }
+
+    private List<Map<String, AttributeValue>> items(String key, Instant now) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         try {
@@ -194,14 +328,16 @@ public final class DynamoDbConnector implements Connector {
         return u;
     }
 
-    Update retainUpdate(DataMap.Erasure rule, LocalDate until, String requestId, Instant now) {
+    /** The retain marks (without the TTL): restricted, legal basis, until when (if known), which request. */
+    static Update retainUpdate(DataMap.Erasure rule, LocalDate until, String requestId, Instant now) {
         Update u = new Update(new StringBuilder("SET "), new HashMap<>(), new HashMap<>());
         u.set(0, "processingRestricted", AttributeValue.fromBool(rule.restrict()));
         u.set(1, "legalBasis", AttributeValue.fromS(rule.legalBasis()));
-        u.set(2, "retainedUntil", AttributeValue.fromS(until.toString()));
-        u.set(3, "erasureRequest", AttributeValue.fromS(requestId));
-        u.set(4, "erasureRequestedAt", AttributeValue.fromS(now.toString()));
-        u.set(5, source.ttlAttribute(), AttributeValue.fromN(Long.toString(until.atStartOfDay(zone).toEpochSecond())));
+        u.set(2, "erasureRequest", AttributeValue.fromS(requestId));
+        u.set(3, "erasureRequestedAt", AttributeValue.fromS(now.toString()));
+        if (until != null) {
+            u.set(4, "retainedUntil", AttributeValue.fromS(until.toString()));
+        }
         return u;
     }
 

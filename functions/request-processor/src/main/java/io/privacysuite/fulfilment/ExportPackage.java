@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * The access/portability package, schema {@value #SCHEMA} version {@value #SCHEMA_VERSION} (README "Export
  * format"): {@code {schema, schemaVersion, requestId, requestType, generatedAt, subject:{email},
- * totals:{sources, records}, sources:[{id, category, description, recordCount, records:[{...}]}]}} - records as the
- * source holds them (DynamoDB items as plain JSON). Plus an HTML rendering of the same content for people.
+ * totals:{sources, records}, sources:[{id, category, description, recordCount, heldRecords?, records:[{...}]}]}} -
+ * records as the source holds them (DynamoDB items as plain JSON); a record a legal hold covers carries
+ * {@code heldUnderLegalHold: true}. Plus an HTML rendering of the same content for people.
  */
 public final class ExportPackage {
     public static final String SCHEMA = "privacysuite.dsar-export";
@@ -39,6 +40,10 @@ public final class ExportPackage {
             s.put("category", o.category());
             s.put("description", o.description());
             s.put("recordCount", o.records().size());
+            if (o.held() > 0) {
+                // Still data held about the person (Art. 15), kept under a legal hold: each such record is marked.
+                s.put("heldRecords", o.held());
+            }
             s.put("records", o.records());
             sources.add(s);
             records += o.records().size();
@@ -77,8 +82,12 @@ public final class ExportPackage {
         for (Map<String, Object> s : (List<Map<String, Object>>) document.get("sources")) {
             List<Map<String, Object>> records = (List<Map<String, Object>>) s.get("records");
             h.append("<h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
-                    .append(records.size()).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))))
-                    .append("</p>\n");
+                    .append(records.size()).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))));
+            if (s.containsKey("heldRecords")) {
+                h.append("; ").append(s.get("heldRecords")).append(" kept under a legal hold (for legal claims; "
+                        + "their use is restricted)");
+            }
+            h.append("</p>\n");
             int n = 0;
             for (Map<String, Object> record : records) {
                 h.append("<table><caption>#").append(++n).append("</caption>\n");

@@ -1,15 +1,20 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
+import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.RequestType;
+import io.privacysuite.requests.Tokens;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,70 +25,97 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * Carries out one verified request across every source of the data map. Each source's outcome (counts, what was
  * kept and why, failures) is appended to the request's audit trail. A request is completed only when every source
  * answered; otherwise the attempt is recorded and the message retried, and on the queue's last delivery the request
- * becomes {@code needs_attention} and operators are emailed (the message then moves to the DLQ).
+ * becomes {@code needs_attention} and operators are emailed once (the message then moves to the DLQ; only an
+ * operator's {@code requeue} starts it again).
+ *
+ * <p>One delivery at a time: a delivery first takes the request's processing lease ({@link RequestStore#acquireLease});
+ * a duplicate delivery that finds it taken does nothing and comes back later ({@link Result#BUSY}). The sources run
+ * once per delivery: a concurrent change of the request item while they ran (intake recording the dispatch, an
+ * operator) is met by re-reading the item and applying this delivery's outcome to it, never by running the sources
+ * again.
+ *
+ * <p>Only what the person proved is searched: the verified address, consent ids proven by their keys, subject ids
+ * signed for the address by the company's app, and ids the data map resolves from the address. Legal holds, read
+ * once per delivery, win: held data is kept and restricted, listed in the email as kept for legal claims, and exported
+ * marked as held.
  *
  * <p>Idempotent: a closed request is skipped; a rectification already routed to operators is not routed again; the
  * export files are overwritten under the same keys; connectors' operations can run twice. The person's email is
- * queued after the completing write, so a redelivery never sends it twice (a lost send is re-sent by an operator
- * with {@code resendNotice}).
+ * queued after the completing write, with an id derived from the request, so the notifier's send ledger sends it once.
  */
 public final class FulfilmentService {
     static final String ACTOR = "system";
-    private static final Set<String> NOT_CHANGES = Set.of("subjectId", "message", "note");
+    private static final Set<String> NOT_CHANGES = Set.of("message", "note");
 
     private final RequestStore store;
     private final List<Connector> connectors;
+    private final Supplier<HoldIndex> holds;
     private final ExportStore exports;
     private final Outbox outbox;
     private final EmailPreferences preferences;
+    private final RequestMetrics metrics;
     private final String operatorEmail;
+    private final String publicBaseUrl;
     private final int maxReceives;
     private final ZoneId zone;
     private final Clock clock;
 
-    public enum Result { COMPLETED, ROUTED, SKIPPED, RETRY, ESCALATED }
+    public enum Result { COMPLETED, ROUTED, SKIPPED, RETRY, ESCALATED, BUSY }
 
-    public FulfilmentService(RequestStore store, List<Connector> connectors, ExportStore exports, Outbox outbox,
-                             EmailPreferences preferences, String operatorEmail, int maxReceives, ZoneId zone,
-                             Clock clock) {
+    /** What one delivery did; {@code leaseUntil} is set for {@link Result#BUSY} (when the other delivery's lease ends). */
+    public record Outcome(Result result, Instant leaseUntil) {
+        static Outcome of(Result result) {
+            return new Outcome(result, null);
+        }
+    }
+
+    public FulfilmentService(RequestStore store, List<Connector> connectors, Supplier<HoldIndex> holds,
+                             ExportStore exports, Outbox outbox, EmailPreferences preferences, RequestMetrics metrics,
+                             String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone, Clock clock) {
         this.store = store;
         this.connectors = List.copyOf(connectors);
+        this.holds = holds;
         this.exports = exports;
         this.outbox = outbox;
         this.preferences = preferences;
+        this.metrics = metrics;
         this.operatorEmail = operatorEmail;
+        this.publicBaseUrl = publicBaseUrl;
         this.maxReceives = maxReceives;
         this.zone = zone;
         this.clock = clock;
     }
 
     /**
-     * Processes one delivery. A concurrent change of the request (e.g. intake still recording the dispatch, an
-     * operator action) is met by reloading and deciding again, a few times, before the delivery fails.
+     * Processes one delivery under the request's lease, held by {@code leaseOwner} for at most {@code leaseFor}
+     * (the invocation's remaining time, so a crashed holder's lease runs out) and given back at the end.
      */
-    public Result process(ProcessingMessage message, int receiveCount) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return processOnce(message, receiveCount);
-            } catch (RequestStore.ConcurrentChangeException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
+    public Outcome process(ProcessingMessage message, int receiveCount, String leaseOwner, Duration leaseFor) {
+        Instant now = clock.instant();
+        Optional<Instant> taken = store.acquireLease(message.requestId(), leaseOwner, now.plus(leaseFor), now);
+        if (taken.isPresent()) {
+            return new Outcome(Result.BUSY, taken.get());
+        }
+        try {
+            return Outcome.of(processLeased(message, receiveCount));
+        } finally {
+            store.releaseLease(message.requestId(), leaseOwner);
         }
     }
 
-    private Result processOnce(ProcessingMessage message, int receiveCount) {
+    private Result processLeased(ProcessingMessage message, int receiveCount) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(message.requestId(), now);
-        if (found.isEmpty() || !found.get().status().isOpen()) {
+        // Escalated requests wait for an operator (requeue); a duplicate delivery must not run them again.
+        if (found.isEmpty() || !found.get().status().isOpen() || found.get().status() == RequestStatus.NEEDS_ATTENTION) {
             return Result.SKIPPED;
         }
         DsarRequest request = found.get();
@@ -91,58 +123,103 @@ public final class FulfilmentService {
             return Result.SKIPPED;
         }
         if (request.status() == RequestStatus.VERIFIED) {
-            request = store.update(request.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "start_fulfilment",
-                    connectors.size() + " data source(s)"), now);
+            int sources = connectors.size();
+            request = save(request, r -> r.status() == RequestStatus.VERIFIED
+                    ? r.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "start_fulfilment", sources + " data source(s)")
+                    : r);
         }
-        Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(),
-                request.details().get("subjectId"), request.consentIds(), changes(request.details()));
+        HoldIndex index = holds.get();
+        Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(), request.subjectIds(),
+                request.consentIds(), changes(request.details()),
+                Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()));
 
         if (request.type() == RequestType.RESTRICTION || request.type() == RequestType.OBJECTION) {
             // The suite's own flag first: the notifier honours it from now on, whatever the other sources do.
             preferences.flag(request.emailHash(), request.type() == RequestType.OBJECTION
                     ? EmailPreferences.OBJECTION : EmailPreferences.RESTRICTED, request.requestId(), now);
         }
-        List<SourceOutcome> outcomes = new ArrayList<>();
         List<AuditEntry> entries = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         String status = request.status().wire();
-        for (Connector connector : connectors) {
-            try {
-                SourceOutcome outcome = run(connector, request.type(), subject, now);
-                outcomes.add(outcome);
-                entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
-            } catch (RuntimeException e) {
-                String why = e instanceof Connector.SourceFailedException ? e.getMessage()
-                        : connector.source().id() + ": " + e.getClass().getSimpleName();
-                failed.add(connector.source().id());
-                entries.add(new AuditEntry(now, ACTOR, "source_failed", status, status,
-                        why + " (delivery " + receiveCount + " of " + maxReceives + ")"));
+        subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
+        List<SourceOutcome> outcomes = new ArrayList<>();
+        if (failed.isEmpty()) {
+            for (Connector connector : connectors) {
+                try {
+                    SourceOutcome outcome = run(connector, request.type(), subject, now);
+                    outcomes.add(outcome);
+                    entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
+                } catch (RuntimeException e) {
+                    failed.add(connector.source().id());
+                    entries.add(failure(connector, e, status, receiveCount));
+                }
             }
         }
         if (!failed.isEmpty()) {
-            request = request.withAudit(entries);
             if (receiveCount >= maxReceives) {
-                DsarRequest escalated = store.update(request.transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR,
-                        "escalate", "not complete: source(s) " + String.join(", ", failed) + " failed after "
-                                + receiveCount + " deliveries; operators alerted"), now);
+                String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
+                        + " deliveries; operators alerted";
+                DsarRequest escalated = save(request, r -> r.status().isOpen() ? r.withAudit(entries)
+                        .transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR, "escalate", why) : r.withAudit(entries));
+                if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
+                    return Result.SKIPPED; // an operator closed it meanwhile
+                }
                 outbox.notify(operatorNotice(escalated, "operator_escalation", Map.of("failedSources",
                         String.join(", ", failed), "attempts", Integer.toString(receiveCount))));
                 return Result.ESCALATED;
             }
-            store.update(request, now);
+            save(request, r -> r.withAudit(entries));
             return Result.RETRY;
         }
-        request = request.withAudit(entries);
+        Searched searched = new Searched(request.subjectIds().size(),
+                subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
         return switch (request.type()) {
-            case ACCESS, PORTABILITY -> export(request, outcomes, now);
-            case ERASURE -> erasure(request, outcomes, now);
-            case RECTIFICATION -> rectification(request, subject, outcomes, now);
-            case RESTRICTION, OBJECTION -> complete(request, outcomes, now, "request_completed", Map.of("note",
-                    request.type() == RequestType.OBJECTION
+            case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
+            case ERASURE -> erasure(request, entries, outcomes, searched, now);
+            case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
+            case RESTRICTION, OBJECTION -> complete(request, entries, now, "request_completed", searched.data(Map.of(
+                    "note", request.type() == RequestType.OBJECTION
                             ? "You will receive no direct marketing from us any more; your objection is recorded."
-                            : "Your data is now restricted: we only store it and will not otherwise use it."),
-                    request.type().wire() + " recorded in " + outcomes.size() + " source(s)");
+                            : "Your data is now restricted: we only store it and will not otherwise use it.")),
+                    request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
         };
+    }
+
+    /**
+     * What the data map derives from the verified address: subject ids that sources found by the address resolve
+     * (e.g. account ids), added to those the company's app signed. Resolved before anything changes, so erasing the
+     * resolving source cannot hide the ids from the sources after it.
+     */
+    private Subject withResolvedIds(Subject subject, HoldIndex index, List<AuditEntry> entries, List<String> failed,
+                                    String status, int receiveCount, Instant now) {
+        Set<String> ids = new LinkedHashSet<>(subject.subjectIds());
+        int resolved = 0;
+        for (Connector connector : connectors) {
+            if (connector.source().resolvesSubjectIds() == null) {
+                continue;
+            }
+            try {
+                for (String id : connector.resolveSubjectIds(subject, now)) {
+                    resolved += ids.add(id) ? 1 : 0;
+                }
+            } catch (RuntimeException e) {
+                failed.add(connector.source().id());
+                entries.add(failure(connector, e, status, receiveCount));
+            }
+        }
+        if (resolved > 0) {
+            entries.add(new AuditEntry(now, ACTOR, "resolve_identifiers", status, status,
+                    resolved + " subject id(s) resolved from the verified address"));
+        }
+        List<String> all = List.copyOf(ids);
+        return subject.withSubjectIds(all, Holds.of(index, subject.emailHash(), subject.consentIds(), all));
+    }
+
+    private AuditEntry failure(Connector connector, RuntimeException e, String status, int receiveCount) {
+        String why = e instanceof Connector.SourceFailedException ? e.getMessage()
+                : connector.source().id() + ": " + e.getClass().getSimpleName();
+        return new AuditEntry(clock.instant(), ACTOR, "source_failed", status, status,
+                why + " (delivery " + receiveCount + " of " + maxReceives + ")");
     }
 
     private SourceOutcome run(Connector connector, RequestType type, Subject subject, Instant now) {
@@ -155,27 +232,46 @@ public final class FulfilmentService {
         };
     }
 
-    private Result export(DsarRequest request, List<SourceOutcome> outcomes, Instant now) {
-        ExportPackage pkg = ExportPackage.of(request.requestId(), request.type().wire(), request.email(), now, outcomes);
-        if (pkg.recordCount() == 0) {
-            return noData(request, now);
+    /** What was searched, for the person's email: ids signed by the app, ids resolved, identifiers ignored (names). */
+    record Searched(int asserted, int resolved, List<String> ignored) {
+        Map<String, String> data(Map<String, String> extra) {
+            Map<String, String> data = new LinkedHashMap<>(extra);
+            data.put("searchedAsserted", Integer.toString(asserted));
+            data.put("searchedResolved", Integer.toString(resolved));
+            if (!ignored.isEmpty()) {
+                data.put("ignoredIdentifiers", String.join(", ", ignored));
+            }
+            return data;
         }
-        String jsonUrl = exports.put(request.requestId(), "export.json", "application/json", pkg.json());
-        String htmlUrl = exports.put(request.requestId(), "export.html", "text/html; charset=utf-8", pkg.html());
-        LocalDate expiresOn = LocalDate.ofInstant(now.plus(exports.linkLifetime()), zone);
-        Map<String, String> data = new LinkedHashMap<>();
-        data.put("jsonUrl", jsonUrl);
-        data.put("htmlUrl", htmlUrl);
-        data.put("expiresOn", expiresOn.toString());
-        data.put("recordCount", Integer.toString(pkg.recordCount()));
-        return complete(request, outcomes, now, "export_ready", data, "export of " + pkg.recordCount()
-                + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
-                + " source(s) sent; links expire " + expiresOn);
     }
 
-    private Result erasure(DsarRequest request, List<SourceOutcome> outcomes, Instant now) {
+    private Result export(DsarRequest request, List<AuditEntry> entries, List<SourceOutcome> outcomes, Searched searched,
+                          Instant now) {
+        ExportPackage pkg = ExportPackage.of(request.requestId(), request.type().wire(), request.email(), now, outcomes);
+        if (pkg.recordCount() == 0) {
+            return noData(request, entries, searched, now);
+        }
+        exports.put(request.requestId(), ExportFiles.JSON, "application/json", pkg.json());
+        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg.html());
+        // The links point at the suite, which presigns at each click: they last as long as the files.
+        String token = Tokens.newToken();
+        Instant expiresAt = now.plus(exports.linkLifetime());
+        LocalDate expiresOn = LocalDate.ofInstant(expiresAt, zone);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("jsonUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.JSON, token));
+        data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.HTML, token));
+        data.put("expiresOn", expiresOn.toString());
+        data.put("recordCount", Integer.toString(pkg.recordCount()));
+        return complete(request, entries, now, "export_ready", searched.data(data), "export of " + pkg.recordCount()
+                        + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
+                        + " source(s) sent; links expire " + expiresOn,
+                r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(token)).downloadExpiresAt(expiresAt).build());
+    }
+
+    private Result erasure(DsarRequest request, List<AuditEntry> entries, List<SourceOutcome> outcomes,
+                           Searched searched, Instant now) {
         if (outcomes.stream().mapToInt(SourceOutcome::found).sum() == 0) {
-            return noData(request, now);
+            return noData(request, entries, searched, now);
         }
         List<SourceOutcome.Kept> kept = outcomes.stream().flatMap(o -> o.kept().stream()).toList();
         int erased = outcomes.stream().mapToInt(o -> o.deleted() + o.anonymized()).sum();
@@ -187,11 +283,13 @@ public final class FulfilmentService {
                     + (k.restricted() ? "; restricted: kept only for this purpose" : ""))
                     .collect(Collectors.joining("\n")));
         }
-        return complete(request, outcomes, now, "erasure_done", data, "erased " + erased + " record(s), kept "
-                + kept.stream().mapToInt(SourceOutcome.Kept::count).sum() + " under a legal obligation");
+        return complete(request, entries, now, "erasure_done", searched.data(data), "erased " + erased
+                + " record(s), kept " + kept.stream().mapToInt(SourceOutcome.Kept::count).sum()
+                + " under a legal obligation or hold", UnaryOperator.identity());
     }
 
-    private Result rectification(DsarRequest request, Subject subject, List<SourceOutcome> outcomes, Instant now) {
+    private Result rectification(DsarRequest request, List<AuditEntry> entries, Subject subject,
+                                 List<SourceOutcome> outcomes, Searched searched, Instant now) {
         Set<String> applied = new LinkedHashSet<>();
         for (SourceOutcome o : outcomes) {
             if (o.updated() > 0) {
@@ -201,37 +299,68 @@ public final class FulfilmentService {
         Set<String> routed = new LinkedHashSet<>(subject.changes().keySet());
         routed.removeAll(applied);
         if (routed.isEmpty() && !applied.isEmpty()) {
-            return complete(request, outcomes, now, "request_completed",
-                    Map.of("note", "Corrected: " + String.join(", ", applied) + "."), "applied: " + String.join(", ", applied));
+            return complete(request, entries, now, "request_completed",
+                    searched.data(Map.of("note", "Corrected: " + String.join(", ", applied) + ".")),
+                    "applied: " + String.join(", ", applied), UnaryOperator.identity());
         }
         String fields = routed.isEmpty() ? "(no changes given)" : String.join(", ", routed);
-        DsarRequest saved = store.update(request.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "route_to_operator",
-                "fields no source could change: " + fields), now);
+        DsarRequest saved = save(request, r -> r.withAudit(entries).transition(RequestStatus.IN_PROGRESS, now, ACTOR,
+                "route_to_operator", "fields no source could change: " + fields));
         String changes = subject.changes().isEmpty() ? request.details().getOrDefault("message", "(none given)")
                 : subject.changes().entrySet().stream().filter(e -> routed.contains(e.getKey()))
                 .map(e -> "- " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"));
         outbox.notify(operatorNotice(saved, "operator_rectification", Map.of("changes", changes,
                 "applied", applied.isEmpty() ? "none" : String.join(", ", applied))));
-        outbox.notify(personNotice(saved, "rectification_routed", Map.of()));
+        outbox.notify(personNotice(saved, "rectification_routed", searched.data(Map.of())));
         return Result.ROUTED;
     }
 
-    private Result noData(DsarRequest request, Instant now) {
-        return complete(request, List.of(), now, "request_no_data", Map.of(), "no data about the person in any source");
+    private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now) {
+        return complete(request, entries, now, "request_no_data", searched.data(Map.of()),
+                "no data about the person in any source", UnaryOperator.identity());
     }
 
-    private Result complete(DsarRequest request, List<SourceOutcome> outcomes, Instant now, String template,
-                            Map<String, String> data, String why) {
-        DsarRequest saved = store.update(request.transition(RequestStatus.COMPLETED, now, ACTOR, "complete", why), now);
+    private Result complete(DsarRequest request, List<AuditEntry> entries, Instant now, String template,
+                            Map<String, String> data, String why, UnaryOperator<DsarRequest> extra) {
+        boolean[] closedHere = {false};
+        DsarRequest saved = save(request, r -> {
+            closedHere[0] = !r.status().isClosed();
+            return closedHere[0] ? extra.apply(r.withAudit(entries)).transition(RequestStatus.COMPLETED, now, ACTOR,
+                    "complete", why) : r.withAudit(entries);
+        });
+        if (!closedHere[0]) {
+            // An operator closed it while the sources ran: what they did is recorded, the operator's answer stands.
+            return Result.SKIPPED;
+        }
+        metrics.closed(saved);
         outbox.notify(personNotice(saved, template, data));
         return Result.COMPLETED;
+    }
+
+    /**
+     * Writes {@code change} applied to the request; when the item changed meanwhile (a concurrent writer other than
+     * the processor, which holds the lease), re-reads it and applies the same change to the fresh copy.
+     */
+    private DsarRequest save(DsarRequest request, UnaryOperator<DsarRequest> change) {
+        DsarRequest current = request;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return store.update(change.apply(current), clock.instant());
+            } catch (RequestStore.ConcurrentChangeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                current = store.find(request.requestId(), clock.instant()).orElseThrow(() -> e);
+            }
+        }
     }
 
     private Notification personNotice(DsarRequest r, String template, Map<String, String> extra) {
         Map<String, String> data = new LinkedHashMap<>(extra);
         data.put("requestId", r.requestId());
         data.put("type", r.type().wire());
-        return new Notification(UUID.randomUUID().toString(), Notification.TRANSACTIONAL, template, r.locale(),
+        // One id per request and answer: a repeated queueing of the same answer is sent once by the notifier.
+        return new Notification(template + "-" + r.requestId(), Notification.TRANSACTIONAL, template, r.locale(),
                 r.email(), null, data, r.requestId());
     }
 
@@ -242,8 +371,8 @@ public final class FulfilmentService {
         data.put("siteId", r.siteId());
         data.put("status", r.status().wire());
         data.put("dueOn", r.deadline().dueOn().toString());
-        return new Notification(UUID.randomUUID().toString(), Notification.TRANSACTIONAL, template, "en",
-                operatorEmail, null, data, r.requestId());
+        return new Notification(template + "-" + r.requestId() + "-v" + r.version(), Notification.TRANSACTIONAL,
+                template, "en", operatorEmail, null, data, r.requestId());
     }
 
     static Map<String, String> changes(Map<String, String> details) {

@@ -8,27 +8,33 @@ import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.consent.Site;
+import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
+import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Consumes the request processing queue: one verified request per message, fulfilled by {@link FulfilmentService}.
  * A message whose sources failed is reported as a batch item failure and made visible again after an exponential
  * backoff ({@code RETRY_BACKOFF_SECONDS} x 2^(delivery-1), capped at 15 minutes); after {@code MAX_RECEIVES}
- * deliveries (the queue's maxReceiveCount) the request is escalated and the message goes to the DLQ.
+ * deliveries (the queue's maxReceiveCount) the request is escalated and the message goes to the DLQ. A duplicate
+ * delivery that finds another one processing the request (its lease) comes back after the same backoff, at most
+ * when that lease ends; it uses up one of the queue's receives.
  */
 public final class RequestProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final FulfilmentService service;
@@ -56,13 +62,14 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         this.backoffSeconds = backoffSeconds;
     }
 
-    /** The service as the handler builds it (also used by the export benchmark). */
+    /** The service as the handler builds it (also used by the export benchmark and tests with another clock). */
     public static FulfilmentService serviceFrom(Env env, AwsClients aws, Clock clock) {
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         RetentionPolicy retention = RetentionPolicy.from(env);
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
         DataMap map = DataMap.load(env);
         Duration webhookBackoff = Duration.ofMillis(env.getInt("WEBHOOK_BACKOFF_MILLIS", 250));
+        SiteRegistry sites = new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock);
         List<Connector> connectors = new ArrayList<>();
         for (DataMap.Source source : map.sources()) {
             connectors.add(switch (source.kind()) {
@@ -72,22 +79,21 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
                     case CONSENTS -> "CONSENTS_TABLE";
                     case EMAIL_PREFERENCES -> "EMAIL_PREFERENCES_TABLE";
                     case REQUESTS -> "REQUESTS_TABLE";
-                }), zone);
+                }), zone, siteId -> sites.find(siteId).map(Site::accountId));
             });
         }
         // Path-style addressing against an endpoint override (S3Mock, LocalStack); virtual-hosted on AWS.
         boolean pathStyle = aws.endpointFor("S3").isPresent();
         S3Client s3 = aws.build(S3Client.builder().forcePathStyle(pathStyle), "S3");
-        S3Presigner.Builder presigner = S3Presigner.builder().region(aws.region()).credentialsProvider(aws.credentials())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
-        aws.endpointFor("S3").ifPresent(presigner::endpointOverride);
-        ExportStore exports = new ExportStore(s3, presigner.build(), env.require("EXPORTS_BUCKET"),
+        ExportStore exports = new ExportStore(s3, env.require("EXPORTS_BUCKET"),
                 Duration.ofDays(env.getInt("EXPORT_LINK_DAYS", 7)));
+        LegalHoldStore holds = new LegalHoldStore(dynamo, env.require("LEGAL_HOLDS_TABLE"));
         return new FulfilmentService(new RequestStore(dynamo, env.require("REQUESTS_TABLE"), retention), connectors,
-                exports, new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
-                env.require("PROCESSING_QUEUE_URL")),
+                holds::activeIndex, exports, new Outbox(aws.build(SqsClient.builder(), "SQS"),
+                env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                env.require("OPERATOR_EMAIL"), env.getInt("MAX_RECEIVES", 5), zone, clock);
+                RequestMetrics.from(env, clock), env.require("OPERATOR_EMAIL"),
+                env.get("PUBLIC_BASE_URL", "http://localhost:3000"), env.getInt("MAX_RECEIVES", 5), zone, clock);
     }
 
     @Override
@@ -101,10 +107,17 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
             try {
                 ProcessingMessage m = Json.MAPPER.readValue(message.getBody(), ProcessingMessage.class);
                 requestId = m.requestId();
-                FulfilmentService.Result result = service.process(m, delivery);
+                FulfilmentService.Outcome outcome = service.process(m, delivery, leaseOwner(context, message),
+                        leaseFor(context));
+                FulfilmentService.Result result = outcome.result();
                 log.info("request_fulfilment", "requestId", requestId, "type", m.type(), "result", result,
                         "delivery", delivery);
-                if (result == FulfilmentService.Result.RETRY) {
+                if (result == FulfilmentService.Result.BUSY) {
+                    // Another delivery of this request is running: come back when it should be done.
+                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                    long untilLeaseEnds = Math.max(1, Duration.between(Instant.now(), outcome.leaseUntil()).toSeconds());
+                    setVisibility(message, Math.max(1, Math.min(untilLeaseEnds, backoffSeconds(delivery))), log);
+                } else if (result == FulfilmentService.Result.RETRY) {
                     failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
                     backoff(message, delivery, log);
                 } else if (result == FulfilmentService.Result.ESCALATED) {
@@ -125,11 +138,30 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         return new SQSBatchResponse(failures);
     }
 
+    /** The lease lasts what is left of this invocation (Lambda stops it then), plus a margin. */
+    static Duration leaseFor(Context context) {
+        long remaining = context == null ? 150_000 : Math.max(1_000, context.getRemainingTimeInMillis());
+        return Duration.ofMillis(remaining).plusSeconds(30);
+    }
+
+    static String leaseOwner(Context context, SQSEvent.SQSMessage message) {
+        String invocation = context == null || context.getAwsRequestId() == null ? UUID.randomUUID().toString()
+                : context.getAwsRequestId();
+        return invocation + "/" + message.getMessageId();
+    }
+
+    private long backoffSeconds(int delivery) {
+        return Math.min(900, (long) backoffSeconds << Math.min(10, Math.max(0, delivery - 1)));
+    }
+
     private void backoff(SQSEvent.SQSMessage message, int delivery, Log log) {
+        setVisibility(message, backoffSeconds(delivery), log);
+    }
+
+    private void setVisibility(SQSEvent.SQSMessage message, long seconds, Log log) {
         if (message.getReceiptHandle() == null) {
             return;
         }
-        long seconds = Math.min(900, (long) backoffSeconds << Math.min(10, Math.max(0, delivery - 1)));
         try {
             sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.getReceiptHandle())
                     .visibilityTimeout((int) seconds));

@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How long a retained category is kept after an erasure request: {@code "<n> fiscal years"} (full fiscal years after
- * the one in which erasure was asked, fiscal year starting 1 January unless {@code "<n> fiscal years from MM-dd"}),
- * or an ISO-8601 period such as {@code P10Y} / {@code P24M} counted from the erasure request.
+ * How long a retained category is kept, counted from the data's own date (an invoice's date, say; never from the
+ * erasure request): {@code "<n> fiscal years"} (full fiscal years after the one the data belongs to, fiscal year
+ * starting 1 January unless {@code "<n> fiscal years from MM-dd"}), or an ISO-8601 period such as {@code P10Y} /
+ * {@code P24M}.
  */
 public record RetentionPeriod(String text, int fiscalYears, MonthDay fiscalYearStart, Period period) {
     private static final Pattern FISCAL = Pattern.compile("(\\d{1,2}) fiscal years?(?: from (\\d{2}-\\d{2}))?");
@@ -35,15 +36,19 @@ public record RetentionPeriod(String text, int fiscalYears, MonthDay fiscalYearS
         }
     }
 
-    /** The day from which the data may be deleted. */
+    /** The day from which data dated {@code from} may be deleted. */
     public LocalDate until(Instant from, ZoneId zone) {
-        LocalDate day = LocalDate.ofInstant(from, zone);
+        return until(LocalDate.ofInstant(from, zone));
+    }
+
+    /** The day from which data of {@code day} may be deleted. */
+    public LocalDate until(LocalDate day) {
         if (period != null) {
             return day.plus(period);
         }
         LocalDate startThisYear = fiscalYearStart.atYear(day.getYear());
         LocalDate currentFiscalYearStart = day.isBefore(startThisYear) ? startThisYear.minusYears(1) : startThisYear;
-        // The fiscal year of the request ends at the next start; then n full fiscal years follow.
+        // The data's fiscal year ends at the next start; then n full fiscal years follow.
         return currentFiscalYearStart.plusYears(1L + fiscalYears);
     }
 }

@@ -4,22 +4,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The verified person a request is about, and what they asked for: the keys connectors search by (address, its
- * hash, an optional {@code details.subjectId}) and, for rectification, the requested changes.
+ * The verified person a request is about, and what they asked for. Connectors search only by what the person proved:
+ * the verified address (and its hash), consent ids proven by their keys, and {@code subjectIds} - identifiers signed
+ * for this address by the company's app at intake, or resolved from the address by the data map. For rectification,
+ * the requested changes. {@code holds} says what legal holds cover.
  */
-public record Subject(String requestId, String email, String emailHash, String subjectId, List<String> consentIds,
-                      Map<String, String> changes) {
+public record Subject(String requestId, String email, String emailHash, List<String> subjectIds, List<String> consentIds,
+                      Map<String, String> changes, Holds holds) {
     public Subject {
+        subjectIds = subjectIds == null ? List.of() : List.copyOf(subjectIds);
         consentIds = consentIds == null ? List.of() : List.copyOf(consentIds);
         changes = changes == null ? Map.of() : Map.copyOf(changes);
+        holds = holds == null ? Holds.NONE : holds;
     }
 
-    /** The lookup value for a source, or null when the person gave none (e.g. no subject id). */
-    String keyFor(DataMap.Lookup lookup) {
+    /** The lookup values for a source (none when the person proved no subject id). */
+    List<String> keysFor(DataMap.Lookup lookup) {
         return switch (lookup) {
-            case EMAIL -> email;
-            case EMAIL_HASH -> emailHash;
-            case SUBJECT_ID -> subjectId;
+            case EMAIL -> List.of(email);
+            case EMAIL_HASH -> List.of(emailHash);
+            case SUBJECT_ID -> subjectIds;
         };
+    }
+
+    Subject withSubjectIds(List<String> ids, Holds newHolds) {
+        return new Subject(requestId, email, emailHash, ids, consentIds, changes, newHolds);
     }
 }

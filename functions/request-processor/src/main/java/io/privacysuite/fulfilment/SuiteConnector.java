@@ -10,7 +10,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -23,18 +25,26 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Erasure: consents follow the data map (delete, or retain with a legal basis); opt-outs are deleted, but the
  * suppression entry and an objection are kept (forgetting them would mean mailing the person again); earlier
  * request records are kept for accountability until their own TTL (24 months) with the data map's legal basis.
+ *
+ * <p>Legal holds: a consent covered by a hold on it (subject = consent id), on its site's account, or on the person is
+ * kept and marked restricted (its TTL is the retention engine's, which parks it while held) and still exported, even
+ * past a parked expiry: it is still data held about the person. A hold on the person keeps their preferences too.
  */
 public final class SuiteConnector implements Connector {
     private final DataMap.Source source;
     private final DynamoDbClient dynamo;
     private final String table;
     private final ZoneId zone;
+    private final Function<String, Optional<String>> accountOfSite;
 
-    public SuiteConnector(DataMap.Source source, DynamoDbClient dynamo, String table, ZoneId zone) {
+    /** @param accountOfSite the account a site belongs to (for account holds on consents) */
+    public SuiteConnector(DataMap.Source source, DynamoDbClient dynamo, String table, ZoneId zone,
+                          Function<String, Optional<String>> accountOfSite) {
         this.source = source;
         this.dynamo = dynamo;
         this.table = table;
         this.zone = zone;
+        this.accountOfSite = accountOfSite;
     }
 
     @Override
@@ -44,20 +54,43 @@ public final class SuiteConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        return SourceOutcome.found(source, items(subject, now).stream().map(this::exported).toList());
+        List<Map<String, Object>> records = new ArrayList<>();
+        int held = 0;
+        for (Map<String, AttributeValue> item : items(subject, now)) {
+            Map<String, Object> record = exported(item);
+            if (isHeld(item, subject)) {
+                record.put(Holds.EXPORT_MARKER, true);
+                held++;
+            }
+            records.add(record);
+        }
+        return SourceOutcome.found(source, records, held);
     }
 
     @Override
     public SourceOutcome erase(Subject subject, Instant now) {
-        List<Map<String, AttributeValue>> items = items(subject, now);
+        List<Map<String, AttributeValue>> all = items(subject, now);
         DataMap.Erasure rule = source.erasure();
         int deleted = 0;
         List<SourceOutcome.Kept> kept = new ArrayList<>();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        int held = 0;
         try {
+            for (Map<String, AttributeValue> item : all) {
+                if (isHeld(item, subject)) {
+                    restrictHeld(item, subject.requestId(), now);
+                    held++;
+                } else {
+                    items.add(item);
+                }
+            }
+            if (held > 0) {
+                kept.add(new SourceOutcome.Kept(source.category(), held, Holds.LEGAL_BASIS, null, true));
+            }
             switch (source.dataset()) {
                 case CONSENTS -> {
                     if (rule.mode() == DataMap.ErasureMode.RETAIN) {
-                        kept.addAll(keptFor(items, rule, now));
+                        kept.addAll(keptFor(items));
                     } else {
                         for (Map<String, AttributeValue> item : items) {
                             delete(item);
@@ -82,35 +115,69 @@ public final class SuiteConnector implements Connector {
                                 null, true));
                     }
                 }
-                case REQUESTS -> kept.addAll(keptFor(items, rule, now));
+                case REQUESTS -> kept.addAll(keptFor(items));
             }
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": erase failed", e);
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(),
-                deleted, 0, 0, kept, List.of());
+        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), all.size(),
+                deleted, 0, 0, held, kept, List.of());
+    }
+
+    /** Whether a hold covers the item: on the person, or for a consent on it or on its site's account. */
+    private boolean isHeld(Map<String, AttributeValue> item, Subject subject) {
+        if (subject.holds().person()) {
+            return true;
+        }
+        if (source.dataset() != DataMap.Dataset.CONSENTS || subject.holds().index().isEmpty()) {
+            return false;
+        }
+        AttributeValue consentId = item.get("consentId");
+        AttributeValue siteId = item.get("siteId");
+        String account = siteId == null || siteId.s() == null ? null : accountOfSite.apply(siteId.s()).orElse(null);
+        return subject.holds().coversConsent(consentId == null ? null : consentId.s(), account);
+    }
+
+    /** Marks a held item restricted; its TTL (parked by the retention engine while the hold lasts) is left alone. */
+    private void restrictHeld(Map<String, AttributeValue> item, String requestId, Instant now) {
+        dynamo.updateItem(u -> u.tableName(table).key(Map.of("pk", item.get("pk"), "sk", item.get("sk")))
+                .updateExpression("SET processingRestricted = :t, legalHold = :t, legalBasis = :basis, "
+                        + "erasureRequest = :request, erasureRequestedAt = :at")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true),
+                        ":basis", AttributeValue.fromS(Holds.LEGAL_BASIS), ":request", AttributeValue.fromS(requestId),
+                        ":at", AttributeValue.fromS(now.toString()))));
     }
 
     @Override
     public SourceOutcome rectify(Subject subject, Instant now) {
         // Nothing here is free text the person could correct; changes go to the other sources or to operators.
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(),
-                items(subject, now).size(), 0, 0, 0, List.of(), List.of());
+        return counted(subject, now);
     }
 
     @Override
     public SourceOutcome flag(Subject subject, String flag, Instant now) {
         // The flag itself is written to the email preferences by the processor (EmailPreferences.flag).
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(),
-                items(subject, now).size(), 0, 0, 0, List.of(), List.of());
+        return counted(subject, now);
     }
 
-    private List<SourceOutcome.Kept> keptFor(List<Map<String, AttributeValue>> items, DataMap.Erasure rule, Instant now) {
+    private SourceOutcome counted(Subject subject, Instant now) {
+        List<Map<String, AttributeValue>> items = items(subject, now);
+        return SourceOutcome.counted(source, items.size(), (int) items.stream().filter(i -> isHeld(i, subject)).count());
+    }
+
+    /**
+     * Items kept under the data map's retain rule until their own expiry (the suite's records carry their TTL from
+     * their own date); the latest of those days is reported.
+     */
+    private List<SourceOutcome.Kept> keptFor(List<Map<String, AttributeValue>> items) {
         if (items.isEmpty()) {
             return List.of();
         }
+        DataMap.Erasure rule = source.erasure();
         String basis = rule.legalBasis() == null ? "accountability" : rule.legalBasis();
-        LocalDate until = rule.retainFor() == null ? null : rule.retainFor().until(now, zone);
+        LocalDate until = items.stream().map(RetentionPolicy::expiryOf).flatMap(Optional::stream)
+                .map(expiry -> LocalDate.ofInstant(expiry, zone)).max(LocalDate::compareTo).orElse(null);
         return List.of(new SourceOutcome.Kept(source.category(), items.size(), basis, until, rule.restrict()));
     }
 
@@ -142,12 +209,9 @@ public final class SuiteConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": query failed", e);
         }
-        return out.stream().filter(item -> !expired(item, now)).toList();
-    }
-
-    private static boolean expired(Map<String, AttributeValue> item, Instant now) {
-        AttributeValue ttl = item.get(RetentionPolicy.TTL_ATTRIBUTE);
-        return ttl != null && ttl.n() != null && RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now);
+        // Past their expiry they count as gone, unless a hold parked them: then they are still held about the person.
+        return out.stream().filter(item -> !RetentionPolicy.isExpired(item, now)
+                || (item.containsKey(RetentionPolicy.HELD_TTL_ATTRIBUTE) && isHeld(item, subject))).toList();
     }
 
     /** What the person gets to see: no key plumbing or token hashes, for requests a summary of each. */

@@ -19,7 +19,9 @@ import java.util.Map;
 /**
  * An HTTP endpoint of the company's own service that answers for its data. One signed POST per operation (see
  * README "Webhook sources"): body {@code {schemaVersion, action, requestId, source, subject:{email, emailHash,
- * subjectId}, changes?}}, answer {@code {records?, deleted?, anonymized?, updated?, retained?:[{category, count,
+ * subjectIds}, legalHold?, changes?}} - {@code subjectIds} only as proven (signed by the company's app or resolved from
+ * the verified address), never typed into a form. Under a legal hold on the person, an erasure is sent as
+ * {@code restrict} and nothing is rectified. Answer {@code {records?, deleted?, anonymized?, updated?, retained?:[{category, count,
  * legalBasis, until}], notApplied?}}. Timeouts and 5xx/429/IO errors are retried with exponential backoff up to
  * {@code attempts}; other 4xx fail at once (a contract error retrying cannot fix).
  */
@@ -46,16 +48,38 @@ public final class WebhookConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        return outcome(call("export", subject, null));
+        SourceOutcome found = outcome(call("export", subject, null));
+        if (!subject.holds().person()) {
+            return found;
+        }
+        List<Map<String, Object>> marked = new ArrayList<>();
+        for (Map<String, Object> record : found.records()) {
+            Map<String, Object> copy = new LinkedHashMap<>(record);
+            copy.put(Holds.EXPORT_MARKER, true);
+            marked.add(copy);
+        }
+        return SourceOutcome.found(source, marked, marked.size());
     }
 
     @Override
     public SourceOutcome erase(Subject subject, Instant now) {
+        if (subject.holds().person()) {
+            SourceOutcome restricted = outcome(call("restrict", subject, null));
+            List<SourceOutcome.Kept> kept = restricted.found() == 0 ? List.of()
+                    : List.of(new SourceOutcome.Kept(source.category(), restricted.found(), Holds.LEGAL_BASIS, null, true));
+            return new SourceOutcome(source.id(), source.category(), source.description(), List.of(),
+                    restricted.found(), 0, 0, 0, restricted.found(), kept, List.of());
+        }
         return outcome(call("erase", subject, null));
     }
 
     @Override
     public SourceOutcome rectify(Subject subject, Instant now) {
+        if (subject.holds().person()) {
+            // Evidence under a legal hold is not changed: every field goes to operators.
+            return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), 0, 0, 0, 0, 0,
+                    List.of(), List.copyOf(subject.changes().keySet()));
+        }
         return outcome(call("rectify", subject, subject.changes()));
     }
 
@@ -73,10 +97,11 @@ public final class WebhookConnector implements Connector {
         Map<String, Object> who = new LinkedHashMap<>();
         who.put("email", subject.email());
         who.put("emailHash", subject.emailHash());
-        if (subject.subjectId() != null) {
-            who.put("subjectId", subject.subjectId());
-        }
+        who.put("subjectIds", subject.subjectIds());
         payload.put("subject", who);
+        if (subject.holds().person()) {
+            payload.put("legalHold", true);
+        }
         if (changes != null) {
             payload.put("changes", changes);
         }
@@ -134,7 +159,7 @@ public final class WebhookConnector implements Connector {
         int found = answer.has("found") ? answer.get("found").asInt() : records.size();
         return new SourceOutcome(source.id(), source.category(), source.description(), records, found,
                 answer.path("deleted").asInt(0), answer.path("anonymized").asInt(0), answer.path("updated").asInt(0),
-                kept, notApplied);
+                0, kept, notApplied);
     }
 
     private static void sleep(Duration d) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class DataMapTest {
     static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
     static final Env ENV = Env.of(Map.of("CRM_CONTACTS_TABLE", "crm", "ORDERS_TABLE", "orders", "INVOICES_TABLE", "inv",
-            "SUPPORT_DESK_WEBHOOK_URL", "https://support.example.com/privacy", "SUPPORT_DESK_WEBHOOK_SECRET", "s3cr3t"));
+            "CUSTOMER_ACCOUNTS_TABLE", "accounts", "SUPPORT_DESK_WEBHOOK_URL", "https://support.example.com/privacy", "SUPPORT_DESK_WEBHOOK_SECRET", "s3cr3t"));
 
     @Test
     void shouldParseTheRepositoryDataMap_suiteSourcesOnly() throws Exception {
@@ -27,6 +27,19 @@ class DataMapTest {
     }
 
     @Test
+    void shouldRefuseAResolverFoundByASubjectId_andARetainWithoutTheDataDate() {
+        String chained = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"a\",\"kind\":\"dynamodb\",\"table\":\"t\","
+                + "\"category\":\"c\",\"lookup\":{\"attribute\":\"k\",\"by\":\"subjectId\"},"
+                + "\"resolvesSubjectIds\":\"other\",\"erasure\":{\"mode\":\"delete\"}}]}";
+        String undated = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"a\",\"kind\":\"dynamodb\",\"table\":\"t\","
+                + "\"category\":\"c\",\"lookup\":{\"attribute\":\"k\",\"by\":\"email\"},"
+                + "\"erasure\":{\"mode\":\"retain\",\"legalBasis\":\"tax\",\"retainFor\":\"P1Y\"}}]}";
+
+        assertThatThrownBy(() -> DataMap.parse(chained, ENV)).hasMessageContaining("resolvesSubjectIds");
+        assertThatThrownBy(() -> DataMap.parse(undated, ENV)).hasMessageContaining("dateAttribute");
+    }
+
+    @Test
     void shouldParseTheExample_resolvingPlaceholdersFromTheEnvironment() throws Exception {
         DataMap map = DataMap.parse(Files.readString(ROOT.resolve("config/data-map.example.json")), ENV);
 
@@ -36,11 +49,15 @@ class DataMapTest {
         assertThat(crm.lookup()).isEqualTo(DataMap.Lookup.EMAIL);
         assertThat(crm.erasure().mode()).isEqualTo(DataMap.ErasureMode.ANONYMIZE);
         assertThat(crm.erasure().fields()).contains("name", "phone");
-        DataMap.Source invoices = map.sources().get(2);
+        DataMap.Source accounts = map.sources().get(1);
+        assertThat(accounts.resolvesSubjectIds()).isEqualTo("accountId");
+        DataMap.Source invoices = map.sources().get(3);
         assertThat(invoices.lookup()).isEqualTo(DataMap.Lookup.SUBJECT_ID);
+        assertThat(invoices.accountAttribute()).isEqualTo("accountId");
         assertThat(invoices.erasure().retainFor().fiscalYears()).isEqualTo(10);
+        assertThat(invoices.erasure().dateAttribute()).isEqualTo("invoiceDate");
         assertThat(invoices.erasure().restrict()).isTrue();
-        DataMap.Source support = map.sources().get(3);
+        DataMap.Source support = map.sources().get(4);
         assertThat(support.kind()).isEqualTo(DataMap.Kind.WEBHOOK);
         assertThat(support.url()).isEqualTo("https://support.example.com/privacy");
         assertThat(support.secret()).isEqualTo("s3cr3t");

@@ -13,8 +13,8 @@ class ExportPackageTest {
     @Test
     void shouldFollowTheDocumentedSchema_andRenderEscapedHtml() throws Exception {
         SourceOutcome orders = new SourceOutcome("orders", "orders", "Your orders",
-                List.of(Map.of("orderId", "O-1", "note", "<script>x</script>")), 1, 0, 0, 0, List.of(), List.of());
-        SourceOutcome empty = new SourceOutcome("crm", "contact", "Your contact", List.of(), 0, 0, 0, 0, List.of(), List.of());
+                List.of(Map.of("orderId", "O-1", "note", "<script>x</script>")), 1, 0, 0, 0, 0, List.of(), List.of());
+        SourceOutcome empty = new SourceOutcome("crm", "contact", "Your contact", List.of(), 0, 0, 0, 0, 0, List.of(), List.of());
 
         ExportPackage pkg = ExportPackage.of("req-1", "portability", "ann@example.org",
                 Instant.parse("2026-11-22T10:00:00Z"), List.of(orders, empty));
@@ -33,12 +33,27 @@ class ExportPackageTest {
         assertThat(json.at("/sources/1/records").isArray()).isTrue();
         assertThat(pkg.recordCount()).isEqualTo(1);
         assertThat(pkg.html()).contains("<h2>Your orders</h2>").contains("&lt;script&gt;").doesNotContain("<script>");
+        assertThat(json.at("/sources/0").has("heldRecords")).isFalse();
+    }
+
+    @Test
+    void shouldCountAndMarkRecordsKeptUnderALegalHold() throws Exception {
+        SourceOutcome consents = new SourceOutcome("consents", "consent_records", "Your consents",
+                List.of(Map.of("consentId", "c-1", Holds.EXPORT_MARKER, true)), 1, 0, 0, 0, 1, List.of(), List.of());
+
+        ExportPackage pkg = ExportPackage.of("req-2", "access", "ann@example.org", Instant.parse("2026-11-22T10:00:00Z"),
+                List.of(consents));
+
+        assertThat(Json.read(pkg.json()).at("/sources/0/heldRecords").asInt()).isEqualTo(1);
+        assertThat(Json.read(pkg.json()).at("/sources/0/records/0/heldUnderLegalHold").asBoolean()).isTrue();
+        assertThat(pkg.html()).contains("kept under a legal hold");
+        assertThat(consents.summary()).isEqualTo("consents: found 1, 1 under legal hold");
     }
 
     @Test
     void shouldSummarizeOutcomesForTheAuditTrail_withoutRecordContents() {
         SourceOutcome o = new SourceOutcome("invoices", "invoices", "Your invoices",
-                List.of(Map.of("email", "ann@example.org")), 2, 1, 0, 0,
+                List.of(Map.of("email", "ann@example.org")), 2, 1, 0, 0, 0,
                 List.of(new SourceOutcome.Kept("invoices", 1, "tax law", java.time.LocalDate.of(2037, 1, 1), true)),
                 List.of());
 

@@ -58,12 +58,14 @@ class WebhookConnectorTest {
 
     WebhookConnector connector() {
         DataMap.Source source = new DataMap.Source("desk", DataMap.Kind.WEBHOOK, "tickets", "Your tickets", null, null,
-                null, null, null, List.of(), "http://127.0.0.1:" + server.getAddress().getPort() + "/hook", SECRET,
-                500, 1000, 3, null, new DataMap.Erasure(DataMap.ErasureMode.DELETE, List.of(), null, null, false));
+                null, null, null, List.of(), null, null, "http://127.0.0.1:" + server.getAddress().getPort() + "/hook",
+                SECRET, 500, 1000, 3, null, new DataMap.Erasure(DataMap.ErasureMode.DELETE, List.of(), null, null, null,
+                false));
         return new WebhookConnector(source, Clock.systemUTC(), Duration.ofMillis(5));
     }
 
-    static final Subject ANN = new Subject("req-1", "ann@example.org", "hash", null, List.of(), Map.of("name", "Ann"));
+    static final Subject ANN = new Subject("req-1", "ann@example.org", "hash", List.of(), List.of(), Map.of("name", "Ann"),
+            null);
 
     @Test
     void shouldSignEveryCall_andRetryServerErrors() throws Exception {

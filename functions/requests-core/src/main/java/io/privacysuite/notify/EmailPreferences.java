@@ -19,6 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * mail whatever opt-ins exist and has no TTL, since it must always win. {@code sk = RESTRICTED} records a restriction
  * of processing (Art. 18): marketing stops too; transactional mail about the person's own request is still sent.
  * One Query per send answers all of these.
+ *
+ * <p>The same table holds the notifier's send ledger, one item per notification id ({@code pk = SEND#<id>},
+ * {@code sk = SEND}, kept {@link #LEDGER_DAYS} days, longer than a message can wait in the queue and its DLQ):
+ * {@code state} is {@code sending} (claimed by one delivery), {@code sent}, or {@code failed} (a message that can never
+ * be sent, with the reason, for operators).
  */
 public final class EmailPreferences {
     public static final String SUPPRESSED = "SUPPRESSED";
@@ -26,6 +31,11 @@ public final class EmailPreferences {
     public static final String ALL_TOPICS = "all";
     public static final String OBJECTION = "OBJECTION";
     public static final String RESTRICTED = "RESTRICTED";
+    static final String SEND_PREFIX = "SEND#";
+    static final int LEDGER_DAYS = 19;
+
+    /** What the ledger says about a notification a delivery wants to send. */
+    public enum Claim { CLAIMED, ALREADY_DONE, IN_PROGRESS }
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -114,6 +124,105 @@ public final class EmailPreferences {
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash)))).items().stream()
                 .filter(item -> !RetentionPolicy.isExpired(item, now))
                 .toList();
+    }
+
+    /**
+     * Claims the sending of notification {@code id}: one conditional write, so that of two deliveries of the same
+     * message only one sends. A claim older than {@code stale} (its delivery crashed before or while sending) may be
+     * taken over.
+     */
+    public Claim claimSend(String id, Instant now, java.time.Duration stale) {
+        Map<String, AttributeValue> item = ledgerItem(id, "sending", now);
+        item.put("claimedAt", AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"),
+                            ":stale", AttributeValue.fromN(Long.toString(now.minus(stale).getEpochSecond())))));
+            return Claim.CLAIMED;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(ledgerKey(id))).item();
+            boolean sending = held != null && held.containsKey("state") && "sending".equals(held.get("state").s());
+            return sending ? Claim.IN_PROGRESS : Claim.ALREADY_DONE;
+        }
+    }
+
+    /** Records that notification {@code id} was handed to SES (or deliberately not sent: {@code state}). */
+    public void markSent(String id, String state, Instant now) {
+        dynamo.putItem(r -> r.tableName(table).item(ledgerItem(id, state, now)));
+    }
+
+    /** Gives a claim back after a send that failed, so the retry of the message may send. */
+    public void releaseSend(String id) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(ledgerKey(id)).conditionExpression("#state = :sending")
+                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            // Already sent or failed by another delivery: leave it.
+        }
+    }
+
+    /**
+     * Records a notification that can never be sent (malformed, unknown template, bad address), once: false when it
+     * was recorded (or sent) before. {@code template} and {@code ref} are non-personal; the address is never kept.
+     */
+    public boolean markFailed(String id, String template, String ref, String reason, Instant now) {
+        Map<String, AttributeValue> item = ledgerItem(id, "failed", now);
+        putText(item, "template", template);
+        putText(item, "ref", ref);
+        putText(item, "reason", reason);
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** The notifications recorded as never sendable (for operators), newest first; a Scan, for a rare console action. */
+    public List<Map<String, String>> failedSends(Instant now) {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
+                        .filterExpression("begins_with(pk, :send) AND #state = :failed")
+                        .expressionAttributeNames(Map.of("#state", "state"))
+                        .expressionAttributeValues(Map.of(":send", AttributeValue.fromS(SEND_PREFIX),
+                                ":failed", AttributeValue.fromS("failed"))))
+                .items().stream().filter(item -> !RetentionPolicy.isExpired(item, now)).forEach(item -> {
+                    Map<String, String> f = new java.util.LinkedHashMap<>();
+                    for (String k : List.of("notificationId", "template", "ref", "reason", "at")) {
+                        if (item.containsKey(k)) {
+                            f.put(k.equals("notificationId") ? "id" : k, item.get(k).s());
+                        }
+                    }
+                    out.add(f);
+                });
+        out.sort(java.util.Comparator.comparing((Map<String, String> f) -> f.getOrDefault("at", "")).reversed());
+        return out;
+    }
+
+    private Map<String, AttributeValue> ledgerItem(String id, String state, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(ledgerKey(id));
+        item.put("entity", AttributeValue.fromS("send_ledger"));
+        item.put("notificationId", AttributeValue.fromS(id));
+        item.put("state", AttributeValue.fromS(state));
+        item.put("at", AttributeValue.fromS(now.toString()));
+        item.put(RetentionPolicy.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(
+                now.plus(java.time.Duration.ofDays(LEDGER_DAYS)).getEpochSecond())));
+        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("send_ledger_" + LEDGER_DAYS + "d"));
+        return item;
+    }
+
+    private static Map<String, AttributeValue> ledgerKey(String id) {
+        return Map.of("pk", AttributeValue.fromS(SEND_PREFIX + id), "sk", AttributeValue.fromS("SEND"));
+    }
+
+    private static void putText(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            item.put(name, AttributeValue.fromS(value.length() > 200 ? value.substring(0, 200) : value));
+        }
     }
 
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */

@@ -29,7 +29,7 @@ public final class SesFeedback {
     }
 
     private static void add(List<Suppression> out, String address, String reason) {
-        if (EmailAddresses.isPlausible(address)) {
+        if (EmailAddresses.isSendable(address)) {
             out.add(new Suppression(address, reason));
         }
     }

@@ -17,9 +17,16 @@ public record Deadline(Regime regime, ZoneId zone, LocalDate receivedOn, LocalDa
         return dueOn.plusDays(1).atStartOfDay(zone).toInstant();
     }
 
-    /** The end of the first period: an extension must be decided and told to the person before this instant. */
+    /**
+     * The end of the first period: an extension must be decided and told to the person before this instant - the
+     * original due date, and under GDPR never later than one calendar month from receipt (Art. 12(3)).
+     */
     public Instant firstPeriodEndsAt() {
-        return originalDueOn.plusDays(1).atStartOfDay(zone).toInstant();
+        LocalDate end = originalDueOn;
+        if (regime != Regime.CCPA && receivedOn.plusMonths(1).isBefore(end)) {
+            end = receivedOn.plusMonths(1);
+        }
+        return end.plusDays(1).atStartOfDay(zone).toInstant();
     }
 
     public boolean isExtended() {

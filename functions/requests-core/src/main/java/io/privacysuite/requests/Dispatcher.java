@@ -35,12 +35,7 @@ public final class Dispatcher {
         String token = statusToken;
         if (token == null) {
             token = Tokens.newToken();
-            current = store.update(new DsarRequest(current.requestId(), current.type(), current.status(),
-                    current.siteId(), current.email(), current.emailHash(), current.locale(), current.details(),
-                    current.consentIds(), current.receivedAt(), current.deadline(), current.verifyTokenHash(),
-                    current.verifyTokenExpiresAt(), Tokens.sha256Hex(token), current.verifiedAt(), current.closedAt(),
-                    current.closeReason(), current.dispatchedAt(), current.remindersSent(), current.audit(),
-                    current.version()), clock.instant());
+            current = store.update(current.toBuilder().statusTokenHash(Tokens.sha256Hex(token)).build(), clock.instant());
         }
         outbox.notify(acknowledgement(current, token));
         outbox.process(ProcessingMessage.of(current));

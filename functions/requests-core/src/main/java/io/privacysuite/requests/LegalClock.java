@@ -52,8 +52,11 @@ public final class LegalClock {
         return switch (regime) {
             case GDPR -> new Deadline(regime, zone, received, null, received.plusMonths(1), received.plusMonths(1),
                     0, null);
-            case GDPR_30_DAYS -> new Deadline(regime, zone, received, null, received.plusDays(30),
-                    received.plusDays(30), 0, null);
+            // A promise of 30 days never outlasts the law's calendar month (31 January: 28 February, not 2 March).
+            case GDPR_30_DAYS -> {
+                LocalDate due = min(received.plusDays(30), received.plusMonths(1));
+                yield new Deadline(regime, zone, received, null, due, due, 0, null);
+            }
             case CCPA -> new Deadline(regime, zone, received, plusBusinessDays(received, CCPA_ACK_BUSINESS_DAYS),
                     received.plusDays(CCPA_RESPONSE_DAYS), received.plusDays(CCPA_RESPONSE_DAYS), 0, null);
         };
@@ -83,15 +86,19 @@ public final class LegalClock {
                     + " in total; already extended by " + current.extension() + ".");
         }
         LocalDate due = switch (current.regime()) {
-            // From receipt, not from the previous due date, so month ends stay right (31 Jan + 3 months = 30 Apr).
-            case GDPR -> current.receivedOn().plusMonths(1L + total);
-            case GDPR_30_DAYS -> current.originalDueOn().plusMonths(total);
+            // From receipt, not from the previous due date, so month ends stay right (31 Jan + 3 months = 30 Apr),
+            // and never past receipt + 3 months in either GDPR regime.
+            case GDPR, GDPR_30_DAYS -> current.receivedOn().plusMonths(1L + total);
             case CCPA -> current.originalDueOn().plusDays(total);
         };
         String reasons = current.extensionReason() == null ? reason.strip()
                 : current.extensionReason() + "\n" + reason.strip();
         return new Deadline(current.regime(), current.zone(), current.receivedOn(), current.acknowledgeBy(),
                 current.originalDueOn(), due, total, reasons);
+    }
+
+    private static LocalDate min(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** Counts {@code days} business days (Monday to Friday) after {@code start}. */

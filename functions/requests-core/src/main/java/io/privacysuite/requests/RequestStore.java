@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * its audit trail. Open requests carry {@code openPk = OPEN} and {@code dueEpoch}, so the sparse {@code openByDue}
  * index lists exactly the open work by deadline; {@code bySubject} (hashed address) serves later look-ups of a
  * person's earlier requests. Every write sets the TTL from {@link RetentionPolicy}: 72 h while unverified, then
- * 24 months counted from verification and again from closing.
+ * 24 months counted from verification and again from closing. The processor's lease on a request is the item
+ * {@code sk = LEASE} in the same partition ({@link #acquireLease}).
  */
 public final class RequestStore {
     public static final String OPEN_INDEX = "openByDue";
@@ -133,6 +134,49 @@ public final class RequestStore {
         return Optional.of(fromItem(item));
     }
 
+    /**
+     * Takes the processing lease of a request: one conditional write of the lease item next to the request
+     * ({@code sk = LEASE}), which succeeds only when no other holder's lease is still running. The lease is a separate
+     * item because every versioned write replaces the request item whole. Returns empty when taken, else the instant
+     * the current holder's lease ends.
+     */
+    public Optional<Instant> acquireLease(String requestId, String owner, Instant until, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(leaseKey(requestId));
+        item.put("entity", s("processing_lease"));
+        item.put("owner", s(owner));
+        item.put("leaseUntil", n(until.getEpochSecond()));
+        item.put(RetentionPolicy.TTL_ATTRIBUTE, n(until.plus(java.time.Duration.ofDays(1)).getEpochSecond()));
+        item.put(RetentionPolicy.RULE_ATTRIBUTE, s("processing_lease_1d"));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(pk) OR leaseUntil <= :now OR #owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":owner", s(owner))));
+            return Optional.empty();
+        } catch (ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(leaseKey(requestId))).item();
+            return Optional.of(held == null || !held.containsKey("leaseUntil") ? now
+                    : Instant.ofEpochSecond(Long.parseLong(held.get("leaseUntil").n())));
+        }
+    }
+
+    /** Gives the lease back (only the holder's own; a lease that already ran out and was taken stays with its taker). */
+    public void releaseLease(String requestId, String owner) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(leaseKey(requestId))
+                    .conditionExpression("#owner = :owner")
+                    .expressionAttributeNames(Map.of("#owner", "owner"))
+                    .expressionAttributeValues(Map.of(":owner", s(owner))));
+        } catch (ConditionalCheckFailedException e) {
+            // Not ours any more: nothing to give back.
+        }
+    }
+
+    static Map<String, AttributeValue> leaseKey(String requestId) {
+        return Map.of("pk", AttributeValue.fromS("REQ#" + requestId), "sk", AttributeValue.fromS("LEASE"));
+    }
+
     /** Every open (verified, not closed) request with a due date before {@code dueBefore}, earliest first. */
     public void forEachOpen(Instant dueBefore, Instant now, Consumer<DsarRequest> action) {
         Map<String, AttributeValue> startKey = null;
@@ -184,6 +228,12 @@ public final class RequestStore {
         if (!r.consentIds().isEmpty()) {
             item.put("consentIds", AttributeValue.fromL(r.consentIds().stream().map(RequestStore::s).toList()));
         }
+        if (!r.subjectIds().isEmpty()) {
+            item.put("subjectIds", AttributeValue.fromL(r.subjectIds().stream().map(RequestStore::s).toList()));
+        }
+        if (!r.ignoredIdentifiers().isEmpty()) {
+            item.put("ignoredIdentifiers", AttributeValue.fromL(r.ignoredIdentifiers().stream().map(RequestStore::s).toList()));
+        }
         item.put("receivedAt", s(r.receivedAt().toString()));
         Deadline d = r.deadline();
         item.put("regime", s(d.regime().name()));
@@ -208,7 +258,12 @@ public final class RequestStore {
         putIfPresent(item, "verifiedAt", r.verifiedAt());
         putIfPresent(item, "closedAt", r.closedAt());
         putIfPresent(item, "closeReason", r.closeReason());
+        if (r.closedLate()) {
+            item.put("closedLate", AttributeValue.fromBool(true));
+        }
         putIfPresent(item, "dispatchedAt", r.dispatchedAt());
+        putIfPresent(item, "downloadTokenHash", r.downloadTokenHash());
+        putIfPresent(item, "downloadExpiresAt", r.downloadExpiresAt());
         if (!r.remindersSent().isEmpty()) {
             item.put("remindersSent", AttributeValue.fromSs(List.copyOf(r.remindersSent())));
         }
@@ -256,35 +311,42 @@ public final class RequestStore {
                         e.get("from").s(), e.get("to").s(), e.containsKey("why") ? e.get("why").s() : null));
             }
         }
-        return new DsarRequest(
-                item.get("requestId").s(),
-                RequestType.parse(item.get("type").s()).orElseThrow(),
-                RequestStatus.valueOf(item.get("status").s().toUpperCase(java.util.Locale.ROOT)),
-                item.get("siteId").s(),
-                item.get("email").s(),
-                item.get("emailHash").s(),
-                item.get("locale").s(),
-                details,
-                consentIds,
-                Instant.parse(item.get("receivedAt").s()),
-                deadline,
-                text(item, "verifyTokenHash"),
-                instant(item, "verifyTokenExpiresAt"),
-                text(item, "statusTokenHash"),
-                instant(item, "verifiedAt"),
-                instant(item, "closedAt"),
-                text(item, "closeReason"),
-                instant(item, "dispatchedAt"),
-                item.containsKey("remindersSent") ? Set.copyOf(item.get("remindersSent").ss()) : Set.of(),
-                audit,
-                Long.parseLong(item.get("version").n()));
+        return DsarRequest.builder()
+                .requestId(item.get("requestId").s())
+                .type(RequestType.parse(item.get("type").s()).orElseThrow())
+                .status(RequestStatus.valueOf(item.get("status").s().toUpperCase(java.util.Locale.ROOT)))
+                .siteId(item.get("siteId").s())
+                .email(item.get("email").s())
+                .emailHash(item.get("emailHash").s())
+                .locale(item.get("locale").s())
+                .details(details)
+                .consentIds(consentIds)
+                .subjectIds(texts(item, "subjectIds"))
+                .ignoredIdentifiers(texts(item, "ignoredIdentifiers"))
+                .receivedAt(Instant.parse(item.get("receivedAt").s()))
+                .deadline(deadline)
+                .verifyTokenHash(text(item, "verifyTokenHash"))
+                .verifyTokenExpiresAt(instant(item, "verifyTokenExpiresAt"))
+                .statusTokenHash(text(item, "statusTokenHash"))
+                .verifiedAt(instant(item, "verifiedAt"))
+                .closedAt(instant(item, "closedAt"))
+                .closeReason(text(item, "closeReason"))
+                .closedLate(item.containsKey("closedLate") && Boolean.TRUE.equals(item.get("closedLate").bool()))
+                .dispatchedAt(instant(item, "dispatchedAt"))
+                .downloadTokenHash(text(item, "downloadTokenHash"))
+                .downloadExpiresAt(instant(item, "downloadExpiresAt"))
+                .remindersSent(item.containsKey("remindersSent") ? Set.copyOf(item.get("remindersSent").ss()) : Set.of())
+                .audit(audit)
+                .version(Long.parseLong(item.get("version").n()))
+                .build();
+    }
+
+    private static List<String> texts(Map<String, AttributeValue> item, String name) {
+        return item.containsKey(name) ? item.get(name).l().stream().map(AttributeValue::s).toList() : List.of();
     }
 
     private static DsarRequest withVersion(DsarRequest r, long version) {
-        return new DsarRequest(r.requestId(), r.type(), r.status(), r.siteId(), r.email(), r.emailHash(), r.locale(),
-                r.details(), r.consentIds(), r.receivedAt(), r.deadline(), r.verifyTokenHash(),
-                r.verifyTokenExpiresAt(), r.statusTokenHash(), r.verifiedAt(), r.closedAt(), r.closeReason(),
-                r.dispatchedAt(), r.remindersSent(), r.audit(), version);
+        return r.toBuilder().version(version).build();
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, Object value) {

@@ -91,11 +91,26 @@ class LegalClockTest {
 
     @Nested
     class ThirtyDays {
-        @Test
-        void shouldAddThirtyCalendarDays() {
-            Deadline d = new LegalClock(Regime.GDPR_30_DAYS, BRUSSELS).deadlineFor(noonUtc("2027-01-31"));
+        private final LegalClock thirty = new LegalClock(Regime.GDPR_30_DAYS, BRUSSELS);
 
-            assertThat(d.dueOn()).isEqualTo(LocalDate.parse("2027-03-02"));
+        @Test
+        void shouldDueOnTheEarlierOfThirtyDaysAndOneCalendarMonth() {
+            // 31 January: 30 days is 2 March, the month ends 28 February.
+            assertThat(thirty.deadlineFor(noonUtc("2027-01-31")).dueOn()).isEqualTo(LocalDate.parse("2027-02-28"));
+            // 1 February: 30 days is 3 March, the month ends 1 March.
+            assertThat(thirty.deadlineFor(noonUtc("2027-02-01")).dueOn()).isEqualTo(LocalDate.parse("2027-03-01"));
+            // 1 July: 30 days (31 July) comes first.
+            assertThat(thirty.deadlineFor(noonUtc("2027-07-01")).dueOn()).isEqualTo(LocalDate.parse("2027-07-31"));
+        }
+
+        @Test
+        void shouldRefuseAnExtensionDecidedAfterOneCalendarMonthFromReceipt() {
+            Deadline d = thirty.deadlineFor(noonUtc("2027-01-31"));
+
+            assertThatThrownBy(() -> thirty.extend(d, 1, "volume", noonUtc("2027-03-01")))
+                    .isInstanceOfSatisfying(DeadlineRuleException.class,
+                            e -> assertThat(e.code()).isEqualTo("first_period_over"));
+            assertThat(thirty.extend(d, 1, "volume", noonUtc("2027-02-28")).dueOn()).isEqualTo(LocalDate.parse("2027-03-31"));
         }
     }
 
@@ -207,12 +222,15 @@ class LegalClockTest {
         }
 
         @Test
-        void shouldExtendThirtyDayPolicyByCalendarMonths() {
+        void shouldExtendThirtyDayPolicyFromReceipt_neverPastThreeMonths() {
             LegalClock thirty = new LegalClock(Regime.GDPR_30_DAYS, BRUSSELS);
             Deadline d = thirty.deadlineFor(noonUtc("2026-01-01"));
 
+            assertThat(d.dueOn()).isEqualTo(LocalDate.parse("2026-01-31"));
             assertThat(thirty.extend(d, 2, "volume", noonUtc("2026-01-20")).dueOn())
-                    .isEqualTo(LocalDate.parse("2026-03-31"));
+                    .isEqualTo(LocalDate.parse("2026-04-01"));
+            assertThatThrownBy(() -> thirty.extend(d, 3, "volume", noonUtc("2026-01-20")))
+                    .isInstanceOf(DeadlineRuleException.class);
         }
     }
 }

@@ -19,10 +19,14 @@ class RequestStoreTest {
     private final LegalClock clock = new LegalClock(Regime.GDPR, ZoneId.of("Europe/Brussels"));
 
     private DsarRequest pending() {
-        return new DsarRequest("r-1", RequestType.RECTIFICATION, RequestStatus.PENDING_VERIFICATION, "site", "Ann@Example.org",
-                "hash", "nl", Map.of("city", "Gent"), List.of("c-12345678"), RECEIVED, clock.deadlineFor(RECEIVED),
-                "tokenhash", RECEIVED.plus(Duration.ofHours(72)), null, null, null, null, null, null,
-                List.of(new AuditEntry(RECEIVED, "subject", "receive", "none", "pending_verification", "intake")), 1);
+        return DsarRequest.builder().requestId("r-1").type(RequestType.RECTIFICATION)
+                .status(RequestStatus.PENDING_VERIFICATION).siteId("site").email("Ann@Example.org").emailHash("hash")
+                .locale("nl").details(Map.of("city", "Gent")).consentIds(List.of("c-12345678"))
+                .subjectIds(List.of("cus_42")).ignoredIdentifiers(List.of("subjectId")).receivedAt(RECEIVED)
+                .deadline(clock.deadlineFor(RECEIVED)).verifyTokenHash("tokenhash")
+                .verifyTokenExpiresAt(RECEIVED.plus(Duration.ofHours(72)))
+                .audit(List.of(new AuditEntry(RECEIVED, "subject", "receive", "none", "pending_verification", "intake")))
+                .version(1).build();
     }
 
     @Test
@@ -56,12 +60,16 @@ class RequestStoreTest {
         DsarRequest original = pending().verified(at, "statushash")
                 .withDeadline(clock.extend(clock.deadlineFor(RECEIVED), 1, "volume", at), at, "alice", "volume")
                 .withReminder("7d", at, "soon")
-                .dispatched(at);
+                .dispatched(at)
+                .toBuilder().downloadTokenHash("dl").downloadExpiresAt(at.plusSeconds(7 * 86_400)).build()
+                .transition(RequestStatus.COMPLETED, Instant.parse("2027-06-01T10:00:00Z"), "bob", "complete", "late");
 
         DsarRequest copy = RequestStore.fromItem(store.toItem(original, at));
 
         assertThat(copy).usingRecursiveComparison().isEqualTo(original);
-        assertThat(copy.audit()).extracting(AuditEntry::action).containsExactly("receive", "verify", "extend");
+        assertThat(copy.audit()).extracting(AuditEntry::action)
+                .containsExactly("receive", "verify", "extend", "complete", "closed_late");
+        assertThat(copy.closedLate()).isTrue();
     }
 
     @Test
@@ -72,5 +80,27 @@ class RequestStoreTest {
         assertThat(store.toItem(closed, at)).doesNotContainKey("openPk");
         assertThat(closed.closedAt()).isEqualTo(at);
         assertThat(closed.remindersSent()).isEqualTo(Set.of());
+        assertThat(closed.closedLate()).isFalse();
+        assertThat(store.toItem(closed, at)).doesNotContainKey("closedLate");
+    }
+
+    @Test
+    void shouldMarkAClosingAfterTheDueDateLate_withAnAuditEntry_whoeverCloses() {
+        Instant afterDue = clock.deadlineFor(RECEIVED).dueAt();
+        Instant lastMomentInTime = afterDue.minusSeconds(1);
+
+        DsarRequest late = pending().verified(RECEIVED, "s").transition(RequestStatus.REJECTED, afterDue, "alice", "reject", "no");
+        DsarRequest onTime = pending().verified(RECEIVED, "s").transition(RequestStatus.COMPLETED, lastMomentInTime, "system",
+                "complete", "done");
+
+        assertThat(late.closedLate()).isTrue();
+        assertThat(late.audit().get(late.audit().size() - 1)).satisfies(e -> {
+            assertThat(e.action()).isEqualTo("closed_late");
+            assertThat(e.actor()).isEqualTo("alice");
+            assertThat(e.why()).contains("2027-03-01");
+        });
+        assertThat(store.toItem(late, afterDue).get("closedLate").bool()).isTrue();
+        assertThat(onTime.closedLate()).isFalse();
+        assertThat(onTime.hasAudit("closed_late")).isFalse();
     }
 }

@@ -25,10 +25,10 @@ class TokensTest {
 
     @Test
     void shouldRejectImplausibleAddresses() {
-        assertThat(EmailAddresses.isPlausible("ann@example.org")).isTrue();
-        assertThat(EmailAddresses.isPlausible("ann@localhost")).isFalse();
-        assertThat(EmailAddresses.isPlausible("Ann <ann@example.org>")).isFalse();
-        assertThat(EmailAddresses.isPlausible("a@b@example.org")).isFalse();
-        assertThat(EmailAddresses.isPlausible("")).isFalse();
+        assertThat(EmailAddresses.isSendable("ann@example.org")).isTrue();
+        assertThat(EmailAddresses.isSendable("ann@localhost")).isFalse();
+        assertThat(EmailAddresses.isSendable("Ann <ann@example.org>")).isFalse();
+        assertThat(EmailAddresses.isSendable("a@b@example.org")).isFalse();
+        assertThat(EmailAddresses.isSendable("")).isFalse();
     }
 }

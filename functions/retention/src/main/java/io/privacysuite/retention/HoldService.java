@@ -1,5 +1,7 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.core.retention.HoldIndex;
+import io.privacysuite.core.retention.LegalHold;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

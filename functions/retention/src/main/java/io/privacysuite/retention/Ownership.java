@@ -1,5 +1,6 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.core.retention.HoldIndex;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,6 @@ final class Ownership {
             return false;
         }
         String account = holds.hasAccountHolds() ? accountOf(item).orElse(null) : null;
-        return holds.covers(item, account);
+        return holds.coversAny(account, item.subjectId().stream().toList());
     }
 }

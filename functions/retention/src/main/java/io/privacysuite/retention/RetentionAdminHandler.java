@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.http.ConsoleActions;
+import io.privacysuite.core.retention.LegalHold;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.core.retention.HoldIndex;
+import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
 import java.util.ArrayList;

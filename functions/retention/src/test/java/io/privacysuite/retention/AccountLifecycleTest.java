@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
 import java.time.Instant;

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
 import java.time.Instant;

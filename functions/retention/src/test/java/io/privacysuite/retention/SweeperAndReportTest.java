@@ -2,7 +2,10 @@ package io.privacysuite.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Json;
 import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.privacysuite.core.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

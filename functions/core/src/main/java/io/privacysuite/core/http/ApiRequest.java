@@ -81,6 +81,32 @@ public final class ApiRequest {
         return bytes;
     }
 
+    /**
+     * An HTML form's fields ({@code application/x-www-form-urlencoded}); 415 for another content type, 413 over
+     * {@code limit}. A repeated field keeps its first value.
+     */
+    public Map<String, String> formBody(int limit) {
+        String type = header("content-type").map(t -> t.split(";")[0].strip().toLowerCase(Locale.ROOT)).orElse("");
+        if (!type.equals("application/x-www-form-urlencoded")) {
+            throw new ApiException(415, "unsupported_media_type", "Send the form as application/x-www-form-urlencoded.");
+        }
+        Map<String, String> fields = new TreeMap<>();
+        for (String pair : new String(body(limit), StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (pair.isEmpty() || eq == 0) {
+                continue;
+            }
+            try {
+                String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                fields.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("The form is not valid URL encoding.");
+            }
+        }
+        return fields;
+    }
+
     /** The body as a JSON object; 400 when absent, malformed or not an object; 413 over {@code limit}. */
     public JsonNode jsonBody(int limit) {
         byte[] bytes = body(limit);

@@ -41,6 +41,17 @@ public final class ApiResponses {
                 .build();
     }
 
+    /** 302 to {@code location}; never cached, and the location is not leaked as a referrer. */
+    public static APIGatewayV2HTTPResponse redirect(String location) {
+        return APIGatewayV2HTTPResponse.builder()
+                .withStatusCode(302)
+                .withHeaders(new LinkedHashMap<>(Map.of(
+                        "location", location,
+                        "cache-control", "no-store",
+                        "referrer-policy", "no-referrer")))
+                .build();
+    }
+
     public static APIGatewayV2HTTPResponse error(ApiException e, Map<String, String> extraHeaders) {
         ObjectNode error = Json.object();
         error.put("code", e.code());

@@ -3,16 +3,15 @@ package io.privacysuite.requests.reminder;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.requests.Dispatcher;
 import io.privacysuite.requests.Outbox;
+import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -77,15 +76,9 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
     }
 
     String emf(DeadlineReminders.Sweep sweep) {
-        Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", List.of(Map.of(
-                "Namespace", "PrivacySuite",
-                "Dimensions", List.of(List.of("Stage")),
-                "Metrics", List.of(Map.of("Name", "OverdueRequests", "Unit", "Count"),
-                        Map.of("Name", "OpenRequests", "Unit", "Count"))))));
-        metric.put("Stage", stage);
-        metric.put("OverdueRequests", sweep.overdue());
-        metric.put("OpenRequests", sweep.open());
-        return Json.write(metric);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("OverdueRequests", sweep.overdue());
+        counts.put("OpenRequests", sweep.open());
+        return new RequestMetrics(stage, clock, System.out).emf(counts);
     }
 }

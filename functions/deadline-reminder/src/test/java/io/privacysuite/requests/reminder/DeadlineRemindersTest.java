@@ -24,9 +24,12 @@ class DeadlineRemindersTest {
     private static final Instant RECEIVED = Instant.parse("2027-01-10T09:00:00Z");
 
     private static DsarRequest open(Set<String> sent) {
-        return new DsarRequest("r1", RequestType.ACCESS, RequestStatus.VERIFIED, "s1", "a@example.org", "h", "en",
-                null, null, RECEIVED, CLOCK.deadlineFor(RECEIVED), "t", RECEIVED, "s", RECEIVED, null, null, RECEIVED,
-                sent, List.of(new AuditEntry(RECEIVED, "subject", "verify", "pending_verification", "verified", "")), 1);
+        return DsarRequest.builder().requestId("r1").type(RequestType.ACCESS).status(RequestStatus.VERIFIED).siteId("s1")
+                .email("a@example.org").emailHash("h").locale("en").receivedAt(RECEIVED)
+                .deadline(CLOCK.deadlineFor(RECEIVED)).verifyTokenHash("t").verifyTokenExpiresAt(RECEIVED)
+                .statusTokenHash("s").verifiedAt(RECEIVED).dispatchedAt(RECEIVED).remindersSent(sent)
+                .audit(List.of(new AuditEntry(RECEIVED, "subject", "verify", "pending_verification", "verified", "")))
+                .version(1).build();
     }
 
     @Test

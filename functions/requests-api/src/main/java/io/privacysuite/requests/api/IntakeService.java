@@ -11,6 +11,7 @@ import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.Dispatcher;
+import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
@@ -41,18 +42,24 @@ public final class IntakeService {
     private final EmailPreferences preferences;
     private final UnsubscribeLinks unsubscribeLinks;
     private final ConsentProofs consentProofs;
+    private final IdentityAssertions identityAssertions;
+    private final ExportDownloads downloads;
     private final LegalClock legalClock;
     private final RetentionPolicy retention;
     private final Limits limits;
     private final String publicBaseUrl;
     private final Clock clock;
 
-    /** Requests allowed per hour from one address and from one IP. */
+    /**
+     * Requests allowed per hour from one address (also per mailbox: case, {@code +tag} and Unicode domain spellings
+     * count as one) and from one IP (an IPv6 client also per /64, the block one subscriber usually holds).
+     */
     public record Limits(int perAddressPerHour, int perIpPerHour) {}
 
     public IntakeService(SiteRegistry sites, RequestStore store, RateLimiter rateLimiter, Outbox outbox,
                          Dispatcher dispatcher, EmailPreferences preferences, UnsubscribeLinks unsubscribeLinks,
-                         ConsentProofs consentProofs, LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
+                         ConsentProofs consentProofs, IdentityAssertions identityAssertions, ExportDownloads downloads,
+                         LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
                          Clock clock) {
         this.sites = sites;
         this.store = store;
@@ -62,6 +69,8 @@ public final class IntakeService {
         this.preferences = preferences;
         this.unsubscribeLinks = unsubscribeLinks;
         this.consentProofs = consentProofs;
+        this.identityAssertions = identityAssertions;
+        this.downloads = downloads;
         this.legalClock = legalClock;
         this.retention = retention;
         this.limits = limits;
@@ -77,23 +86,45 @@ public final class IntakeService {
         if (sites.find(submission.siteId()).isEmpty()) {
             throw ApiException.validation(Map.of("siteId", "unknown site"));
         }
+        List<String> subjectIds = List.of();
+        if (submission.identity() != null) {
+            identityAssertions.refusal(submission.identity(), submission.email(), now).ifPresent(why -> {
+                throw ApiException.validation(Map.of("identity", why));
+            });
+            subjectIds = List.of(submission.identity().subjectId());
+        }
         List<String> consentIds = provenConsentIds(submission.consents());
         String requestId = UUID.randomUUID().toString();
         String token = Tokens.newToken();
         Instant tokenExpiresAt = now.plus(retention.verificationWindow());
-        DsarRequest request = new DsarRequest(requestId, submission.type(), RequestStatus.PENDING_VERIFICATION,
-                submission.siteId(), submission.email(), emailHash, submission.locale(), submission.details(),
-                consentIds, now, legalClock.deadlineFor(now), Tokens.sha256Hex(token), tokenExpiresAt,
-                null, null, null, null, null, null,
-                List.of(new AuditEntry(now, "subject", "receive", "none", RequestStatus.PENDING_VERIFICATION.wire(),
-                        "submitted through the intake API")), 0);
+        List<AuditEntry> audit = new ArrayList<>();
+        String pending = RequestStatus.PENDING_VERIFICATION.wire();
+        audit.add(new AuditEntry(now, "subject", "receive", "none", pending, "submitted through the intake API"
+                + (subjectIds.isEmpty() ? "" : "; 1 subject id proven by an identity assertion")));
+        if (!submission.ignoredIdentifiers().isEmpty()) {
+            // Names only: the value someone typed may be another person's identifier.
+            audit.add(new AuditEntry(now, "system", "ignore_identifier", pending, pending, "details."
+                    + String.join(", details.", submission.ignoredIdentifiers())
+                    + " given without proof (no identity assertion): not searched"));
+        }
+        DsarRequest request = DsarRequest.builder().requestId(requestId).type(submission.type())
+                .status(RequestStatus.PENDING_VERIFICATION).siteId(submission.siteId()).email(submission.email())
+                .emailHash(emailHash).locale(submission.locale()).details(submission.details()).consentIds(consentIds)
+                .subjectIds(subjectIds).ignoredIdentifiers(submission.ignoredIdentifiers()).receivedAt(now)
+                .deadline(legalClock.deadlineFor(now)).verifyTokenHash(Tokens.sha256Hex(token))
+                .verifyTokenExpiresAt(tokenExpiresAt).audit(audit).build();
         List<TransactWriteItem> counters = new ArrayList<>();
         counters.add(rateLimiter.hit("addr", emailHash, limits.perAddressPerHour(), now));
+        // The mailbox as well: Ann+1@… and ann@… are one inbox to flood.
+        counters.add(rateLimiter.hit("mbox", Tokens.sha256Hex(EmailAddresses.mailbox(submission.email())),
+                limits.perAddressPerHour(), now));
         if (sourceIp != null) {
             counters.add(rateLimiter.hit("ip", Tokens.sha256Hex("ip:" + sourceIp), limits.perIpPerHour(), now));
+            RateLimiter.ipv6Network(sourceIp).ifPresent(net ->
+                    counters.add(rateLimiter.hit("net", Tokens.sha256Hex("net:" + net), limits.perIpPerHour(), now)));
         }
         try {
-            // The request and both counters in one transaction: a refused request leaves no trace.
+            // The request and every counter in one transaction: a refused request leaves no trace.
             store.create(request, now, counters);
         } catch (RequestStore.AlongsideRefusedException e) {
             throw ApiException.tooManyRequests(rateLimiter.retryAfter(now));
@@ -103,6 +134,8 @@ public final class IntakeService {
         data.put("type", submission.type().wire());
         data.put("verifyUrl", verifyUrl(requestId, token, tokenExpiresAt));
         data.put("expiresInHours", Long.toString(retention.verificationWindow().toHours()));
+        // The first notice says when to expect an answer (CCPA regs 7021; the GDPR month runs from receipt).
+        data.put("dueOn", request.deadline().dueOn().toString());
         data.put("siteId", submission.siteId());
         outbox.notify(new Notification("verify-" + requestId, Notification.TRANSACTIONAL, "request_verify",
                 submission.locale(), submission.email(), null, data, requestId));
@@ -130,15 +163,16 @@ public final class IntakeService {
                 + expiresAt.getEpochSecond();
     }
 
-    public enum VerifyResult { VERIFIED, ALREADY_VERIFIED, EXPIRED, INVALID }
+    public enum VerifyResult { READY, VERIFIED, ALREADY_VERIFIED, EXPIRED, INVALID }
 
     public record Verification(VerifyResult result, DsarRequest request) {}
 
     /**
-     * Verifies a request by its link. {@code expiresHint} is the expiry printed in the link: when the record is
-     * already gone (purged by TTL) it lets the page say "expired" rather than "invalid"; it grants nothing.
+     * What the emailed link opens: reads only (mail scanners open every link). {@code expiresHint} is the expiry
+     * printed in the link: when the record is already gone (purged by TTL) it lets the page say "expired" rather than
+     * "invalid"; it grants nothing.
      */
-    public Verification verify(String requestId, String token, String expiresHint) {
+    public Verification page(String requestId, String token, String expiresHint) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(requestId, now);
         if (found.isEmpty()) {
@@ -149,13 +183,27 @@ public final class IntakeService {
             return new Verification(VerifyResult.INVALID, null);
         }
         if (request.status() != RequestStatus.PENDING_VERIFICATION) {
+            return new Verification(VerifyResult.ALREADY_VERIFIED, request);
+        }
+        if (!now.isBefore(request.verifyTokenExpiresAt())) {
+            return new Verification(VerifyResult.EXPIRED, null);
+        }
+        return new Verification(VerifyResult.READY, request);
+    }
+
+    /** Confirms a request: the POST of the page's form, the one deliberate act that verifies. */
+    public Verification confirm(String requestId, String token) {
+        Instant now = clock.instant();
+        Verification page = page(requestId, token, null);
+        DsarRequest request = page.request();
+        if (page.result() == VerifyResult.ALREADY_VERIFIED) {
             if (request.dispatchedAt() == null && request.status().isOpen()) {
                 request = dispatcher.dispatch(request, null);
             }
             return new Verification(VerifyResult.ALREADY_VERIFIED, request);
         }
-        if (!now.isBefore(request.verifyTokenExpiresAt())) {
-            return new Verification(VerifyResult.EXPIRED, null);
+        if (page.result() != VerifyResult.READY) {
+            return page;
         }
         String statusToken = Tokens.newToken();
         DsarRequest verified;
@@ -180,6 +228,29 @@ public final class IntakeService {
     public Optional<DsarRequest> status(String requestId, String token) {
         return store.find(requestId, clock.instant())
                 .filter(r -> r.statusTokenHash() != null && Tokens.matches(token, r.statusTokenHash()));
+    }
+
+    /** What a download link leads to: a fresh short-lived link to the file, or why not. */
+    public record Download(DownloadResult result, String location, DsarRequest request) {}
+
+    public enum DownloadResult { REDIRECT, EXPIRED, INVALID }
+
+    /**
+     * A click on an emailed download link (or one on the status page): the download token of the export or the status
+     * token opens it until the export expires, with a link presigned now and valid minutes. Nothing is written.
+     */
+    public Download download(String requestId, String file, String token) {
+        Instant now = clock.instant();
+        Optional<DsarRequest> found = store.find(requestId, now)
+                .filter(r -> ExportFiles.NAMES.contains(file))
+                .filter(r -> Tokens.matches(token, r.downloadTokenHash()) || Tokens.matches(token, r.statusTokenHash()));
+        if (found.isEmpty() || found.get().downloadExpiresAt() == null) {
+            return new Download(DownloadResult.INVALID, null, null);
+        }
+        if (!now.isBefore(found.get().downloadExpiresAt())) {
+            return new Download(DownloadResult.EXPIRED, null, found.get());
+        }
+        return new Download(DownloadResult.REDIRECT, downloads.presign(ExportFiles.key(requestId, file)), found.get());
     }
 
     /** Records a one-click unsubscribe (a withdrawal of consent to that mail); false for a bad token. */

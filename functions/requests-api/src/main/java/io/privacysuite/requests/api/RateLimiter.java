@@ -43,6 +43,23 @@ public final class RateLimiter {
                 .build()).build();
     }
 
+    /**
+     * The /64 an IPv6 client address belongs to (one subscriber usually holds a whole /64, so counting single
+     * addresses would let them rotate freely); empty for IPv4 and anything that is not an IP literal.
+     */
+    static java.util.Optional<String> ipv6Network(String ip) {
+        try {
+            java.net.InetAddress address = java.net.InetAddress.ofLiteral(ip.strip());
+            if (!(address instanceof java.net.Inet6Address)) {
+                return java.util.Optional.empty();
+            }
+            byte[] bytes = address.getAddress();
+            return java.util.Optional.of(java.util.HexFormat.of().formatHex(bytes, 0, 8) + "/64");
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Seconds until the current window ends (the Retry-After of a refused request). */
     public long retryAfter(Instant now) {
         return Math.max(1, windowStart(now) + window.toSeconds() - now.getEpochSecond());

@@ -27,8 +27,6 @@ import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -37,31 +35,46 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * HTTP API (payload 2.0) entry point for data subject requests: intake ({@code POST /v1/requests}), the emailed
- * verification link, the person's status link, and RFC 8058 one-click unsubscribe. Link clicks answer small HTML
- * pages; API calls answer JSON.
+ * verification link, the person's status link, export downloads and RFC 8058 one-click unsubscribe. Link clicks
+ * answer small HTML pages in the person's language; API calls answer JSON.
+ *
+ * <p>Mail security scanners open every link in a message, so no GET (or HEAD) changes anything: the verification link
+ * shows a page whose form POSTs the confirmation, and the unsubscribe link a page whose form POSTs the RFC 8058
+ * one-click body. A confirmation must carry the emailed token in the form and, where the browser says where it came
+ * from ({@code Origin}, {@code Sec-Fetch-Site}), come from the suite's own page.
  */
 public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** The body limit README states for data subject requests (consents: 8 KB). */
     static final int MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_FORM_BYTES = 1024;
     static final String ACCEPTED_MESSAGE = "If this address can receive email, a message with a confirmation link "
             + "is on its way. The request is handled once the link is followed.";
 
     private final IntakeService service;
+    private final String publicOrigin;
 
     public RequestsApiHandler() {
         this(Env.system());
     }
 
     public RequestsApiHandler(Env env) {
-        this(serviceFrom(env, Clock.systemUTC()));
+        this(env, Clock.systemUTC());
     }
 
     /** For tests that need another time (e.g. to see a link expire) against the same tables and queues. */
     public RequestsApiHandler(Env env, Clock clock) {
-        this(serviceFrom(env, clock));
+        this(serviceFrom(env, clock), env.get("PUBLIC_BASE_URL", "http://localhost:3000"));
     }
 
-    public RequestsApiHandler(IntakeService service) {
+    /** @param publicBaseUrl where emailed links point: a confirmation must come from a page of this origin */
+    public RequestsApiHandler(IntakeService service, String publicBaseUrl) {
         this.service = service;
+        this.publicOrigin = originOf(publicBaseUrl);
+    }
+
+    static String originOf(String url) {
+        java.net.URI uri = java.net.URI.create(url);
+        return (uri.getScheme() + "://" + uri.getRawAuthority()).toLowerCase(Locale.ROOT);
     }
 
     static IntakeService serviceFrom(Env env, Clock clock) {
@@ -83,6 +96,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 UnsubscribeLinks.from(env),
                 new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), ConsentSigner.fromEnv(env),
                         clock),
+                IdentityAssertions.from(env),
+                ExportDownloads.from(env, aws),
                 LegalClock.from(env),
                 retention,
                 new IntakeService.Limits(env.getInt("RATE_LIMIT_PER_ADDRESS_PER_HOUR", 5),
@@ -105,10 +120,10 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
             return ApiResponses.error(e, headers);
         } catch (RuntimeException e) {
             log.error("request_api_failed", e, "route", request.routeKey(), "awsRequestId", request.requestId());
-            if (request.routeKey().startsWith("GET ")) {
-                return ApiResponses.html(500, Pages.page("Something went wrong",
-                        "We could not complete this step. Please try the link again in a few minutes.",
-                        "Reference: " + request.requestId()));
+            if (!request.routeKey().equals("POST /v1/requests")) {
+                Pages pages = Pages.forRequest(null, request.header("accept-language").orElse(null));
+                return ApiResponses.html(500, pages.page(pages.text("error.title"), pages.text("error.body"),
+                        pages.text("reference", request.requestId())));
             }
             return ApiResponses.internalError(request.requestId());
         }
@@ -120,77 +135,158 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 Submission submission = Submission.parse(request.jsonBody(MAX_BODY_BYTES));
                 String requestId = service.submit(submission, request.sourceIp());
                 log.info("request_received", "requestId", requestId, "type", submission.type().wire(),
-                        "site", submission.siteId());
+                        "site", submission.siteId(), "ignoredIdentifiers", submission.ignoredIdentifiers().size());
                 ObjectNode body = Json.object();
                 body.put("status", "received");
                 body.put("message", ACCEPTED_MESSAGE);
                 yield ApiResponses.json(202, body);
             }
-            case "GET /v1/requests/{requestId}/verify" -> verify(request, log);
+            case "GET /v1/requests/{requestId}/verify" -> confirmationPage(request, log);
+            case "POST /v1/requests/{requestId}/verify" -> confirm(request, log);
             case "GET /v1/requests/{requestId}" -> status(request);
+            case "GET /v1/requests/{requestId}/download/{file}" -> download(request, log);
             case "GET /v1/email/unsubscribe" -> {
+                Pages pages = Pages.forRequest(request.query("lang").orElse(null),
+                        request.header("accept-language").orElse(null));
                 String token = request.query("token").orElse(null);
                 if (!service.isValidUnsubscribe(token)) {
-                    yield ApiResponses.html(400, Pages.page("Invalid link", "This unsubscribe link is not valid."));
+                    yield ApiResponses.html(400, pages.page(pages.text("unsubscribe.invalid.title"),
+                            pages.text("unsubscribe.invalid.body")));
                 }
-                yield ApiResponses.html(200, Pages.form("Unsubscribe", "Stop receiving these emails?",
-                        "/v1/email/unsubscribe?token=" + token, "Unsubscribe"));
+                // The RFC 8058 body as a hidden field: the same POST a mail provider sends, now by a person's click.
+                yield ApiResponses.html(200, pages.form(pages.text("unsubscribe.title"),
+                        new String[] {pages.text("unsubscribe.question")}, "/v1/email/unsubscribe?token=" + token,
+                        Map.of("List-Unsubscribe", "One-Click"), pages.text("unsubscribe.button")));
             }
             case "POST /v1/email/unsubscribe" -> {
-                // RFC 8058: the body is "List-Unsubscribe=One-Click"; the signed token in the URL identifies the list.
+                // RFC 8058: the body is "List-Unsubscribe=One-Click" and the POST carries no cookie; the signed token in
+                // the URL identifies address and list, so no Origin check (mail providers send none, or their own).
+                Pages pages = Pages.forRequest(request.query("lang").orElse(null),
+                        request.header("accept-language").orElse(null));
                 if (!service.unsubscribe(request.query("token").orElse(null))) {
-                    yield ApiResponses.html(400, Pages.page("Invalid link", "This unsubscribe link is not valid."));
+                    yield ApiResponses.html(400, pages.page(pages.text("unsubscribe.invalid.title"),
+                            pages.text("unsubscribe.invalid.body")));
                 }
                 log.info("unsubscribed", "method", "one_click");
-                yield ApiResponses.html(200, Pages.page("Unsubscribed",
-                        "You will no longer receive these emails. Service messages about your own requests still reach you."));
+                yield ApiResponses.html(200, pages.page(pages.text("unsubscribe.done.title"),
+                        pages.text("unsubscribe.done.body")));
             }
             default -> throw new ApiException(404, "not_found", "No such route.");
         };
     }
 
-    private APIGatewayV2HTTPResponse verify(ApiRequest request, Log log) {
+    /** GET of the emailed link: reads only, and shows what confirming will do with the button that does it. */
+    private APIGatewayV2HTTPResponse confirmationPage(ApiRequest request, Log log) {
         String requestId = request.pathParameter("requestId");
-        IntakeService.Verification v = service.verify(requestId, request.query("token").orElse(null),
-                request.query("expires").orElse(null));
-        log.info("request_link_clicked", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
+        String token = request.query("token").orElse(null);
+        IntakeService.Verification v = service.page(requestId, token, request.query("expires").orElse(null));
+        log.info("request_link_opened", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
+        Pages pages = pagesFor(request, v.request());
+        if (v.result() != IntakeService.VerifyResult.READY) {
+            return verificationAnswer(v, pages);
+        }
+        DsarRequest r = v.request();
+        String type = pages.typeLabel(r.type().wire());
+        return ApiResponses.html(200, pages.form(pages.text("confirm.title"), new String[] {
+                        pages.text("confirm.intro", type), pages.text("what." + r.type().wire()),
+                        pages.text("confirm.due", pages.date(r.deadline().dueOn()))},
+                "/v1/requests/" + r.requestId() + "/verify", Map.of("token", token), pages.text("confirm.button"),
+                pages.text("confirm.ignore"), pages.text("reference", r.requestId())));
+    }
+
+    /** POST of the confirmation page's form: the one deliberate act that confirms a request. */
+    private APIGatewayV2HTTPResponse confirm(ApiRequest request, Log log) {
+        String requestId = request.pathParameter("requestId");
+        Map<String, String> form = request.formBody(MAX_FORM_BYTES);
+        if (!fromOwnPage(request)) {
+            log.info("request_confirm_refused", "requestId", requestId, "reason", "not_from_confirmation_page");
+            Pages pages = pagesFor(request, null);
+            return ApiResponses.html(403, pages.page(pages.text("forbidden.title"), pages.text("forbidden.body")));
+        }
+        IntakeService.Verification v = service.confirm(requestId, form.get("token"));
+        log.info("request_confirmed", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
+        return verificationAnswer(v, pagesFor(request, v.request()));
+    }
+
+    /**
+     * Whether the browser says the POST came from a page of the suite. Browsers send {@code Origin} on every form POST
+     * and {@code Sec-Fetch-Site} in current versions; where present they must name the suite itself. The emailed token
+     * in the form is what proves possession of the link; these headers stop another site's page from posting it.
+     */
+    private boolean fromOwnPage(ApiRequest request) {
+        boolean originOk = request.header("origin").map(o -> o.strip().toLowerCase(Locale.ROOT).equals(publicOrigin))
+                .orElse(true);
+        boolean siteOk = request.header("sec-fetch-site").map(s -> s.strip().equalsIgnoreCase("same-origin"))
+                .orElse(true);
+        return originOk && siteOk;
+    }
+
+    private Pages pagesFor(ApiRequest request, DsarRequest known) {
+        return Pages.forRequest(known == null ? null : known.locale(), request.header("accept-language").orElse(null));
+    }
+
+    private static APIGatewayV2HTTPResponse verificationAnswer(IntakeService.Verification v, Pages pages) {
         return switch (v.result()) {
-            case VERIFIED -> ApiResponses.html(200, Pages.page("Request confirmed",
-                    "Thank you. Your " + v.request().type().wire() + " request is confirmed and is being handled.",
-                    "We will answer by " + longDate(v.request().deadline().dueOn()) + " at the latest.",
-                    "An acknowledgement with a link to follow your request is on its way to your inbox.",
-                    "Request reference: " + v.request().requestId()));
-            case ALREADY_VERIFIED -> ApiResponses.html(409, Pages.page("Already confirmed",
-                    "This request was already confirmed; there is nothing more to do.",
-                    "Request reference: " + v.request().requestId()));
-            case EXPIRED -> ApiResponses.html(410, Pages.page("Link expired",
-                    "This confirmation link has expired and the unconfirmed request was deleted.",
-                    "Please submit your request again; you will receive a new link."));
-            case INVALID -> ApiResponses.html(404, Pages.page("Link not valid",
-                    "This confirmation link is not valid. Check that you used the full link from the email, "
-                            + "or submit your request again."));
+            case VERIFIED -> ApiResponses.html(200, pages.page(pages.text("confirmed.title"),
+                    pages.text("confirmed.body", pages.typeLabel(v.request().type().wire())),
+                    pages.text("confirmed.due", pages.date(v.request().deadline().dueOn())),
+                    pages.text("confirmed.ack"), pages.text("reference", v.request().requestId())));
+            case ALREADY_VERIFIED -> ApiResponses.html(409, pages.page(pages.text("already.title"),
+                    pages.text("already.body"), pages.text("reference", v.request().requestId())));
+            case EXPIRED -> ApiResponses.html(410, pages.page(pages.text("expired.title"), pages.text("expired.body"),
+                    pages.text("expired.again")));
+            case INVALID, READY -> ApiResponses.html(404, pages.page(pages.text("invalid.title"),
+                    pages.text("invalid.body")));
+        };
+    }
+
+    /** An emailed download link: a redirect to a link presigned now (valid minutes), never the file itself. */
+    private APIGatewayV2HTTPResponse download(ApiRequest request, Log log) {
+        String requestId = request.pathParameter("requestId");
+        IntakeService.Download d = service.download(requestId, request.pathParameter("file"),
+                request.query("token").orElse(null));
+        log.info("export_download", "requestId", requestId, "result", d.result().name().toLowerCase(Locale.ROOT));
+        Pages pages = pagesFor(request, d.request());
+        return switch (d.result()) {
+            case REDIRECT -> ApiResponses.redirect(d.location());
+            case EXPIRED -> ApiResponses.html(410, pages.page(pages.text("download.expired.title"),
+                    pages.text("download.expired.body")));
+            case INVALID -> ApiResponses.html(404, pages.page(pages.text("download.invalid.title"),
+                    pages.text("download.invalid.body")));
         };
     }
 
     private APIGatewayV2HTTPResponse status(ApiRequest request) {
         String requestId = request.pathParameter("requestId");
-        Optional<DsarRequest> found = service.status(requestId, request.query("token").orElse(null));
+        String token = request.query("token").orElse(null);
+        Optional<DsarRequest> found = service.status(requestId, token);
         boolean html = request.header("accept").map(a -> a.contains("text/html")).orElse(false);
+        Pages pages = pagesFor(request, found.orElse(null));
         if (found.isEmpty()) {
             if (html) {
-                return ApiResponses.html(404, Pages.page("Request not found",
-                        "This status link is not valid, or the request record has reached the end of its retention."));
+                return ApiResponses.html(404, pages.page(pages.text("status.notfound.title"),
+                        pages.text("status.notfound.body")));
             }
             throw ApiException.notFound("Request");
         }
         DsarRequest r = found.get();
         if (html) {
-            return ApiResponses.html(200, Pages.page("Your " + r.type().wire() + " request",
-                    "Status: " + r.status().wire().replace('_', ' ') + ".",
-                    "Received on " + longDate(r.deadline().receivedOn()) + "; answer due by "
-                            + longDate(r.deadline().dueOn()) + ".",
-                    r.deadline().isExtended() ? "The deadline was extended: " + r.deadline().extensionReason() : "",
-                    "Request reference: " + r.requestId()));
+            String page = pages.page(pages.text("status.title", pages.typeLabel(r.type().wire())),
+                    pages.text("status.status", r.status().wire().replace('_', ' ')),
+                    pages.text("status.dates", pages.date(r.deadline().receivedOn()), pages.date(r.deadline().dueOn())),
+                    r.deadline().isExtended() ? pages.text("status.extended", r.deadline().extensionReason()) : "",
+                    r.closedLate() ? pages.text("status.closedLate") : "",
+                    pages.text("reference", r.requestId()));
+            if (r.downloadExpiresAt() != null && r.downloadExpiresAt().isAfter(java.time.Instant.now())) {
+                page = page.replace("</body>", "<p>" + Pages.escape(pages.text("status.download",
+                        pages.date(LocalDate.ofInstant(r.downloadExpiresAt(), r.deadline().zone())))) + "</p></body>");
+                Map<String, String> links = new java.util.LinkedHashMap<>();
+                for (String file : io.privacysuite.requests.ExportFiles.NAMES) {
+                    links.put(file, "/v1/requests/" + r.requestId() + "/download/" + file + "?token=" + token);
+                }
+                page = pages.withLinks(page, links);
+            }
+            return ApiResponses.html(200, page);
         }
         ObjectNode body = Json.object();
         body.put("requestId", r.requestId());
@@ -204,15 +300,12 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         }
         if (r.closedAt() != null) {
             body.put("closedAt", r.closedAt().toString());
+            body.put("closedLate", r.closedLate());
             if (r.closeReason() != null) {
                 body.put("closeReason", r.closeReason());
             }
         }
         return ApiResponses.json(200, body);
-    }
-
-    private static String longDate(LocalDate date) {
-        return date.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.ENGLISH));
     }
 
     private static String retryAfter(ApiException e) {

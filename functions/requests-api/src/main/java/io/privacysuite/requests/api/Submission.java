@@ -13,14 +13,27 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A validated intake body: {@code {type, email, siteId, locale?, details?, consents?}}, where {@code consents}
- * lists {@code {consentId, key}} pairs as the browser keeps them (the key proves the consent is the person's).
+ * A validated intake body: {@code {type, email, siteId, locale?, details?, consents?, identity?}}, where
+ * {@code consents} lists {@code {consentId, key}} pairs as the browser keeps them (the key proves the consent is the
+ * person's) and {@code identity} is an assertion the company's app signed ({@link IdentityAssertions}).
+ *
+ * <p>{@code email} is in its canonical form (see {@link EmailAddresses#canonical}). Identifiers typed into the
+ * details ({@link #IDENTIFIER_KEYS}) prove nothing: they are taken out of the details and only their names are kept
+ * in {@code ignoredIdentifiers}, unless the identity assertion proves the same value.
  */
 public record Submission(RequestType type, String email, String siteId, String locale, Map<String, String> details,
-                         List<ConsentProof> consents) {
+                         List<ConsentProof> consents, IdentityClaim identity, List<String> ignoredIdentifiers) {
 
     /** A consent the person says is theirs, with the key that proves it. */
     public record ConsentProof(String consentId, String key) {}
+
+    /** An identity assertion as sent: proven only once {@link IdentityAssertions#verify} accepts it. */
+    public record IdentityClaim(String subjectId, long expiresAt, String signature) {}
+
+    /** Details keys that name a person in the company's systems: never searched unless an assertion proves them. */
+    public static final Set<String> IDENTIFIER_KEYS = Set.of("subjectId", "customerId", "accountId", "userId");
+    private static final Pattern SUBJECT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
 
     public static final Set<String> LOCALES = Set.of("en", "fr", "nl", "de");
     static final int MAX_DETAILS = 20;
@@ -43,11 +56,12 @@ public record Submission(RequestType type, String email, String siteId, String l
                 errors.add("type", "must be access, portability, rectification, erasure, restriction or objection");
             }
         }
-        String email = text(body, "email");
-        if (email == null) {
+        String typed = text(body, "email");
+        String email = typed == null ? null : EmailAddresses.canonical(typed).orElse(null);
+        if (typed == null) {
             errors.add("email", "required");
-        } else if (!EmailAddresses.isPlausible(email)) {
-            errors.add("email", "must be an email address");
+        } else if (email == null) {
+            errors.add("email", "must be an email address we can send to (plain ASCII before the @, a valid domain)");
         }
         String siteId = text(body, "siteId");
         if (siteId == null) {
@@ -84,9 +98,6 @@ public record Submission(RequestType type, String email, String siteId, String l
                 });
             }
         }
-        if (type == RequestType.RECTIFICATION && details.isEmpty() && !errors.has("details")) {
-            errors.add("details", "required for rectification: the fields to correct and their new values");
-        }
         List<ConsentProof> consents = new ArrayList<>();
         JsonNode given = body.get("consents");
         if (given != null && !given.isNull()) {
@@ -104,8 +115,34 @@ public record Submission(RequestType type, String email, String siteId, String l
                 }
             }
         }
+        IdentityClaim identity = null;
+        JsonNode claim = body.get("identity");
+        if (claim != null && !claim.isNull()) {
+            String subjectId = claim.path("subjectId").asText("");
+            JsonNode expires = claim.path("expiresAt");
+            String signature = claim.path("signature").asText("");
+            if (!claim.isObject() || !SUBJECT_ID.matcher(subjectId).matches() || !expires.canConvertToLong()
+                    || !expires.isIntegralNumber() || !SIGNATURE.matcher(signature).matches()) {
+                errors.add("identity", "must be {subjectId, expiresAt (unix seconds), signature (hex HMAC-SHA256)}");
+            } else {
+                identity = new IdentityClaim(subjectId, expires.longValue(), signature);
+            }
+        }
+        List<String> ignored = new ArrayList<>();
+        for (String key : List.copyOf(details.keySet())) {
+            if (IDENTIFIER_KEYS.contains(key)) {
+                String value = details.remove(key);
+                if (identity == null || !identity.subjectId().equals(value)) {
+                    ignored.add(key);
+                }
+            }
+        }
+        if (type == RequestType.RECTIFICATION && details.isEmpty() && !errors.has("details")) {
+            errors.add("details", "required for rectification: the fields to correct and their new values");
+        }
         errors.throwIfAny();
-        return new Submission(type, email.strip(), siteId, locale, details, List.copyOf(consents));
+        return new Submission(type, email, siteId, locale, details, List.copyOf(consents), identity,
+                List.copyOf(ignored));
     }
 
     private static String text(JsonNode body, String field) {

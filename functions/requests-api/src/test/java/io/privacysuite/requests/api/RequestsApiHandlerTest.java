@@ -7,11 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.core.Json;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the handler decides before any AWS call: routing, validation, size limits. */
 class RequestsApiHandlerTest {
-    private final RequestsApiHandler handler = new RequestsApiHandler((IntakeService) null);
+    private final RequestsApiHandler handler = new RequestsApiHandler((IntakeService) null, "https://privacy.example.com");
 
     private static APIGatewayV2HTTPEvent sample(String file) {
         return EventLoader.loadApiGatewayHttpEvent(Path.of("../../events/requests-api", file).toString());
@@ -46,7 +47,45 @@ class RequestsApiHandlerTest {
 
     @Test
     void shouldEscapeHtmlInPages() {
-        assertThat(Pages.page("<t>", "a & \"b\"")).contains("&lt;t&gt;").contains("a &amp; &quot;b&quot;")
+        assertThat(Pages.in("en").page("<t>", "a & \"b\"")).contains("&lt;t&gt;").contains("a &amp; &quot;b&quot;")
                 .doesNotContain("<t>");
+    }
+
+    private static APIGatewayV2HTTPEvent confirmation(String contentType, Map<String, String> headers) {
+        APIGatewayV2HTTPEvent event = sample("submit-access-request.json");
+        event.setRouteKey("POST /v1/requests/{requestId}/verify");
+        event.setPathParameters(Map.of("requestId", "00000000-0000-0000-0000-000000000000"));
+        Map<String, String> all = new java.util.HashMap<>(headers);
+        all.put("content-type", contentType);
+        event.setHeaders(all);
+        event.setBody("token=abc");
+        return event;
+    }
+
+    @Test
+    void shouldRefuseAConfirmationFromAnotherSite_beforeLookingAnythingUp() {
+        // The service is null: a refused confirmation never reaches it.
+        assertThat(handler.handleRequest(confirmation("application/x-www-form-urlencoded",
+                Map.of("origin", "https://evil.example")), null).getStatusCode()).isEqualTo(403);
+        assertThat(handler.handleRequest(confirmation("application/x-www-form-urlencoded",
+                Map.of("origin", "https://privacy.example.com", "sec-fetch-site", "cross-site")), null).getStatusCode())
+                .isEqualTo(403);
+        assertThat(handler.handleRequest(confirmation("application/json", Map.of()), null).getStatusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void shouldSpeakThePersonsLanguage_withEnglishForAnythingElse() {
+        assertThat(Pages.forRequest(null, "de-CH,fr;q=0.8").lang()).isEqualTo("de");
+        assertThat(Pages.forRequest("nl", "de").lang()).isEqualTo("nl");
+        assertThat(Pages.forRequest(null, "es-ES,pt;q=0.8").lang()).isEqualTo("en");
+        for (String lang : Pages.LANGUAGES) {
+            Pages pages = Pages.in(lang);
+            for (String key : java.util.List.of("confirm.title", "confirm.button", "what.erasure", "forbidden.body",
+                    "download.expired.body", "unsubscribe.button", "status.download")) {
+                assertThat(pages.text(key)).as(lang + " " + key).isNotBlank().isNotEqualTo(key);
+            }
+        }
+        assertThat(Pages.in("fr").text("confirm.due", "1 mars 2027")).isEqualTo(
+                "Après votre confirmation, nous vous répondrons au plus tard le 1 mars 2027.");
     }
 }

@@ -13,6 +13,7 @@ import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.Regime;
+import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
@@ -32,14 +33,16 @@ public final class RequestOperations {
     private final LegalClock legalClock;
     private final Outbox outbox;
     private final EmailPreferences preferences;
+    private final RequestMetrics metrics;
     private final Clock clock;
 
     public RequestOperations(RequestStore store, LegalClock legalClock, Outbox outbox, EmailPreferences preferences,
-                             Clock clock) {
+                             RequestMetrics metrics, Clock clock) {
         this.store = store;
         this.legalClock = legalClock;
         this.outbox = outbox;
         this.preferences = preferences;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -89,6 +92,7 @@ public final class RequestOperations {
         }
         Instant now = clock.instant();
         DsarRequest saved = save(request.transition(RequestStatus.REJECTED, now, operator, "reject", reason), now);
+        metrics.closed(saved);
         return noticeAndSummary(saved, closedNotice(saved, "request_rejected", Map.of("reason", reason)));
     }
 
@@ -100,6 +104,7 @@ public final class RequestOperations {
         Instant now = clock.instant();
         DsarRequest saved = save(request.transition(RequestStatus.COMPLETED, now, operator, "complete",
                 note.isEmpty() ? "marked complete" : note), now);
+        metrics.closed(saved);
         return noticeAndSummary(saved, closedNotice(saved, "request_completed",
                 note.isEmpty() ? Map.of() : Map.of("note", note)));
     }
@@ -132,9 +137,13 @@ public final class RequestOperations {
         return summary(saved, true);
     }
 
-    /** Sends the person the notice for the latest extension, rejection or completion again. */
+    /**
+     * Sends the person the notice for the latest extension, rejection or completion again, under a new notification
+     * id (the notifier sends each id once, so the operator's resend must not reuse the original's).
+     */
     public Map<String, Object> resendNotice(JsonNode input) {
         DsarRequest request = load(input);
+        String resend = "-resend-" + clock.millis();
         Notification notice = switch (request.status()) {
             case REJECTED -> closedNotice(request, "request_rejected", Map.of("reason", request.closeReason()));
             case COMPLETED -> closedNotice(request, "request_completed", Map.of());
@@ -147,7 +156,18 @@ public final class RequestOperations {
             }
             default -> throw ApiException.conflict("nothing_to_resend", "The request is not verified.");
         };
+        notice = new Notification(notice.id() + resend, notice.kind(), notice.template(), notice.locale(), notice.to(),
+                notice.topic(), notice.data(), notice.ref());
         return noticeAndSummary(request, notice);
+    }
+
+    /** Emails the notifier could never send (malformed, unknown template, bad address), each recorded once. */
+    public Map<String, Object> failedNotifications() {
+        List<Map<String, String>> failed = preferences.failedSends(clock.instant());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", failed.size());
+        out.put("notifications", failed);
+        return out;
     }
 
     /** Adds an address to the suppression list: {@code email} + {@code reason}, or an SES notification. */
@@ -163,7 +183,7 @@ public final class RequestOperations {
         } else {
             String email = input.path("email").asText("");
             String reason = input.path("reason").asText("");
-            if (!EmailAddresses.isPlausible(email)) {
+            if (!EmailAddresses.isSendable(email)) {
                 throw ApiException.validation(Map.of("email", "required: the address to suppress"));
             }
             if (!reason.equals("hard_bounce") && !reason.equals("complaint")) {
@@ -266,6 +286,7 @@ public final class RequestOperations {
         out.put("overdue", r.isOverdue(Instant.now()));
         if (r.closedAt() != null) {
             out.put("closedAt", r.closedAt().toString());
+            out.put("closedLate", r.closedLate());
         }
         if (withAudit) {
             List<Map<String, Object>> audit = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
+import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.util.Map;
@@ -19,7 +20,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Operator actions on data subject requests, invoked from the Lambda console with the test events in
  * {@code events/requests-operator/}: {@code status}, {@code listOpen}, {@code startProcessing}, {@code extend}
  * (months for GDPR, days for CCPA, with a reason), {@code reject} (with a reason), {@code complete},
- * {@code resendNotice} and {@code suppress} (an address, or an SES bounce/complaint notification).
+ * {@code resendNotice}, {@code suppress} (an address, or an SES bounce/complaint notification) and
+ * {@code failedNotifications} (emails that could never be sent, recorded once by the notifier).
  * A refused action answers {@code {"error": {...}}} so the console shows why.
  */
 public final class RequestsOperatorHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -47,7 +49,8 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
                 .on("reject", input -> operations.reject(input))
                 .on("complete", input -> operations.complete(input))
                 .on("resendNotice", input -> operations.resendNotice(input))
-                .on("suppress", input -> operations.suppress(input));
+                .on("suppress", input -> operations.suppress(input))
+                .on("failedNotifications", input -> operations.failedNotifications());
     }
 
     static RequestOperations operationsFrom(Env env, Clock clock) {
@@ -60,7 +63,7 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
                 new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                         env.require("PROCESSING_QUEUE_URL")),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                clock);
+                RequestMetrics.from(env, clock), clock);
     }
 
     @Override

@@ -20,7 +20,7 @@ class RequestsOperatorHandlerTest {
     @Test
     @SuppressWarnings("unchecked")
     void shouldRequireAValidAddressAndReason_toSuppress() {
-        RequestOperations ops = new RequestOperations(null, null, null, null, java.time.Clock.systemUTC());
+        RequestOperations ops = new RequestOperations(null, null, null, null, null, java.time.Clock.systemUTC());
         Map<String, Object> out = new RequestsOperatorHandler(ops)
                 .handleRequest(Map.of("action", "suppress", "operator", "alice", "email", "nope", "reason", "spam"), null);
 

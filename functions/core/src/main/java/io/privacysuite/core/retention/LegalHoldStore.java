@@ -1,4 +1,4 @@
-package io.privacysuite.retention;
+package io.privacysuite.core.retention;
 
 import java.time.Instant;
 import java.util.ArrayList;

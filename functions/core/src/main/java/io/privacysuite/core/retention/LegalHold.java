@@ -1,4 +1,4 @@
-package io.privacysuite.retention;
+package io.privacysuite.core.retention;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -42,7 +42,7 @@ public record LegalHold(
         return partitionKey(scope, scopeId);
     }
 
-    static String partitionKey(Scope scope, String scopeId) {
+    public static String partitionKey(Scope scope, String scopeId) {
         return scope.wire() + "#" + scopeId;
     }
 

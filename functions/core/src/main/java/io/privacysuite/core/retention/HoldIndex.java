@@ -1,10 +1,13 @@
-package io.privacysuite.retention;
+package io.privacysuite.core.retention;
 
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The active holds at one moment, answering "may this be erased?" without a read per item. */
+/**
+ * The active holds at one moment, answering "may this be erased?" without a read per item. Used by the retention
+ * engine (TTL, sweeper, cancellation) and by the request processor (erasure, rectification, exports).
+ */
 public final class HoldIndex {
     private final Set<String> held;
     private final boolean anyAccountHold;
@@ -34,8 +37,8 @@ public final class HoldIndex {
         return subjectId != null && held.contains(LegalHold.partitionKey(LegalHold.Scope.SUBJECT, subjectId));
     }
 
-    /** Whether the item is under a hold, given the account it belongs to (resolved by the caller). */
-    public boolean covers(StoredItem item, String accountId) {
-        return coversAccount(accountId) || coversSubject(item.subjectId().orElse(null));
+    /** Whether a hold covers the account or any of the subject ids (null entries ignored). */
+    public boolean coversAny(String accountId, java.util.Collection<String> subjectIds) {
+        return coversAccount(accountId) || subjectIds.stream().anyMatch(this::coversSubject);
     }
 }
