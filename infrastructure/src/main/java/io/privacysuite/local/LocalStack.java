@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  */
 public final class LocalStack implements AutoCloseable {
     private static final LocalLog LOG = LocalLog.get(LocalStack.class);
+    /** The template parameter every emailed link is built from; locally the plain-http loopback API. */
+    static final String PUBLIC_BASE_URL = "PublicBaseUrl";
 
     static {
         LocalLogging.configure();
@@ -70,8 +72,13 @@ public final class LocalStack implements AutoCloseable {
             }
             b.clients = new LocalAwsClients(b.endpoints);
             b.template = options.template().orElseGet(() -> Template.load(b.projectRoot.resolve(Template.FILE_NAME)));
-            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(), options.prefix(),
-                    b.endpoints.region(), options.parameters());
+            // Emailed links point at this API: the port is chosen before the functions' environments are built.
+            int httpPort = options.httpPort() == 0 ? FreePorts.pick() : options.httpPort();
+            if (b.template.parameters().containsKey(PUBLIC_BASE_URL) && !options.parameters().containsKey(PUBLIC_BASE_URL)) {
+                options.parameter(PUBLIC_BASE_URL, "http://127.0.0.1:" + Math.max(httpPort, 1));
+            }
+            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(),
+                    b.clients.secretsManager(), options.prefix(), b.endpoints.region(), options.parameters());
             b.resolver = new TemplateResolver(b.template, new WithFunctions(b.template, b.resources, options.prefix(),
                     b.endpoints.region()), b.endpoints.region(), TemplateResolver.DEFAULT_ACCOUNT, options.parameters());
             b.functions = new LocalFunctions(b.template, b.resolver, b.endpoints, options.prefix(), b.projectRoot,
@@ -80,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
             LocalFunctions functions = b.functions;
             b.http = options.httpPort() == LocalStackOptions.NO_HTTP
                     ? Optional.empty()
-                    : Optional.of(HttpApiServer.start(options.httpPort(), HttpApiServer.routesFrom(functions),
+                    : Optional.of(HttpApiServer.start(httpPort, HttpApiServer.routesFrom(functions),
                             (id, event) -> functions.invoke(id, event), TemplateResolver.DEFAULT_ACCOUNT));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))

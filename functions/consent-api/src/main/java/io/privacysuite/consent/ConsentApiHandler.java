@@ -15,6 +15,7 @@ import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,12 +49,13 @@ public final class ConsentApiHandler
     }
 
     static ConsentService serviceFrom(Env env) {
-        DynamoDbClient dynamo = new AwsClients(env).build(DynamoDbClient.builder(), "DYNAMODB");
+        AwsClients aws = new AwsClients(env);
+        DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         Clock clock = Clock.systemUTC();
         return new ConsentService(
                 new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
                 new ConsentStore(dynamo, env.require("CONSENTS_TABLE")),
-                ConsentSigner.fromEnv(env),
+                new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env),
                 clock);
     }
@@ -134,13 +136,15 @@ public final class ConsentApiHandler
                 JsonNode body = request.jsonBody(MAX_BODY_BYTES);
                 String key = requireKey(body);
                 String pageUrl = null;
+                var errors = new io.privacysuite.core.http.FieldErrors();
                 if (body.hasNonNull("pageUrl")) {
-                    var errors = new io.privacysuite.core.http.FieldErrors();
                     pageUrl = ConsentSubmission.sanitizeUrl(body.get("pageUrl").asText(), errors);
-                    errors.throwIfAny();
                 }
-                var outcome = service.withdraw(site, request.pathParameter("consentId"), key, pageUrl,
-                        request.header("idempotency-key").orElse(null), visitor(request));
+                String requestId = ConsentSubmission.requestId(body, request.header("idempotency-key").orElse(null),
+                        errors);
+                errors.throwIfAny();
+                var outcome = service.withdraw(site, request.pathParameter("consentId"), key, pageUrl, requestId,
+                        visitor(request));
                 log.info("consent_withdrawn", "site", site.siteId(), "consentId", outcome.record().consentId(),
                         "version", outcome.record().version());
                 yield written(outcome, 200);
@@ -227,7 +231,8 @@ public final class ConsentApiHandler
     }
 
     private static ConsentService.Visitor visitor(ApiRequest request) {
-        return new ConsentService.Visitor(request.sourceIp(), request.header("sec-gpc").map("1"::equals).orElse(false));
+        return new ConsentService.Visitor(request.sourceIp(), request.header("sec-gpc").map("1"::equals).orElse(false),
+                request.header("origin").orElse(null));
     }
 
     private static APIGatewayV2HTTPResponse written(ConsentService.Outcome outcome, int status) {

@@ -43,7 +43,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                         env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)),
                 new TemplateRenderer(),
                 new MimeMessages(env.require("SENDER_EMAIL")),
-                UnsubscribeLinks.from(env),
+                UnsubscribeLinks.from(io.privacysuite.core.secrets.Secrets.from(env, aws), env),
                 aws.build(SesClient.builder(), "SES"),
                 env.find("SES_CONFIGURATION_SET").orElse(null),
                 clock);

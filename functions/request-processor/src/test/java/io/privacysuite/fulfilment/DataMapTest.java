@@ -67,4 +67,24 @@ class DataMapTest {
         assertThatThrownBy(() -> DataMap.parse("{\"schemaVersion\":2,\"sources\":[]}", ENV)).hasMessageContaining("schemaVersion");
         assertThatThrownBy(() -> DataMap.parse("not json", ENV)).isInstanceOf(DataMap.InvalidDataMapException.class);
     }
+
+    @Test
+    void webhookUrlsShouldBeParsed_httpsOnly_plainHttpOnlyToAnExactLoopbackHostInALocalRun() {
+        String template = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"desk\",\"kind\":\"webhook\",\"category\":\"t\","
+                + "\"description\":\"d\",\"url\":\"URL\",\"secret\":\"${SUPPORT_DESK_WEBHOOK_SECRET}\","
+                + "\"erasure\":{\"mode\":\"delete\"}}]}";
+        java.util.function.Function<String, String> map = url -> template.replace("URL", url);
+        assertThat(DataMap.parse(map.apply("http://127.0.0.1:8080/hook"), ENV).sources().get(0).url())
+                .isEqualTo("http://127.0.0.1:8080/hook");
+        assertThat(DataMap.parse(map.apply("https://desk.example.com/hook"), ENV).sources()).hasSize(1);
+        for (String bad : new String[] {"http://127.0.0.1.evil.example/hook", "http://localhost.evil.example/",
+                "http://localhost@evil.example/", "https://user:pw@desk.example.com/", "HTTP://desk.example.com/",
+                "ftp://desk.example.com/", "https:///nohost", "http://10.0.0.1/hook", "https://desk example/"}) {
+            assertThatThrownBy(() -> DataMap.parse(map.apply(bad), ENV)).as(bad)
+                    .isInstanceOf(DataMap.InvalidDataMapException.class);
+        }
+        Env deployed = Env.deployed(ENV.asMap());
+        assertThatThrownBy(() -> DataMap.parse(map.apply("http://127.0.0.1:8080/hook"), deployed))
+                .as("no plain http outside a local run").isInstanceOf(DataMap.InvalidDataMapException.class);
+    }
 }

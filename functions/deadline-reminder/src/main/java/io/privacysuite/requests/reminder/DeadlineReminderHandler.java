@@ -53,7 +53,7 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
         Outbox outbox = new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                 env.require("PROCESSING_QUEUE_URL"));
         return new DeadlineReminders(store, outbox,
-                new Dispatcher(store, outbox, env.get("PUBLIC_BASE_URL", "http://localhost:3000"), clock),
+                new Dispatcher(store, outbox, io.privacysuite.core.http.PublicBaseUrl.from(env), clock),
                 env.require("OPERATOR_EMAIL"), clock);
     }
 

@@ -10,13 +10,16 @@ import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.core.http.PublicBaseUrl;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.Dispatcher;
@@ -70,7 +73,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         SqsClient sqs = aws.build(SqsClient.builder(), "SQS");
         RetentionPolicy retention = RetentionPolicy.from(env);
         String requestsTable = env.require("REQUESTS_TABLE");
-        String baseUrl = env.get("PUBLIC_BASE_URL", "http://localhost:3000");
+        String baseUrl = PublicBaseUrl.from(env);
+        Secrets secrets = Secrets.from(env, aws);
         RequestStore store = new RequestStore(dynamo, requestsTable, retention);
         Outbox outbox = new Outbox(sqs, env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL"));
         return new IntakeService(
@@ -80,8 +84,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 outbox,
                 new Dispatcher(store, outbox, baseUrl, clock),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                UnsubscribeLinks.from(env),
-                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), ConsentSigner.fromEnv(env),
+                UnsubscribeLinks.from(secrets, env),
+                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(secrets.secret(Secrets.CONSENT_SIGNING)),
                         clock),
                 LegalClock.from(env),
                 retention,
@@ -151,8 +155,10 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
 
     private APIGatewayV2HTTPResponse verify(ApiRequest request, Log log) {
         String requestId = request.pathParameter("requestId");
-        IntakeService.Verification v = service.verify(requestId, request.query("token").orElse(null),
-                request.query("expires").orElse(null));
+        // Request ids are UUIDs: anything else is answered as an invalid link without a store read.
+        IntakeService.Verification v = Ids.isUuid(requestId)
+                ? service.verify(requestId, request.query("token").orElse(null), request.query("expires").orElse(null))
+                : new IntakeService.Verification(IntakeService.VerifyResult.INVALID, null);
         log.info("request_link_clicked", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
         return switch (v.result()) {
             case VERIFIED -> ApiResponses.html(200, Pages.page("Request confirmed",
@@ -174,7 +180,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
 
     private APIGatewayV2HTTPResponse status(ApiRequest request) {
         String requestId = request.pathParameter("requestId");
-        Optional<DsarRequest> found = service.status(requestId, request.query("token").orElse(null));
+        Optional<DsarRequest> found = Ids.isUuid(requestId)
+                ? service.status(requestId, request.query("token").orElse(null)) : Optional.empty();
         boolean html = request.header("accept").map(a -> a.contains("text/html")).orElse(false);
         if (found.isEmpty()) {
             if (html) {

@@ -1,0 +1,44 @@
+package io.privacysuite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Input that other parsers read differently, or that is too big for a store key, is refused before it does harm. */
+class StrictInputIT extends IntegrationTest {
+
+    @Test
+    void requestsApiShouldRefuseDuplicateKeys_andAnswer404ForOversizedOrOddRequestIds() {
+        HttpResponse<String> duplicate = http("POST", "/v1/requests",
+                "{\"type\":\"access\",\"email\":\"ann@example.org\",\"email\":\"bob@example.org\",\"siteId\":\"demo-shop\"}");
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+
+        String huge = "a".repeat(10_000);
+        for (HttpResponse<String> response : List.of(get("/v1/requests/" + huge + "?token=x"),
+                get("/v1/requests/" + huge + "/verify?token=x"), get("/v1/requests/not-a-uuid?token=x"),
+                get("/v1/requests/not-a-uuid/verify?token=x"))) {
+            assertThat(response.statusCode()).isIn(400, 404);
+        }
+    }
+
+    @Test
+    void queueConsumersShouldRefuseAMessageWithADuplicateKey() {
+        String body = "{\"id\":\"dup-1\",\"kind\":\"transactional\",\"template\":\"request_verify\",\"locale\":\"en\","
+                + "\"to\":\"ann@example.org\",\"to\":\"mallory@example.org\",\"data\":{}}";
+        JsonNode result = stack.functions().invokeForJson("NotifierFunction", Map.of("Records", List.of(Map.of(
+                "messageId", "m-dup", "body", body, "eventSource", "aws:sqs"))));
+        assertThat(result.path("batchItemFailures").toString()).contains("m-dup");
+    }
+
+    @Test
+    void consoleEventsShouldRefuseDuplicateKeys() {
+        String event = "{\"action\":\"registerSite\",\"site\":{\"siteId\":\"dup-site\",\"siteId\":\"other-site\","
+                + "\"allowedOrigins\":[\"https://dup.example\"],\"bannerVersion\":\"v1\"}}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stack.functions().invoke("ConsentAdminFunction", event))
+                .hasStackTraceContaining("Duplicate field");
+    }
+}
