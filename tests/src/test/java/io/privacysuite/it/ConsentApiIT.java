@@ -355,4 +355,66 @@ class ConsentApiIT extends IntegrationTest {
         assertThat(json(masked).get("pageUrl").asText()).doesNotContain("jane").doesNotContain("example.com/orders")
                 .startsWith("https://shop.example.com/u/").endsWith("/orders");
     }
+
+    static com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent recordEvent(String site, String ip) {
+        return com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/sites/{siteId}/consents")
+                .withHeaders(Map.of("content-type", "application/json", "origin", ORIGIN))
+                .withPathParameters(Map.of("siteId", site))
+                .withRequestContext(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext
+                        .builder().withRequestId("limits").withHttp(com.amazonaws.services.lambda.runtime.events
+                                .APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST")
+                                .withSourceIp(ip).build()).build())
+                .withBody(body("accept_all", null, null)).withIsBase64Encoded(false).build();
+    }
+
+    @Test
+    void shouldLimitConsentWritesPerClientAndPerSite_with429AndRetryAfter_andCountThem() {
+        var env = stack.env("ConsentApiFunction").with(Map.of("CONSENT_LIMIT_PER_CLIENT_PER_MINUTE", "25",
+                "CONSENT_LIMIT_PER_SITE_PER_MINUTE", "60"));
+        java.io.ByteArrayOutputStream emitted = new java.io.ByteArrayOutputStream();
+        var aws = new io.privacysuite.core.aws.AwsClients(env);
+        var dynamo = aws.build(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), "DYNAMODB");
+        // Two containers of the same function: the site's budget holds across both.
+        var first = new io.privacysuite.consent.ConsentApiHandler(env);
+        var second = new io.privacysuite.consent.ConsentApiHandler(new io.privacysuite.consent.ConsentApiHandler(env)
+                .service(), io.privacysuite.consent.ConsentWriteLimits.from(env, dynamo, java.time.Clock.systemUTC()),
+                new io.privacysuite.core.Metrics("it", new java.io.PrintStream(emitted, true, StandardCharsets.UTF_8),
+                        java.time.Clock.systemUTC()));
+
+        // Limits count per minute: start well inside one, so the window cannot turn mid-test.
+        while (java.time.Instant.now().getEpochSecond() % 60 > 50) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+        }
+        int client = 0;
+        com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse refused = null;
+        for (int i = 0; i < 60 && refused == null; i++) {
+            var response = second.handleRequest(recordEvent(siteId, "198.51.100." + i), null);
+            if (response.getStatusCode() == 429) {
+                refused = response;
+            } else {
+                client++;
+            }
+        }
+        assertThat(refused).as("one /24 is refused after its budget").isNotNull();
+        assertThat(client).isBetween(25, 25 + 2 * 20);
+        assertThat(Long.parseLong(refused.getHeaders().get("retry-after"))).isBetween(1L, 60L);
+        assertThat(refused.getBody()).contains("too_many_requests");
+
+        int site = client;
+        for (int i = 0; i < 200 && site < 200; i++) {
+            var handler = i % 2 == 0 ? first : second;
+            var response = handler.handleRequest(recordEvent(siteId, "203.0." + i + ".9"), null);
+            if (response.getStatusCode() == 429) {
+                break;
+            }
+            site++;
+        }
+        assertThat(site).as("the site's budget across both containers").isBetween(60 - 2, 60 + 20);
+        assertThat(second.handleRequest(recordEvent(siteId, "192.0.2.1"), null).getStatusCode()).isEqualTo(429);
+
+        String lines = emitted.toString(StandardCharsets.UTF_8);
+        assertThat(lines).contains("\"ConsentsRecorded\":1").contains("\"ConsentWritesLimited\":1")
+                .contains("\"Namespace\":\"PrivacySuite\"");
+    }
 }

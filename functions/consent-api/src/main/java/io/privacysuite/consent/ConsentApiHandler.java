@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
@@ -30,8 +31,13 @@ public final class ConsentApiHandler
         implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, org.crac.Resource {
     /** Banners send a few hundred bytes; anything near this is not a consent. */
     static final int MAX_BODY_BYTES = 8 * 1024;
+    /** The routes that write a consent version: limited per site and client, and counted. */
+    static final java.util.Set<String> WRITES = java.util.Set.of("POST /v1/sites/{siteId}/consents",
+            "PUT /v1/sites/{siteId}/consents/{consentId}", "POST /v1/sites/{siteId}/consents/{consentId}/withdraw");
 
     private final ConsentService service;
+    private final ConsentWriteLimits limits;
+    private final Metrics metrics;
 
     public ConsentApiHandler() {
         this(Env.system());
@@ -41,16 +47,33 @@ public final class ConsentApiHandler
     }
 
     public ConsentApiHandler(Env env) {
-        this(serviceFrom(env));
+        this(env, new AwsClients(env));
+    }
+
+    private ConsentApiHandler(Env env, AwsClients aws) {
+        this(env, aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+    }
+
+    private ConsentApiHandler(Env env, AwsClients aws, DynamoDbClient dynamo) {
+        this(serviceFrom(env, aws, dynamo), ConsentWriteLimits.from(env, dynamo, Clock.systemUTC()), Metrics.from(env));
     }
 
     public ConsentApiHandler(ConsentService service) {
-        this.service = service;
+        this(service, ConsentWriteLimits.none(), Metrics.from(Env.of(Map.of())));
     }
 
-    static ConsentService serviceFrom(Env env) {
-        AwsClients aws = new AwsClients(env);
-        DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
+    public ConsentApiHandler(ConsentService service, ConsentWriteLimits limits, Metrics metrics) {
+        this.service = service;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    /** The service this handler calls (tests build a second handler around it with other collaborators). */
+    public ConsentService service() {
+        return service;
+    }
+
+    static ConsentService serviceFrom(Env env, AwsClients aws, DynamoDbClient dynamo) {
         Clock clock = Clock.systemUTC();
         return new ConsentService(
                 new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
@@ -102,11 +125,20 @@ public final class ConsentApiHandler
                 }
                 cors = corsHeaders(origin.get());
             }
+            if (WRITES.contains(request.routeKey())) {
+                limits.check(site.siteId(), request.sourceIp());
+            }
             APIGatewayV2HTTPResponse response = route(request, site, log);
             response.getHeaders().putAll(cors);
+            if (WRITES.contains(request.routeKey()) && !response.getHeaders().containsKey("idempotent-replayed")) {
+                metrics.emit(Map.of(Metrics.Name.ConsentsRecorded, 1));
+            }
             return response;
         } catch (ApiException e) {
             log.info("consent_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
+            if (e.status() == 429) {
+                metrics.emit(Map.of(Metrics.Name.ConsentWritesLimited, 1));
+            }
             return ApiResponses.error(e, cors);
         } catch (RuntimeException e) {
             log.error("consent_failed", e, "route", request.routeKey(), "requestId", request.requestId());

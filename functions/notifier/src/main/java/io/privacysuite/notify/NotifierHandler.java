@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
@@ -22,17 +23,23 @@ import software.amazon.awssdk.services.ses.SesClient;
  */
 public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final NotifierService service;
+    private final Metrics metrics;
 
     public NotifierHandler() {
         this(Env.system());
     }
 
     public NotifierHandler(Env env) {
-        this(serviceFrom(env));
+        this(serviceFrom(env), Metrics.from(env));
     }
 
     public NotifierHandler(NotifierService service) {
+        this(service, Metrics.from(Env.of(java.util.Map.of())));
+    }
+
+    public NotifierHandler(NotifierService service, Metrics metrics) {
         this.service = service;
+        this.metrics = metrics;
     }
 
     static NotifierService serviceFrom(Env env) {
@@ -54,12 +61,19 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         Log log = Log.of(context);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        int sent = 0;
+        int suppressed = 0;
         for (SQSEvent.SQSMessage message : records) {
             String ref = "";
             try {
                 Notification n = Json.MAPPER.readValue(message.getBody(), Notification.class);
                 ref = n.ref() == null ? "" : n.ref();
                 NotifierService.Outcome outcome = service.send(n);
+                if (outcome == NotifierService.Outcome.SENT) {
+                    sent++;
+                } else {
+                    suppressed++;
+                }
                 log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
                         "template", n.template(), "ref", ref, "messageId", message.getMessageId());
             } catch (NotifierService.InvalidNotificationException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -73,6 +87,11 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
+        java.util.Map<Metrics.Name, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put(Metrics.Name.EmailsSent, sent);
+        counts.put(Metrics.Name.EmailsSuppressed, suppressed);
+        counts.put(Metrics.Name.EmailsFailed, failures.size());
+        metrics.emit(counts);
         return new SQSBatchResponse(failures);
     }
 

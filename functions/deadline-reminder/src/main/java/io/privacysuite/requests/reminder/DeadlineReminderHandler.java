@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.requests.Dispatcher;
@@ -77,15 +78,9 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
     }
 
     String emf(DeadlineReminders.Sweep sweep) {
-        Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", List.of(Map.of(
-                "Namespace", "PrivacySuite",
-                "Dimensions", List.of(List.of("Stage")),
-                "Metrics", List.of(Map.of("Name", "OverdueRequests", "Unit", "Count"),
-                        Map.of("Name", "OpenRequests", "Unit", "Count"))))));
-        metric.put("Stage", stage);
-        metric.put("OverdueRequests", sweep.overdue());
-        metric.put("OpenRequests", sweep.open());
-        return Json.write(metric);
+        Map<Metrics.Name, Integer> values = new LinkedHashMap<>();
+        values.put(Metrics.Name.OverdueRequests, sweep.overdue());
+        values.put(Metrics.Name.OpenRequests, sweep.open());
+        return new Metrics(stage, System.out, clock).line(values);
     }
 }
