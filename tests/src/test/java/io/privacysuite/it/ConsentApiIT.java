@@ -275,6 +275,7 @@ class ConsentApiIT extends IntegrationTest {
                 "origin", ORIGIN, "access-control-request-method", "POST");
         assertThat(allowed.statusCode()).isEqualTo(204);
         assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue(ORIGIN);
+        assertThat(allowed.headers().firstValue("access-control-expose-headers")).hasValue("retry-after, idempotent-replayed");
 
         HttpResponse<String> foreign = http("OPTIONS", "/v1/sites/" + siteId + "/consents", null,
                 "origin", "https://evil.example", "access-control-request-method", "POST");

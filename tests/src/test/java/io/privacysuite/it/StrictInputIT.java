@@ -41,4 +41,22 @@ class StrictInputIT extends IntegrationTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> stack.functions().invoke("ConsentAdminFunction", event))
                 .hasStackTraceContaining("Duplicate field");
     }
+
+    @Test
+    void operatorConsoleActionsShouldRefuseOversizedIdsWithAnErrorObject() {
+        String huge = "a".repeat(10_000);
+        JsonNode export = stack.functions().invokeForJson("ConsentAdminFunction", Map.of("action", "exportConsents",
+                "siteId", huge, "from", "2026-11-01", "to", "2026-11-02"));
+        assertThat(export.at("/error/status").asInt()).isEqualTo(404);
+        JsonNode status = stack.functions().invokeForJson("RequestsOperatorFunction", Map.of("action", "status",
+                "requestId", huge));
+        assertThat(status.at("/error/status").asInt()).isEqualTo(404);
+        JsonNode hold = stack.functions().invokeForJson("RetentionAdminFunction", Map.of("action", "placeLegalHold",
+                "scope", "subject", "scopeId", huge, "reason", "test", "placedBy", "it"));
+        assertThat(hold.at("/error/status").asInt()).isEqualTo(400);
+        JsonNode release = stack.functions().invokeForJson("RetentionAdminFunction", Map.of("action", "releaseLegalHold",
+                "holdId", huge, "reason", "test", "releasedBy", "it"));
+        assertThat(release.at("/error/status").asInt()).isEqualTo(400);
+        assertThat(release.toString().length()).as("the id is not echoed in full").isLessThan(500);
+    }
 }

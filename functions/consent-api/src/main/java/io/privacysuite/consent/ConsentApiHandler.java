@@ -90,7 +90,7 @@ public final class ConsentApiHandler
 
     @Override
     public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
-        // Nothing to refresh: clients hold no connections across a snapshot worth keeping.
+        // Nothing to refresh here: clients hold no connections worth keeping, and core Secrets reloads the secrets.
     }
 
     /**
@@ -100,7 +100,9 @@ public final class ConsentApiHandler
     public void prime() {
         handle(new ApiRequest(APIGatewayV2HTTPEvent.builder()
                 .withRouteKey("GET /v1/sites/{siteId}/consents/{consentId}/verify")
-                .withPathParameters(Map.of("siteId", "__priming__", "consentId", "__priming__"))
+                // A well-formed site and consent id, so the site lookup and the history query really run.
+                .withPathParameters(Map.of("siteId", "snapstart-priming", "consentId",
+                        "00000000-0000-4000-8000-000000000000"))
                 .withQueryStringParameters(Map.of("key", "k.priming"))
                 .build()), Log.of(null));
         service.prime(ConsentSubmission.parse(Json.MAPPER.createObjectNode()
@@ -278,6 +280,8 @@ public final class ConsentApiHandler
         headers.put("access-control-allow-methods", "GET, POST, PUT, OPTIONS");
         headers.put("access-control-allow-headers", "content-type, idempotency-key, sec-gpc");
         headers.put("access-control-max-age", "600");
+        // So the banner's script can read when to retry a limited write, and whether an answer was a replay.
+        headers.put("access-control-expose-headers", "retry-after, idempotent-replayed");
         headers.put("vary", "origin");
         return headers;
     }

@@ -20,6 +20,8 @@ final class CachedSecret implements Secret {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(1);
     static final Duration MIN_FORCED_REFRESH = Duration.ofMinutes(1);
 
+    /** Keeps the owner reachable: the CRaC context holds its resources only weakly. */
+    private final Secrets owner;
     private final String name;
     private final String arn;
     private final SecretsManagerClient client;
@@ -29,7 +31,9 @@ final class CachedSecret implements Secret {
     private volatile Instant nextLoad = Instant.MIN;
     private volatile Instant lastForced = Instant.MIN;
 
-    CachedSecret(String name, String arn, SecretsManagerClient client, Duration refreshEvery, Clock clock) {
+    CachedSecret(Secrets owner, String name, String arn, SecretsManagerClient client, Duration refreshEvery,
+                 Clock clock) {
+        this.owner = owner;
         this.name = name;
         this.arn = arn;
         this.client = client;

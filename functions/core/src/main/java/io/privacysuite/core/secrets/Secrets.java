@@ -50,7 +50,7 @@ public final class Secrets implements org.crac.Resource {
     public Secret secret(String name) {
         return loaded.computeIfAbsent(name, n -> {
             String arn = env.require(n + ARN_SUFFIX);
-            CachedSecret secret = new CachedSecret(n, arn, client, refreshEvery, clock);
+            CachedSecret secret = new CachedSecret(this, n, arn, client, refreshEvery, clock);
             secret.versions();
             return secret;
         });

@@ -184,6 +184,9 @@ public final class RequestOperations {
         if (requestId.isBlank()) {
             throw ApiException.validation(Map.of("requestId", "required"));
         }
+        if (!io.privacysuite.core.Ids.isUuid(requestId)) {
+            throw ApiException.notFound("Request"); // no request id looks different; no store read
+        }
         return store.find(requestId, clock.instant()).orElseThrow(() -> ApiException.notFound("Request"));
     }
 
