@@ -44,15 +44,13 @@ public final class HttpApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
-    private final List<HttpRoute> routes;
-    private final Invoker invoker;
     private final String accountId;
+    private volatile List<HttpRoute> routes = List.of();
+    private volatile Invoker invoker;
 
-    private HttpApiServer(HttpServer server, ExecutorService pool, List<HttpRoute> routes, Invoker invoker, String accountId) {
+    private HttpApiServer(HttpServer server, ExecutorService pool, String accountId) {
         this.server = server;
         this.pool = pool;
-        this.routes = List.copyOf(routes);
-        this.invoker = invoker;
         this.accountId = accountId;
     }
 
@@ -81,6 +79,16 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** @param port 0 for an ephemeral port */
     public static HttpApiServer start(int port, List<HttpRoute> routes, Invoker invoker, String accountId) {
+        HttpApiServer api = bind(port, accountId);
+        api.serve(routes, invoker);
+        return api;
+    }
+
+    /**
+     * Binds the port (0: an ephemeral one) without serving yet, so the port is known, and held, before the functions
+     * whose emailed links point at it are configured; {@link #serve} starts answering.
+     */
+    public static HttpApiServer bind(int port, String accountId) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -95,11 +103,16 @@ public final class HttpApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpApiServer api = new HttpApiServer(server, pool, routes, invoker, accountId);
-        server.createContext("/", api::handle);
+        return new HttpApiServer(server, pool, accountId);
+    }
+
+    /** Starts answering with these routes. */
+    public void serve(List<HttpRoute> routes, Invoker invoker) {
+        this.routes = List.copyOf(routes);
+        this.invoker = invoker;
+        server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
-        return api;
     }
 
     public int port() {
