@@ -158,8 +158,6 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         }
     }
 
-    private static final java.util.Set<String> LOOPBACK = java.util.Set.of("127.0.0.1", "localhost", "[::1]");
-
     /**
      * Parsed, never prefix-matched ({@code http://localhost.evil.example} starts like localhost): https with a host
      * and no user info; plain http only to an exact loopback host and only in a local run.
@@ -175,9 +173,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
         if (host == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw new InvalidDataMapException(id + ".url must be scheme://host[:port]/path with no user or fragment");
         }
-        boolean https = "https".equals(uri.getScheme());
-        boolean localHttp = "http".equals(uri.getScheme()) && localRun && LOOPBACK.contains(host);
-        if (!https && !localHttp) {
+        if (!io.privacysuite.core.http.PublicBaseUrl.httpsOrLocalLoopback(uri, localRun)) {
             throw new InvalidDataMapException(id + ".url must be https (plain http only to 127.0.0.1 or localhost, "
                     + "in a local run)");
         }

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class PublicBaseUrl {
     public static final String VARIABLE = "PUBLIC_BASE_URL";
-    static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
     private PublicBaseUrl() {}
 
@@ -32,18 +32,27 @@ public final class PublicBaseUrl {
         } catch (URISyntaxException e) {
             throw invalid(raw, "not a URL");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
         if (host.isEmpty() || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw invalid(raw, "must be scheme://host[:port][/path] with no user, query or fragment");
         }
-        boolean plainHttpAllowed = localRun && LOOPBACK.contains(host);
-        if (!scheme.equals("https") && !(scheme.equals("http") && plainHttpAllowed)) {
+        if (!httpsOrLocalLoopback(uri, localRun)) {
             throw invalid(raw, "must be https (emailed links carry tokens); plain http only to 127.0.0.1 or "
                     + "localhost in a local run");
         }
         String text = uri.toString();
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /**
+     * The one rule for every URL the suite sends secrets or personal data to (emailed links, webhooks): https, or
+     * plain http only in a local run and only to an exact loopback host ({@code http://localhost.evil.example} and
+     * {@code http://127.0.0.1.evil.example} are not loopback).
+     */
+    public static boolean httpsOrLocalLoopback(URI uri, boolean localRun) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        return scheme.equals("https") || (scheme.equals("http") && localRun && LOOPBACK.contains(host));
     }
 
     private static IllegalStateException invalid(String raw, String why) {
