@@ -15,6 +15,9 @@ public interface AwsEndpoints {
 
     Optional<URI> s3();
 
+    /** Where Secrets Manager answers (the embedded emulator, or LocalStack's own). */
+    Optional<URI> secretsManager();
+
     String region();
 
     String accessKey();
@@ -39,14 +42,16 @@ public interface AwsEndpoints {
         env.put("AWS_ENDPOINT_URL_SQS", sqs().toString());
         env.put("AWS_ENDPOINT_URL_SES", ses().toString());
         s3().ifPresent(uri -> env.put("AWS_ENDPOINT_URL_S3", uri.toString()));
+        secretsManager().ifPresent(uri -> env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", uri.toString()));
         return env;
     }
 
     /** Endpoints of emulators started elsewhere (another process, a CI service). */
     static AwsEndpoints of(URI dynamodb, URI sqs, URI ses, Optional<URI> s3, boolean realTimeTtl) {
-        return new Fixed(dynamodb, sqs, ses, s3, TemplateResolver.DEFAULT_REGION, "local", "local", realTimeTtl);
+        return new Fixed(dynamodb, sqs, ses, s3, Optional.empty(), TemplateResolver.DEFAULT_REGION, "local", "local",
+                realTimeTtl);
     }
 
-    record Fixed(URI dynamodb, URI sqs, URI ses, Optional<URI> s3, String region, String accessKey, String secretKey,
-                 boolean realTimeTtl) implements AwsEndpoints {}
+    record Fixed(URI dynamodb, URI sqs, URI ses, Optional<URI> s3, Optional<URI> secretsManager, String region,
+                 String accessKey, String secretKey, boolean realTimeTtl) implements AwsEndpoints {}
 }

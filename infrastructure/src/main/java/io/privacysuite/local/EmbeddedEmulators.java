@@ -39,6 +39,7 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
     private final ElasticMq elastic;
     private final SesEmulator ses;
     private final S3MockEmulator s3;
+    private final SecretsManagerEmulator secrets;
     private final Map<String, Duration> startupTimes;
 
     private EmbeddedEmulators(Started<DynamoDb> dynamo, Started<ElasticMq> elastic, Started<SesEmulator> ses,
@@ -47,6 +48,8 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         this.elastic = elastic.value();
         this.ses = ses.value();
         this.s3 = s3.value();
+        // In-JVM and instant: started here rather than in the parallel pool.
+        this.secrets = SecretsManagerEmulator.start(REGION, ACCOUNT_ID);
         Map<String, Duration> times = new LinkedHashMap<>();
         times.put("dynamodb", dynamo.took());
         times.put("sqs", elastic.took());
@@ -131,6 +134,16 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
     }
 
     @Override
+    public Optional<URI> secretsManager() {
+        return Optional.of(secrets.endpoint());
+    }
+
+    /** The Secrets Manager emulator (tests count its reads). */
+    public SecretsManagerEmulator secretsManagerEmulator() {
+        return secrets;
+    }
+
+    @Override
     public String region() {
         return REGION;
     }
@@ -158,6 +171,7 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         stoppers.add(new Thread(() -> stopQuietly("ElasticMQ", elastic::stop), "stop-sqs"));
         stoppers.add(new Thread(ses::close, "stop-ses"));
         stoppers.add(new Thread(s3::close, "stop-s3"));
+        stoppers.add(new Thread(secrets::close, "stop-secretsmanager"));
         stoppers.forEach(Thread::start);
         for (Thread t : stoppers) {
             try {

@@ -32,6 +32,8 @@ public final class HttpApiServer implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     /** Tests simulate visitors' IPs by sending X-Forwarded-For; off by default, as anyone can send that header. */
     public static final String TRUST_FORWARDED_FOR = "privacysuite.trustForwardedFor";
+    /** How long a request body may take to arrive (default 10 s); a client that declares more than it sends is cut off. */
+    public static final String BODY_TIMEOUT_MILLIS = "privacysuite.bodyTimeoutMillis";
     private static final LocalLog LOG = LocalLog.get(HttpApiServer.class);
 
     /** Runs the function a route points to. */
@@ -42,15 +44,13 @@ public final class HttpApiServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService pool;
-    private final List<HttpRoute> routes;
-    private final Invoker invoker;
     private final String accountId;
+    private volatile List<HttpRoute> routes = List.of();
+    private volatile Invoker invoker;
 
-    private HttpApiServer(HttpServer server, ExecutorService pool, List<HttpRoute> routes, Invoker invoker, String accountId) {
+    private HttpApiServer(HttpServer server, ExecutorService pool, String accountId) {
         this.server = server;
         this.pool = pool;
-        this.routes = List.copyOf(routes);
-        this.invoker = invoker;
         this.accountId = accountId;
     }
 
@@ -79,6 +79,16 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** @param port 0 for an ephemeral port */
     public static HttpApiServer start(int port, List<HttpRoute> routes, Invoker invoker, String accountId) {
+        HttpApiServer api = bind(port, accountId);
+        api.serve(routes, invoker);
+        return api;
+    }
+
+    /**
+     * Binds the port (0: an ephemeral one) without serving yet, so the port is known, and held, before the functions
+     * whose emailed links point at it are configured; {@link #serve} starts answering.
+     */
+    public static HttpApiServer bind(int port, String accountId) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
@@ -93,11 +103,16 @@ public final class HttpApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpApiServer api = new HttpApiServer(server, pool, routes, invoker, accountId);
-        server.createContext("/", api::handle);
+        return new HttpApiServer(server, pool, accountId);
+    }
+
+    /** Starts answering with these routes. */
+    public void serve(List<HttpRoute> routes, Invoker invoker) {
+        this.routes = List.copyOf(routes);
+        this.invoker = invoker;
+        server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
-        return api;
     }
 
     public int port() {
@@ -125,6 +140,10 @@ public final class HttpApiServer implements AutoCloseable {
             HttpApiEvents.HttpResult result = respond(exchange);
             status = result.status();
             write(exchange, result);
+        } catch (BodyTimeoutException e) {
+            // Closing the exchange before any response closes the connection, which also ends the blocked read.
+            status = 408;
+            LOG.debug("request body did not arrive in time: connection closed");
         } catch (IOException e) {
             LOG.debug("client went away: %s", e.getMessage());
         } catch (RuntimeException e) {
@@ -145,7 +164,7 @@ public final class HttpApiServer implements AutoCloseable {
             drain(exchange.getRequestBody());
             return json(413, "Request Entity Too Large");
         }
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1);
+        byte[] body = readBody(exchange);
         if (body.length > MAX_BODY_BYTES) {
             drain(exchange.getRequestBody());
             return json(413, "Request Entity Too Large");
@@ -183,6 +202,37 @@ public final class HttpApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("%s returned a response API Gateway cannot map: %s", match.get().route().functionLogicalId(), e.getMessage());
             return json(502, "Internal Server Error");
+        }
+    }
+
+    private static final class BodyTimeoutException extends IOException {
+        BodyTimeoutException() {
+            super("request body timed out", null);
+        }
+    }
+
+    /**
+     * Reads the body on a virtual thread and waits at most the body timeout: the server's own read has none, so a
+     * client declaring a longer Content-Length than it sends would otherwise hold this worker for ever.
+     */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        java.util.concurrent.CompletableFuture<byte[]> read = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("http-api-body").start(() -> {
+            try {
+                read.complete(exchange.getRequestBody().readNBytes(MAX_BODY_BYTES + 1));
+            } catch (IOException | RuntimeException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        try {
+            return read.get(Long.getLong(BODY_TIMEOUT_MILLIS, 10_000L), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new BodyTimeoutException();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the body", e);
         }
     }
 

@@ -60,7 +60,7 @@ public record HttpRoute(String method, String path, String functionLogicalId) {
         for (int i = 0; i < pattern.size(); i++) {
             String p = pattern.get(i);
             if (isGreedy(p)) {
-                if (i >= actual.size()) {
+                if (i >= actual.size() || String.join("/", actual.subList(i, actual.size())).isEmpty()) {
                     return Optional.empty(); // {proxy+} needs at least one segment
                 }
                 parameters.put(name(p), decode(String.join("/", actual.subList(i, actual.size()))));
@@ -121,11 +121,12 @@ public record HttpRoute(String method, String path, String functionLogicalId) {
         return segment.substring(1, segment.length() - (isGreedy(segment) ? 2 : 1));
     }
 
+    /**
+     * The path's segments; a trailing slash leaves an empty last segment, which no literal or {@code {param}}
+     * matches: on API Gateway {@code /v1/requests/} is not {@code /v1/requests}.
+     */
     static List<String> segments(String path) {
         String trimmed = path.startsWith("/") ? path.substring(1) : path;
-        if (trimmed.endsWith("/")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
         return trimmed.isEmpty() ? List.of() : List.of(trimmed.split("/", -1));
     }
 

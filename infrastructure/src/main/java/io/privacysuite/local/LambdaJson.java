@@ -32,6 +32,8 @@ import org.joda.time.DateTimeZone;
  */
 public final class LambdaJson {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
+            // As core Json: an event with a key given twice is refused, not read as whichever came last.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

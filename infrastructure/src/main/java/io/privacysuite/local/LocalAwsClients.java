@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ses.SesClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -19,6 +20,7 @@ public final class LocalAwsClients implements AutoCloseable {
     private final SqsClient sqs;
     private final SesClient ses;
     private final Optional<S3Client> s3;
+    private final Optional<SecretsManagerClient> secretsManager;
 
     public LocalAwsClients(AwsEndpoints endpoints) {
         AwsClients clients = new AwsClients(Env.of(endpoints.asEnv()));
@@ -28,6 +30,13 @@ public final class LocalAwsClients implements AutoCloseable {
         this.ses = clients.build(SesClient.builder(), "SES");
         // Path-style: S3Mock (and LocalStack) serve http://host:port/<bucket>/<key>, not virtual-hosted buckets.
         this.s3 = endpoints.s3().map(uri -> clients.build(S3Client.builder().forcePathStyle(true), "S3"));
+        this.secretsManager = endpoints.secretsManager()
+                .map(uri -> clients.build(SecretsManagerClient.builder(), "SECRETS_MANAGER"));
+    }
+
+    /** A Secrets Manager client when the endpoints include one. */
+    public Optional<SecretsManagerClient> secretsManager() {
+        return secretsManager;
     }
 
     public DynamoDbClient dynamoDb() {
@@ -58,5 +67,6 @@ public final class LocalAwsClients implements AutoCloseable {
         sqs.close();
         ses.close();
         s3.ifPresent(S3Client::close);
+        secretsManager.ifPresent(SecretsManagerClient::close);
     }
 }

@@ -77,7 +77,8 @@ public final class LocalFunctions {
             env.putAll(functionOverrides.getOrDefault(id, Map.of()));
             env.forEach((k, v) -> {
                 if (v.contains("{{resolve:")) {
-                    LOG.warn("%s: %s is a CloudFormation dynamic reference; give it a local value in %s", id, k, LOCAL_ENV_RESOURCE);
+                    LOG.warn("%s: %s is a CloudFormation dynamic reference: a secret in the environment; pass the secret's "
+                            + "ARN (<NAME>_SECRET_ARN) and read it through core Secrets", id, k);
                 }
             });
             LogLevel level = jsonLogs ? LogLevel.fromString(env.getOrDefault("AWS_LAMBDA_LOG_LEVEL", "INFO")) : LogLevel.UNDEFINED;
@@ -96,7 +97,7 @@ public final class LocalFunctions {
         return "arn:aws:lambda:" + region + ":" + account + ":function:" + name;
     }
 
-    /** The values of {@code local-env.properties} on the classpath (secrets and settings only a local run needs). */
+    /** The values of {@code local-env.properties} on the classpath (settings only a local run needs; never secrets). */
     public static Map<String, String> localEnv() {
         Properties properties = new Properties();
         try (InputStream in = LocalFunctions.class.getResourceAsStream("/" + LOCAL_ENV_RESOURCE)) {

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -42,6 +43,7 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
     public static final String TABLE = "AWS::DynamoDB::Table";
     public static final String QUEUE = "AWS::SQS::Queue";
     public static final String BUCKET = "AWS::S3::Bucket";
+    public static final String SECRET = "AWS::SecretsManager::Secret";
     private static final LocalLog LOG = LocalLog.get(LocalResources.class);
     private static final Pattern SUB_REFERENCE = Pattern.compile("\\$\\{([^}!.]+)(?:\\.[^}]*)?}");
 
@@ -50,6 +52,7 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
     private final Map<String, TableDescription> tables = new ConcurrentHashMap<>();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     private final Map<String, String> buckets = new ConcurrentHashMap<>();
+    private final Map<String, String> secrets = new ConcurrentHashMap<>();
 
     private record Queue(String name, String url, String arn) {}
 
@@ -68,6 +71,13 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
     /** Creates the template's tables, queues and (when an S3 client is given) buckets. */
     public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
                                         String prefix, String region, Map<String, String> parameterOverrides) {
+        return create(template, dynamoDb, sqs, s3, Optional.empty(), prefix, region, parameterOverrides);
+    }
+
+    /** Creates the template's tables, queues, buckets and secrets (those whose client is given). */
+    public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
+                                        Optional<SecretsManagerClient> secretsManager, String prefix, String region,
+                                        Map<String, String> parameterOverrides) {
         LocalResources resources = new LocalResources(template, prefix, region, TemplateResolver.DEFAULT_ACCOUNT,
                 parameterOverrides);
         for (Template.Resource table : template.resourcesOfType(TABLE)) {
@@ -84,6 +94,13 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
             for (Template.Resource bucket : template.resourcesOfType(BUCKET)) {
                 if (resources.resolver.isDeployed(bucket)) {
                     resources.createBucket(s3.get(), bucket);
+                }
+            }
+        }
+        if (secretsManager.isPresent()) {
+            for (Template.Resource secret : template.resourcesOfType(SECRET)) {
+                if (resources.resolver.isDeployed(secret)) {
+                    resources.createSecret(secretsManager.get(), secret);
                 }
             }
         }
@@ -160,6 +177,7 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         Map<String, String> out = new java.util.TreeMap<>(tables());
         out.putAll(queues());
         out.putAll(buckets);
+        out.putAll(secrets);
         return Collections.unmodifiableMap(out);
     }
 
@@ -174,7 +192,15 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         if (buckets.containsKey(logicalId)) {
             return Optional.of(buckets.get(logicalId));
         }
+        if (secrets.containsKey(logicalId)) {
+            return Optional.of(secrets.get(logicalId)); // Ref of a secret is its ARN
+        }
         return Optional.empty();
+    }
+
+    /** Secret ARNs by logical id. */
+    public Map<String, String> secrets() {
+        return new java.util.TreeMap<>(secrets);
     }
 
     @Override
@@ -347,6 +373,57 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
 
     static String bucketNameFor(String prefix, String logicalId) {
         return (prefix + logicalId).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
+    }
+
+    // ------------------------------------------------------------------ secrets
+
+    /**
+     * Creates {@code <prefix><logical id>} with a value made as {@code GenerateSecretString} describes (or the
+     * template's {@code SecretString}); an existing secret keeps its value, as a stack update does.
+     */
+    private void createSecret(SecretsManagerClient client, Template.Resource resource) {
+        Map<String, Object> p = Props.map(resolver.resolve(resource.properties()));
+        String name = prefix + resource.logicalId();
+        String arn;
+        try {
+            arn = client.describeSecret(b -> b.secretId(name)).arn();
+            LOG.debug("secret %s exists", name);
+        } catch (software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException absent) {
+            String value = Props.string(p, "SecretString").orElseGet(() -> generate(Props.map(p, "GenerateSecretString")));
+            arn = client.createSecret(b -> b.name(name).secretString(value)).arn();
+            LOG.debug("created secret %s", name);
+        }
+        secrets.put(resource.logicalId(), arn);
+    }
+
+    /** What CloudFormation's GenerateSecretString makes (length, character exclusions), from SecureRandom. */
+    static String generate(Map<String, Object> spec) {
+        int length = Props.integer(spec, "PasswordLength").orElse(32);
+        StringBuilder alphabet = new StringBuilder();
+        if (!Props.bool(spec, "ExcludeLowercase", false)) {
+            alphabet.append("abcdefghijklmnopqrstuvwxyz");
+        }
+        if (!Props.bool(spec, "ExcludeUppercase", false)) {
+            alphabet.append("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        }
+        if (!Props.bool(spec, "ExcludeNumbers", false)) {
+            alphabet.append("0123456789");
+        }
+        if (!Props.bool(spec, "ExcludePunctuation", false)) {
+            alphabet.append("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~");
+        }
+        String excluded = Props.string(spec, "ExcludeCharacters").orElse("");
+        String chars = alphabet.chars().filter(c -> excluded.indexOf(c) < 0)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        if (chars.isEmpty() || length < 1) {
+            throw new IllegalArgumentException("GenerateSecretString leaves nothing to generate from");
+        }
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            out.append(chars.charAt(random.nextInt(chars.length())));
+        }
+        return out.toString();
     }
 
     // ------------------------------------------------------------------ queues

@@ -21,6 +21,8 @@ import java.util.function.Consumer;
  */
 public final class LocalStack implements AutoCloseable {
     private static final LocalLog LOG = LocalLog.get(LocalStack.class);
+    /** The template parameter every emailed link is built from; locally the plain-http loopback API. */
+    static final String PUBLIC_BASE_URL = "PublicBaseUrl";
 
     static {
         LocalLogging.configure();
@@ -70,18 +72,22 @@ public final class LocalStack implements AutoCloseable {
             }
             b.clients = new LocalAwsClients(b.endpoints);
             b.template = options.template().orElseGet(() -> Template.load(b.projectRoot.resolve(Template.FILE_NAME)));
-            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(), options.prefix(),
-                    b.endpoints.region(), options.parameters());
+            // Emailed links point at this API: its port is bound before the functions' environments are built.
+            b.http = options.httpPort() == LocalStackOptions.NO_HTTP ? Optional.empty()
+                    : Optional.of(HttpApiServer.bind(options.httpPort(), TemplateResolver.DEFAULT_ACCOUNT));
+            java.util.Map<String, String> parameters = new java.util.HashMap<>(options.parameters());
+            if (b.template.parameters().containsKey(PUBLIC_BASE_URL)) {
+                parameters.putIfAbsent(PUBLIC_BASE_URL, b.http.map(h -> h.baseUri().toString()).orElse("http://127.0.0.1"));
+            }
+            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(),
+                    b.clients.secretsManager(), options.prefix(), b.endpoints.region(), parameters);
             b.resolver = new TemplateResolver(b.template, new WithFunctions(b.template, b.resources, options.prefix(),
-                    b.endpoints.region()), b.endpoints.region(), TemplateResolver.DEFAULT_ACCOUNT, options.parameters());
+                    b.endpoints.region()), b.endpoints.region(), TemplateResolver.DEFAULT_ACCOUNT, parameters);
             b.functions = new LocalFunctions(b.template, b.resolver, b.endpoints, options.prefix(), b.projectRoot,
                     options.env(), options.functionEnv());
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
-            b.http = options.httpPort() == LocalStackOptions.NO_HTTP
-                    ? Optional.empty()
-                    : Optional.of(HttpApiServer.start(options.httpPort(), HttpApiServer.routesFrom(functions),
-                            (id, event) -> functions.invoke(id, event), TemplateResolver.DEFAULT_ACCOUNT));
+            b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();

@@ -1,7 +1,6 @@
 package io.privacysuite.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -27,8 +26,7 @@ import java.util.regex.Pattern;
  * not the MIME headers; {@link Email#headers()} is filled only for SES v2 simple/template content with Headers.
  */
 public final class Mailbox {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER = io.privacysuite.core.Json.MAPPER;
     private static final Pattern ADDRESS = Pattern.compile("[^\\s<>,;\"']+@[^\\s<>,;\"']+");
 
     private final URI endpoint;

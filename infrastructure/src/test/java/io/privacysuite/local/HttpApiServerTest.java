@@ -64,6 +64,7 @@ class HttpApiServerTest {
     @BeforeAll
     static void start() {
         System.setProperty(HttpApiServer.TRUST_FORWARDED_FOR, "true");
+        System.setProperty(HttpApiServer.BODY_TIMEOUT_MILLIS, "400");
         stack = LocalStack.start(LocalStackOptions.defaults()
                 .endpoints(TestEmulators.shared())
                 .template(Template.parse(TEMPLATE))
@@ -74,6 +75,53 @@ class HttpApiServerTest {
     static void stop() {
         stack.close();
         System.clearProperty(HttpApiServer.TRUST_FORWARDED_FOR);
+        System.clearProperty(HttpApiServer.BODY_TIMEOUT_MILLIS);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthShouldNotHoldAWorker() throws Exception {
+        java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            // More stalled uploads than the server has workers.
+            for (int i = 0; i < 24; i++) {
+                java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                        stack.httpBaseUri().getPort());
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("POST /v1/items/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"n\":")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            HttpResponse<String> meanwhile = send(HttpRequest.newBuilder(uri("/v1/items/fast"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(meanwhile.statusCode()).isEqualTo(201);
+            for (java.net.Socket socket : stalled) {
+                String status;
+                try {
+                    status = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+                } catch (java.net.SocketException reset) {
+                    status = "";
+                }
+                assertThat(status).as("stalled upload answered 408 or closed").satisfiesAnyOf(
+                        s -> assertThat(s).isEmpty(), s -> assertThat(s).contains(" 408"));
+            }
+        } finally {
+            for (java.net.Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aTrailingSlashShouldNotReachTheFunction() throws Exception {
+        HttpResponse<String> exact = send(HttpRequest.newBuilder(uri("/v1/items/x"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> slash = send(HttpRequest.newBuilder(uri("/v1/items/x/"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(exact.statusCode()).isEqualTo(201);
+        assertThat(LambdaJson.toTree(slash.body()).path("routeKey").asText()).as("only the greedy route takes it")
+                .isEqualTo("ANY /v1/{proxy+}");
     }
 
     @Test

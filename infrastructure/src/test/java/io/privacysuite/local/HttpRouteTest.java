@@ -50,6 +50,18 @@ class HttpRouteTest {
     }
 
     @Test
+    void shouldNotMatchARouteWithATrailingSlash_asApiGatewayDoesNot() {
+        List<HttpRoute> routes = List.of(new HttpRoute("POST", "/v1/requests", "Submit"),
+                new HttpRoute("GET", "/v1/requests/{requestId}", "Status"));
+        assertThat(HttpRoute.select(routes, "POST", "/v1/requests/")).isEmpty();
+        assertThat(HttpRoute.select(routes, "GET", "/v1/requests/r1/")).isEmpty();
+        assertThat(HttpRoute.select(routes, "GET", "/v1/requests//")).isEmpty();
+        assertThat(HttpRoute.select(routes, "GET", "/v1/requests/r1")).isPresent();
+        assertThat(HttpRoute.select(ROUTES, "POST", "/v1/sites/s1/consents/").map(m -> m.route().functionLogicalId()))
+                .as("only a greedy route may take the empty last segment").hasValue("Catch");
+    }
+
+    @Test
     void shouldBuildPayloadV2LikeApiGateway() {
         HttpApiEvents.RawRequest request = new HttpApiEvents.RawRequest("POST", "/v1/sites/s%201/consents",
                 "a=1&b=x%20y&a=2&flag",

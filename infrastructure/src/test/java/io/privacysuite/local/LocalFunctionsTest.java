@@ -66,7 +66,7 @@ class LocalFunctionsTest {
                 .containsEntry("QUEUE_ARN", "arn:aws:sqs:eu-west-1:000000000000:q")
                 .containsEntry("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:1")
                 .containsEntry("AWS_LAMBDA_FUNCTION_NAME", "t-fn-Dynamo")
-                .containsEntry("CONSENT_SIGNING_KEY", "local-dev-signing-key-change-me-0123456789abcdef");
+                .doesNotContainKeys("CONSENT_SIGNING_KEY", "UNSUBSCRIBE_SIGNING_KEY");
         assertThat(plain.env("Sqs").asMap()).containsEntry("SHARED", "global");
         assertThat(functions.env("Dynamo").asMap()).containsEntry("SHARED", "override");
         assertThat(functions.env("Admin").asMap()).containsEntry("EXTRA", "1");
@@ -100,7 +100,7 @@ class LocalFunctionsTest {
         assertThat(functions.invoke("Sqs", sqsJson)).isEqualTo("hello|arn:aws:sqs:eu-west-1:000000000000:q|3|k");
         assertThat(functions.invoke("Schedule", scheduleJson)).isEqualTo("Scheduled Event|aws.events|true|[arn:rule]");
         assertThat(functions.invokeForJson("Admin", Map.of("action", "registerSite")).toString())
-                .isEqualTo("{\"action\":\"registerSite\",\"key\":\"local-dev-signing-key-change-me-0123456789abcdef\"}");
+                .isEqualTo("{\"action\":\"registerSite\",\"stage\":\"dev\"}");
     }
 
     @Test
@@ -118,7 +118,8 @@ class LocalFunctionsTest {
     @Test
     void shouldResolveTheProjectFunctionsEnvironment() {
         Template template = Template.fromProject();
-        TemplateResolver resolver = new TemplateResolver(template, tablesNamed("ps-local-"));
+        TemplateResolver resolver = new TemplateResolver(template, tablesNamed("ps-local-"), TemplateResolver.DEFAULT_REGION,
+                TemplateResolver.DEFAULT_ACCOUNT, Map.of("PublicBaseUrl", "http://127.0.0.1:3000"));
         LocalFunctions project = new LocalFunctions(template, resolver, ENDPOINTS, "ps-local-", Template.projectRoot(),
                 Map.of(), Map.of());
 
@@ -128,7 +129,9 @@ class LocalFunctionsTest {
                 .containsEntry("CONSENTS_TABLE", "ps-local-ConsentsTable")
                 .containsEntry("STAGE", "dev")
                 .containsEntry("CONSENT_LIFETIME_MONTHS", "12")
-                .containsEntry("CONSENT_SIGNING_KEY", "local-dev-signing-key-change-me-0123456789abcdef");
+                .containsEntry("CONSENT_SIGNING_SECRET_ARN", "local:ConsentSigningSecret")
+                .containsEntry("PUBLIC_BASE_URL", "http://127.0.0.1:3000")
+                .doesNotContainKey("CONSENT_SIGNING_KEY");
         assertThat(project.env("ConsentApiFunction").asMap().values()).as("everything resolved")
                 .noneSatisfy(v -> assertThat(v).contains("{{resolve:"))
                 .noneSatisfy(v -> assertThat(v).startsWith("{"));

@@ -150,7 +150,7 @@ final class TestHandlers {
         @Override
         public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
             Map<String, Object> out = new LinkedHashMap<>(input);
-            out.put("key", env.get("CONSENT_SIGNING_KEY", ""));
+            out.put("stage", env.get("STAGE", ""));
             return out;
         }
     }

@@ -8,7 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -112,7 +114,8 @@ class ConsentApiIT extends IntegrationTest {
 
     @Test
     void shouldRecordOnce_whenTheBannerRetriesWithTheSameRequestId() {
-        String requestBody = body("reject_all", null, "\"clientRequestId\":\"retry-0123456789\"");
+        String requestId = UUID.randomUUID().toString();
+        String requestBody = body("reject_all", null, "\"clientRequestId\":\"" + requestId + "\"");
         HttpResponse<String> first = record(requestBody);
         HttpResponse<String> retry = record(requestBody);
         assertThat(first.statusCode()).isEqualTo(201);
@@ -121,7 +124,7 @@ class ConsentApiIT extends IntegrationTest {
         assertThat(json(retry).get("consentId")).isEqualTo(json(first).get("consentId"));
         assertThat(json(retry).get("key")).isEqualTo(json(first).get("key"));
 
-        HttpResponse<String> reused = record(body("accept_all", null, "\"clientRequestId\":\"retry-0123456789\""));
+        HttpResponse<String> reused = record(body("accept_all", null, "\"clientRequestId\":\"" + requestId + "\""));
         assertThat(reused.statusCode()).isEqualTo(409);
         assertThat(json(reused).at("/error/code").asText()).isEqualTo("idempotency_key_reused");
 
@@ -129,6 +132,76 @@ class ConsentApiIT extends IntegrationTest {
         assertThat(stack.awsClients().dynamoDb().query(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
                 .keyConditionExpression("pk = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + id)))).count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseRequestIdsTooShortToBeUnguessable() {
+        HttpResponse<String> shortId = record(body("accept_all", null, "\"clientRequestId\":\"b7e0c1d2-0001\""));
+        assertThat(shortId.statusCode()).isEqualTo(400);
+        assertThat(json(shortId).at("/error/fields/clientRequestId").asText()).contains("UUID");
+
+        HttpResponse<String> lowEntropy = record(body("accept_all", null, null),
+                "idempotency-key", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assertThat(lowEntropy.statusCode()).isEqualTo(400);
+
+        String base64url = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.nio.ByteBuffer.allocate(16).putLong(System.nanoTime()).putLong(new java.security.SecureRandom()
+                        .nextLong()).array());
+        assertThat(record(body("accept_all", null, null), "idempotency-key", base64url).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void shouldNotHandTheKeyToAReplay_fromAnotherOriginOrWithAnotherBody() {
+        String requestId = UUID.randomUUID().toString();
+        String choice = "{\"preferences\":true,\"statistics\":false,\"marketing\":false}";
+        String requestBody = body("custom", choice, "\"clientRequestId\":\"" + requestId + "\"");
+        JsonNode original = json(record(requestBody));
+        String path = "/v1/sites/" + siteId + "/consents";
+
+        HttpResponse<String> noOrigin = http("POST", path, requestBody);
+        HttpResponse<String> otherOrigin = http("POST", path, requestBody, "origin", "http://localhost:8080");
+        HttpResponse<String> otherChoice = record(body("custom",
+                "{\"preferences\":true,\"statistics\":true,\"marketing\":false}", "\"clientRequestId\":\"" + requestId + "\""));
+        for (HttpResponse<String> replay : List.of(noOrigin, otherOrigin, otherChoice)) {
+            assertThat(replay.statusCode()).isEqualTo(409);
+            assertThat(replay.body()).doesNotContain(original.get("key").asText()).doesNotContain("\"key\"")
+                    .doesNotContain("statistics").doesNotContain("origin").doesNotContain("fields");
+        }
+    }
+
+    @Test
+    void shouldDeriveConsentIdsNobodyCanPredictFromTheRequestId() {
+        String requestId = UUID.randomUUID().toString();
+        JsonNode consent = json(record(body("accept_all", null, "\"clientRequestId\":\"" + requestId + "\"")));
+        String nameBased = UUID.nameUUIDFromBytes((siteId + "\u0000" + requestId)
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        assertThat(consent.get("consentId").asText()).isNotEqualTo(nameBased)
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    }
+
+    @Test
+    void shouldCheckTheKeyBeforeAnsweringAReplayedChangeOrWithdrawal() {
+        JsonNode v1 = json(record(body("accept_all", null, null)));
+        String id = v1.get("consentId").asText();
+        String changeKey = UUID.randomUUID().toString();
+        String change = body("custom", "{\"preferences\":false,\"statistics\":false,\"marketing\":false}",
+                "\"key\":\"" + v1.get("key").asText() + "\"");
+        assertThat(http("PUT", "/v1/sites/" + siteId + "/consents/" + id, change, "origin", ORIGIN,
+                "idempotency-key", changeKey).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> forgedChange = http("PUT", "/v1/sites/" + siteId + "/consents/" + id,
+                change.replace(v1.get("key").asText(), "00000000.forged"), "origin", ORIGIN, "idempotency-key", changeKey);
+        assertThat(forgedChange.statusCode()).isEqualTo(403);
+        assertThat(forgedChange.body()).doesNotContain("\"key\"");
+
+        String withdrawKey = UUID.randomUUID().toString();
+        assertThat(http("POST", "/v1/sites/" + siteId + "/consents/" + id + "/withdraw",
+                "{\"key\":\"" + v1.get("key").asText() + "\"}", "origin", ORIGIN, "idempotency-key", withdrawKey)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> forgedWithdraw = http("POST", "/v1/sites/" + siteId + "/consents/" + id + "/withdraw",
+                "{\"key\":\"00000000.forged\"}", "origin", ORIGIN, "idempotency-key", withdrawKey);
+        assertThat(forgedWithdraw.statusCode()).isEqualTo(403);
+        assertThat(forgedWithdraw.body()).doesNotContain("\"key\"");
     }
 
     @Test
@@ -202,6 +275,7 @@ class ConsentApiIT extends IntegrationTest {
                 "origin", ORIGIN, "access-control-request-method", "POST");
         assertThat(allowed.statusCode()).isEqualTo(204);
         assertThat(allowed.headers().firstValue("access-control-allow-origin")).hasValue(ORIGIN);
+        assertThat(allowed.headers().firstValue("access-control-expose-headers")).hasValue("retry-after, idempotent-replayed");
 
         HttpResponse<String> foreign = http("OPTIONS", "/v1/sites/" + siteId + "/consents", null,
                 "origin", "https://evil.example", "access-control-request-method", "POST");
@@ -243,5 +317,105 @@ class ConsentApiIT extends IntegrationTest {
         assertThat(json(tooLarge).at("/error/code").asText()).isEqualTo("payload_too_large");
 
         assertThat(verify(siteId, "no-such-consent", "key=a.b").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRefuseDuplicateJsonKeys() {
+        HttpResponse<String> duplicate = record("{\"method\":\"reject_all\",\"method\":\"accept_all\","
+                + "\"bannerVersion\":\"2026-11\",\"pageUrl\":\"https://shop.example.com/\"}");
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        assertThat(json(duplicate).at("/error/code").asText()).isEqualTo("bad_request");
+    }
+
+    @Test
+    void shouldAnswer4xxNever500_forHugeOrStrangeIds() {
+        String huge = "a".repeat(10_000);
+        for (HttpResponse<String> response : List.of(
+                http("POST", "/v1/sites/" + huge + "/consents", body("accept_all", null, null), "origin", ORIGIN),
+                verify(siteId, huge, "key=a.b"),
+                verify(huge, "x", "key=a.b"),
+                get("/v1/sites/" + siteId + "/consents/" + huge + "/history?key=a.b"),
+                http("PUT", "/v1/sites/" + siteId + "/consents/%00%0A", "{\"key\":\"a.b\"}", "origin", ORIGIN),
+                http("POST", "/v1/sites/" + siteId + "/consents/" + UUID.randomUUID() + "/withdraw",
+                        "{\"key\":\"" + huge + "\"}", "origin", ORIGIN))) {
+            assertThat(response.statusCode()).as(response.uri().toString().substring(0, 60))
+                    .isIn(400, 403, 404, 413);
+        }
+    }
+
+    @Test
+    void shouldRefuseAPageUrlOutsideTheSitesOrigins_andMaskEmailsInThePath() {
+        HttpResponse<String> foreign = record(body("accept_all", null, null)
+                .replace("https://shop.example.com/cart", "https://evil.example/cart"));
+        assertThat(foreign.statusCode()).isEqualTo(400);
+        assertThat(json(foreign).at("/error/fields/pageUrl").asText()).contains("origin");
+
+        HttpResponse<String> masked = record(body("accept_all", null, null)
+                .replace("https://shop.example.com/cart", "https://shop.example.com/u/jane.doe%40example.com/orders"));
+        assertThat(masked.statusCode()).isEqualTo(201);
+        assertThat(json(masked).get("pageUrl").asText()).doesNotContain("jane").doesNotContain("example.com/orders")
+                .startsWith("https://shop.example.com/u/").endsWith("/orders");
+    }
+
+    static com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent recordEvent(String site, String ip) {
+        return com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder()
+                .withRouteKey("POST /v1/sites/{siteId}/consents")
+                .withHeaders(Map.of("content-type", "application/json", "origin", ORIGIN))
+                .withPathParameters(Map.of("siteId", site))
+                .withRequestContext(com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.RequestContext
+                        .builder().withRequestId("limits").withHttp(com.amazonaws.services.lambda.runtime.events
+                                .APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST")
+                                .withSourceIp(ip).build()).build())
+                .withBody(body("accept_all", null, null)).withIsBase64Encoded(false).build();
+    }
+
+    @Test
+    void shouldLimitConsentWritesPerClientAndPerSite_with429AndRetryAfter_andCountThem() {
+        var env = stack.env("ConsentApiFunction").with(Map.of("CONSENT_LIMIT_PER_CLIENT_PER_MINUTE", "25",
+                "CONSENT_LIMIT_PER_SITE_PER_MINUTE", "60"));
+        java.io.ByteArrayOutputStream emitted = new java.io.ByteArrayOutputStream();
+        var aws = new io.privacysuite.core.aws.AwsClients(env);
+        var dynamo = aws.build(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), "DYNAMODB");
+        // Two containers of the same function: the site's budget holds across both.
+        var first = new io.privacysuite.consent.ConsentApiHandler(env);
+        var second = new io.privacysuite.consent.ConsentApiHandler(new io.privacysuite.consent.ConsentApiHandler(env)
+                .service(), io.privacysuite.consent.ConsentWriteLimits.from(env, dynamo, java.time.Clock.systemUTC()),
+                new io.privacysuite.core.Metrics("it", new java.io.PrintStream(emitted, true, StandardCharsets.UTF_8),
+                        java.time.Clock.systemUTC()));
+
+        // Limits count per minute: start well inside one, so the window cannot turn mid-test.
+        while (java.time.Instant.now().getEpochSecond() % 60 > 50) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+        }
+        int client = 0;
+        com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse refused = null;
+        for (int i = 0; i < 60 && refused == null; i++) {
+            var response = second.handleRequest(recordEvent(siteId, "198.51.100." + i), null);
+            if (response.getStatusCode() == 429) {
+                refused = response;
+            } else {
+                client++;
+            }
+        }
+        assertThat(refused).as("one /24 is refused after its budget").isNotNull();
+        assertThat(client).isBetween(25, 25 + 2 * 20);
+        assertThat(Long.parseLong(refused.getHeaders().get("retry-after"))).isBetween(1L, 60L);
+        assertThat(refused.getBody()).contains("too_many_requests");
+
+        int site = client;
+        for (int i = 0; i < 200 && site < 200; i++) {
+            var handler = i % 2 == 0 ? first : second;
+            var response = handler.handleRequest(recordEvent(siteId, "203.0." + i + ".9"), null);
+            if (response.getStatusCode() == 429) {
+                break;
+            }
+            site++;
+        }
+        assertThat(site).as("the site's budget across both containers").isBetween(60 - 2, 60 + 20);
+        assertThat(second.handleRequest(recordEvent(siteId, "192.0.2.1"), null).getStatusCode()).isEqualTo(429);
+
+        String lines = emitted.toString(StandardCharsets.UTF_8);
+        assertThat(lines).contains("\"ConsentsRecorded\":1").contains("\"ConsentWritesLimited\":1")
+                .contains("\"Namespace\":\"PrivacySuite\"");
     }
 }

@@ -73,8 +73,11 @@ class IdentityIT extends IntegrationTest {
                 + signature + "\"}";
     }
 
+    /** The IdentityAssertionSecret the company's app shares, read from the local Secrets Manager as the app would. */
     static String assertionKey() {
-        return stack.functions().env("RequestsApiFunction").get("IDENTITY_ASSERTION_KEY", "not-configured");
+        String arn = stack.functions().env("RequestsApiFunction").require("IDENTITY_ASSERTION_SECRET_ARN");
+        return stack.awsClients().secretsManager().orElseThrow()
+                .getSecretValue(r -> r.secretId(arn)).secretString();
     }
 
     @Test

@@ -338,4 +338,157 @@ class TemplateContractTest {
         assertThat(String.valueOf(TEMPLATE.resource("RequestProcessingQueue").orElseThrow().properties()))
                 .contains("maxReceiveCount=5");
     }
+
+    private static Map<String, Object> environment(Template.Resource fn) {
+        return map(map(fn.properties().get("Environment")).get("Variables"));
+    }
+
+    private static String refOf(Object value) {
+        return String.valueOf(map(value).get("Ref"));
+    }
+
+    @Test
+    void noSecretValueShouldBeInAFunctionsConfiguration_onlyArnsWithGetSecretValueOnExactlyThoseSecrets() {
+        Map<String, Object> globals = map(map(TEMPLATE.globalsFunction().get("Environment")).get("Variables"));
+        assertThat(String.valueOf(globals)).doesNotContain("resolve:secretsmanager");
+        List<String> secrets = TEMPLATE.resourcesOfType("AWS::SecretsManager::Secret").stream()
+                .map(Template.Resource::logicalId).toList();
+        assertThat(secrets).isNotEmpty();
+        for (Template.Resource fn : functions()) {
+            Map<String, Object> env = environment(fn);
+            assertThat(String.valueOf(env)).as(fn.logicalId()).doesNotContain("{{resolve:").doesNotContain("resolve:secretsmanager");
+            java.util.Set<String> read = new java.util.TreeSet<>();
+            env.forEach((name, value) -> {
+                if (secrets.contains(refOf(value))) {
+                    assertThat(name).as(fn.logicalId() + " names a secret").endsWith("_SECRET_ARN");
+                    read.add(refOf(value));
+                }
+                assertThat(name).as(fn.logicalId() + " " + name).doesNotEndWith("_KEY");
+            });
+            java.util.Set<String> granted = new java.util.TreeSet<>();
+            for (Object policy : list(fn.properties().get("Policies"))) {
+                Object arg = map(policy).get("AWSSecretsManagerGetSecretValuePolicy");
+                if (arg != null) {
+                    granted.add(refOf(map(arg).get("SecretArn")));
+                }
+                assertThat(String.valueOf(policy)).as(fn.logicalId() + ": secrets only through the policy template")
+                        .doesNotContain("secretsmanager:*");
+            }
+            assertThat(granted).as(fn.logicalId() + " may read exactly the secrets it names").isEqualTo(read);
+        }
+    }
+
+    @Test
+    void publicBaseUrlShouldHaveNoDefault_andAllowOnlyHttps() {
+        Template.Parameter url = TEMPLATE.parameters().get("PublicBaseUrl");
+        assertThat(url.defaultValue()).isEmpty();
+        String pattern = String.valueOf(TEMPLATE.raw() instanceof Map<?, ?> raw
+                ? map(map(raw.get("Parameters")).get("PublicBaseUrl")).get("AllowedPattern") : "");
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(pattern);
+        assertThat(allowed.matcher("https://privacy.example.com").matches()).isTrue();
+        assertThat(allowed.matcher("http://privacy.example.com").matches()).isFalse();
+        assertThat(allowed.matcher("http://localhost:3000").matches()).isFalse();
+    }
+
+    @Test
+    void noCrudPolicyWhereAFunctionNeedsAFewActions() {
+        for (Template.Resource fn : functions()) {
+            assertThat(String.valueOf(fn.properties().get("Policies"))).as(fn.logicalId()).doesNotContain("S3CrudPolicy")
+                    .doesNotContain("s3:*").doesNotContain("dynamodb:*");
+        }
+        String processor = String.valueOf(TEMPLATE.resource("RequestProcessorFunction").orElseThrow().properties()
+                .get("Policies"));
+        // The processor writes exports; the requests API alone reads them (it presigns each download click).
+        assertThat(processor).contains("Action=s3:PutObject").doesNotContain("s3:GetObject")
+                .contains("${ExportsBucket.Arn}/exports/*");
+        assertThat(String.valueOf(TEMPLATE.resource("RequestsApiFunction").orElseThrow().properties().get("Policies")))
+                .contains("Action=s3:GetObject").doesNotContain("s3:PutObject");
+        for (String fn : List.of("ConsentApiFunction", "ConsentAdminFunction")) {
+            String policies = String.valueOf(TEMPLATE.resource(fn).orElseThrow().properties().get("Policies"));
+            assertThat(policies).as(fn).doesNotContain("DynamoDBCrudPolicy").doesNotContain("DeleteItem");
+        }
+    }
+
+    @Test
+    void everyDeadLetterAndOnFailureQueueShouldHaveAnAlarm_toTheOperators() {
+        java.util.Set<String> failureQueues = new java.util.TreeSet<>();
+        for (Template.Resource queue : TEMPLATE.resourcesOfType("AWS::SQS::Queue")) {
+            Object target = map(queue.properties().get("RedrivePolicy")).get("deadLetterTargetArn");
+            if (target != null) {
+                failureQueues.add(String.valueOf(list(map(target).get("Fn::GetAtt")).get(0)));
+            }
+        }
+        for (Template.Resource fn : functions()) {
+            for (Object e : map(fn.properties().get("Events")).values()) {
+                Object destination = map(map(map(map(map(e).get("Properties")).get("DestinationConfig")).get("OnFailure"))
+                        .get("Destination")).get("Fn::GetAtt");
+                if (destination != null) {
+                    failureQueues.add(String.valueOf(list(destination).get(0)));
+                }
+            }
+            Object dlq = map(map(fn.properties().get("DeadLetterQueue")).get("TargetArn")).get("Fn::GetAtt");
+            if (dlq != null) {
+                failureQueues.add(String.valueOf(list(dlq).get(0)));
+            }
+        }
+        assertThat(failureQueues).contains("NotificationsDLQ", "RequestProcessingDLQ", "AccountLifecycleDeadLetterQueue",
+                "RetentionStreamFailureQueue");
+        List<Template.Resource> alarms = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
+        for (String queue : failureQueues) {
+            assertThat(alarms).as("an alarm on " + queue).anySatisfy(alarm -> {
+                Map<String, Object> p = alarm.properties();
+                assertThat(p.get("Namespace")).isEqualTo("AWS/SQS");
+                assertThat(p.get("MetricName")).isEqualTo("ApproximateNumberOfMessagesVisible");
+                assertThat(String.valueOf(p.get("Dimensions"))).contains("Fn::GetAtt=[" + queue + ", QueueName]");
+                assertThat(String.valueOf(p.get("AlarmActions"))).contains("Ref=OperatorAlertsTopic");
+            });
+        }
+    }
+
+    @Test
+    void everyFunctionShouldHaveErrorAndThrottleAlarms_andSesReputationBeAlarmed() {
+        List<Template.Resource> alarms = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
+        for (Template.Resource fn : functions()) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                assertThat(alarms).as(metric + " alarm for " + fn.logicalId()).anySatisfy(alarm -> {
+                    assertThat(alarm.properties().get("Namespace")).isEqualTo("AWS/Lambda");
+                    assertThat(alarm.properties().get("MetricName")).isEqualTo(metric);
+                    assertThat(String.valueOf(alarm.properties().get("Dimensions"))).contains("Ref=" + fn.logicalId() + "}");
+                    assertThat(String.valueOf(alarm.properties().get("AlarmActions"))).contains("Ref=OperatorAlertsTopic");
+                });
+            }
+        }
+        for (String metric : List.of("Reputation.BounceRate", "Reputation.ComplaintRate")) {
+            assertThat(alarms).as(metric).anySatisfy(alarm -> assertThat(alarm.properties().get("MetricName"))
+                    .isEqualTo(metric));
+        }
+    }
+
+    @Test
+    void theDashboardShouldShowOnlyMetricsTheCodeEmits_andEveryFailureQueue() throws Exception {
+        List<Template.Resource> dashboards = TEMPLATE.resourcesOfType("AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        String body = String.valueOf(map(dashboards.get(0).properties().get("DashboardBody")).get("Fn::Sub"));
+        com.fasterxml.jackson.databind.JsonNode json = Json.read(body);
+        java.util.Set<String> shown = new java.util.TreeSet<>();
+        java.util.Set<String> queues = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode widget : json.get("widgets")) {
+            for (com.fasterxml.jackson.databind.JsonNode metric : widget.at("/properties/metrics")) {
+                if (metric.get(0).asText().equals(io.privacysuite.core.Metrics.NAMESPACE)) {
+                    shown.add(metric.get(1).asText());
+                } else if (metric.get(0).asText().equals("AWS/SQS")) {
+                    queues.add(metric.get(3).asText().replaceAll("^\\$\\{(.+)\\.QueueName}$", "$1"));
+                }
+            }
+        }
+        java.util.Set<String> emitted = new java.util.TreeSet<>();
+        for (io.privacysuite.core.Metrics.Name name : io.privacysuite.core.Metrics.Name.values()) {
+            emitted.add(name.name());
+        }
+        assertThat(shown).containsAll(List.of("ConsentsRecorded", "OpenRequests", "OverdueRequests", "EmailsSent",
+                "EmailsSuppressed", "EmailsFailed", "TtlDeletions", "DeletionReceipts"));
+        assertThat(emitted).containsAll(shown);
+        assertThat(queues).containsExactlyInAnyOrder("NotificationsDLQ", "RequestProcessingDLQ",
+                "AccountLifecycleDeadLetterQueue", "RetentionStreamFailureQueue");
+    }
 }

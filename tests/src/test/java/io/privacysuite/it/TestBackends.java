@@ -127,12 +127,14 @@ final class TestBackends {
                 "-Plocalstack needs a Docker engine; none answers here");
         LocalStackContainer container = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
                 .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.SQS,
-                        LocalStackContainer.Service.SES, LocalStackContainer.Service.S3);
+                        LocalStackContainer.Service.SES, LocalStackContainer.Service.S3,
+                        LocalStackContainer.Service.SECRETSMANAGER);
         container.start();
         Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-localstack"));
         URI endpoint = container.getEndpoint();
         // LocalStack deletes expired TTL items on an hourly sweep, so tests needing real-time TTL skip there.
-        return new AwsEndpoints.Fixed(endpoint, endpoint, endpoint, Optional.of(endpoint), container.getRegion(),
+        return new AwsEndpoints.Fixed(endpoint, endpoint, endpoint, Optional.of(endpoint), Optional.of(endpoint),
+                container.getRegion(),
                 container.getAccessKey(), container.getSecretKey(), false);
     }
 }

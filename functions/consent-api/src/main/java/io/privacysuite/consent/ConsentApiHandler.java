@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +31,13 @@ public final class ConsentApiHandler
         implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, org.crac.Resource {
     /** Banners send a few hundred bytes; anything near this is not a consent. */
     static final int MAX_BODY_BYTES = 8 * 1024;
+    /** The routes that write a consent version: limited per site and client, and counted. */
+    static final java.util.Set<String> WRITES = java.util.Set.of("POST /v1/sites/{siteId}/consents",
+            "PUT /v1/sites/{siteId}/consents/{consentId}", "POST /v1/sites/{siteId}/consents/{consentId}/withdraw");
 
     private final ConsentService service;
+    private final ConsentWriteLimits limits;
+    private final Metrics metrics;
 
     public ConsentApiHandler() {
         this(Env.system());
@@ -40,20 +47,38 @@ public final class ConsentApiHandler
     }
 
     public ConsentApiHandler(Env env) {
-        this(serviceFrom(env));
+        this(env, new AwsClients(env));
+    }
+
+    private ConsentApiHandler(Env env, AwsClients aws) {
+        this(env, aws, aws.build(DynamoDbClient.builder(), "DYNAMODB"));
+    }
+
+    private ConsentApiHandler(Env env, AwsClients aws, DynamoDbClient dynamo) {
+        this(serviceFrom(env, aws, dynamo), ConsentWriteLimits.from(env, dynamo, Clock.systemUTC()), Metrics.from(env));
     }
 
     public ConsentApiHandler(ConsentService service) {
-        this.service = service;
+        this(service, ConsentWriteLimits.none(), Metrics.from(Env.of(Map.of())));
     }
 
-    static ConsentService serviceFrom(Env env) {
-        DynamoDbClient dynamo = new AwsClients(env).build(DynamoDbClient.builder(), "DYNAMODB");
+    public ConsentApiHandler(ConsentService service, ConsentWriteLimits limits, Metrics metrics) {
+        this.service = service;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    /** The service this handler calls (tests build a second handler around it with other collaborators). */
+    public ConsentService service() {
+        return service;
+    }
+
+    static ConsentService serviceFrom(Env env, AwsClients aws, DynamoDbClient dynamo) {
         Clock clock = Clock.systemUTC();
         return new ConsentService(
                 new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
                 new ConsentStore(dynamo, env.require("CONSENTS_TABLE")),
-                ConsentSigner.fromEnv(env),
+                new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env),
                 clock);
     }
@@ -65,7 +90,7 @@ public final class ConsentApiHandler
 
     @Override
     public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
-        // Nothing to refresh: clients hold no connections across a snapshot worth keeping.
+        // Nothing to refresh here: clients hold no connections worth keeping, and core Secrets reloads the secrets.
     }
 
     /**
@@ -75,7 +100,9 @@ public final class ConsentApiHandler
     public void prime() {
         handle(new ApiRequest(APIGatewayV2HTTPEvent.builder()
                 .withRouteKey("GET /v1/sites/{siteId}/consents/{consentId}/verify")
-                .withPathParameters(Map.of("siteId", "__priming__", "consentId", "__priming__"))
+                // A well-formed site and consent id, so the site lookup and the history query really run.
+                .withPathParameters(Map.of("siteId", "snapstart-priming", "consentId",
+                        "00000000-0000-4000-8000-000000000000"))
                 .withQueryStringParameters(Map.of("key", "k.priming"))
                 .build()), Log.of(null));
         service.prime(ConsentSubmission.parse(Json.MAPPER.createObjectNode()
@@ -100,11 +127,20 @@ public final class ConsentApiHandler
                 }
                 cors = corsHeaders(origin.get());
             }
+            if (WRITES.contains(request.routeKey())) {
+                limits.check(site.siteId(), request.sourceIp());
+            }
             APIGatewayV2HTTPResponse response = route(request, site, log);
             response.getHeaders().putAll(cors);
+            if (WRITES.contains(request.routeKey()) && !response.getHeaders().containsKey("idempotent-replayed")) {
+                metrics.emit(Map.of(Metrics.Name.ConsentsRecorded, 1));
+            }
             return response;
         } catch (ApiException e) {
             log.info("consent_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
+            if (e.status() == 429) {
+                metrics.emit(Map.of(Metrics.Name.ConsentWritesLimited, 1));
+            }
             return ApiResponses.error(e, cors);
         } catch (RuntimeException e) {
             log.error("consent_failed", e, "route", request.routeKey(), "requestId", request.requestId());
@@ -134,13 +170,15 @@ public final class ConsentApiHandler
                 JsonNode body = request.jsonBody(MAX_BODY_BYTES);
                 String key = requireKey(body);
                 String pageUrl = null;
+                var errors = new io.privacysuite.core.http.FieldErrors();
                 if (body.hasNonNull("pageUrl")) {
-                    var errors = new io.privacysuite.core.http.FieldErrors();
                     pageUrl = ConsentSubmission.sanitizeUrl(body.get("pageUrl").asText(), errors);
-                    errors.throwIfAny();
                 }
-                var outcome = service.withdraw(site, request.pathParameter("consentId"), key, pageUrl,
-                        request.header("idempotency-key").orElse(null), visitor(request));
+                String requestId = ConsentSubmission.requestId(body, request.header("idempotency-key").orElse(null),
+                        errors);
+                errors.throwIfAny();
+                var outcome = service.withdraw(site, request.pathParameter("consentId"), key, pageUrl, requestId,
+                        visitor(request));
                 log.info("consent_withdrawn", "site", site.siteId(), "consentId", outcome.record().consentId(),
                         "version", outcome.record().version());
                 yield written(outcome, 200);
@@ -227,7 +265,8 @@ public final class ConsentApiHandler
     }
 
     private static ConsentService.Visitor visitor(ApiRequest request) {
-        return new ConsentService.Visitor(request.sourceIp(), request.header("sec-gpc").map("1"::equals).orElse(false));
+        return new ConsentService.Visitor(request.sourceIp(), request.header("sec-gpc").map("1"::equals).orElse(false),
+                request.header("origin").orElse(null));
     }
 
     private static APIGatewayV2HTTPResponse written(ConsentService.Outcome outcome, int status) {
@@ -241,6 +280,8 @@ public final class ConsentApiHandler
         headers.put("access-control-allow-methods", "GET, POST, PUT, OPTIONS");
         headers.put("access-control-allow-headers", "content-type, idempotency-key, sec-gpc");
         headers.put("access-control-max-age", "600");
+        // So the banner's script can read when to retry a limited write, and whether an answer was a replay.
+        headers.put("access-control-expose-headers", "retry-after, idempotent-replayed");
         headers.put("vary", "origin");
         return headers;
     }

@@ -1,5 +1,6 @@
 package io.privacysuite.consent;
 
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -29,8 +30,15 @@ public final class ConsentService {
         this.clock = clock;
     }
 
-    /** Where the request came from, as the server saw it; the raw IP never leaves this object. */
-    public record Visitor(String sourceIp, boolean gpcSignal) {}
+    /**
+     * Where the request came from, as the server saw it; the raw IP never leaves this object. {@code origin} is the
+     * request's Origin header (null when absent): a replay must come from the origin of the original.
+     */
+    public record Visitor(String sourceIp, boolean gpcSignal, String origin) {
+        public Visitor(String sourceIp, boolean gpcSignal) {
+            this(sourceIp, gpcSignal, null);
+        }
+    }
 
     /** A stored version and whether this call only replayed an earlier identical request. */
     public record Outcome(ConsentRecord record, boolean replayed) {}
@@ -40,6 +48,9 @@ public final class ConsentService {
     public record Verification(Status status, ConsentRecord record, int latestVersion, String currentBannerVersion) {}
 
     public Site site(String siteId) {
+        if (!Ids.isSiteId(siteId)) {
+            throw ApiException.notFound("Site");
+        }
         return sites.find(siteId).orElseThrow(() -> ApiException.notFound("Site"));
     }
 
@@ -50,42 +61,53 @@ public final class ConsentService {
                 submission.bannerVersion(), submission.pageUrl(), null, new Visitor("192.0.2.1", false), null, null);
     }
 
+    /**
+     * Records a first version. With a client request id the consent id is derived from it (keyed, see
+     * {@link ConsentSigner#consentIdFor}), so the conditional put makes a retry idempotent. A retry gets the stored
+     * record and its key back only when body, Origin and GPC signal are exactly those of the original; anything
+     * else is 409 without saying what differs (a stranger must learn nothing about the visitor's choice).
+     */
     public Outcome record(Site site, ConsentSubmission submission, Visitor visitor) {
-        String consentId = submission.clientRequestId() == null
+        requireOnSite(site, submission.pageUrl());
+        String requestId = submission.clientRequestId();
+        String consentId = requestId == null
                 ? UUID.randomUUID().toString()
-                // A retried request id maps to the same consent id, so the conditional put makes it idempotent.
-                : UUID.nameUUIDFromBytes((site.siteId() + "\u0000" + submission.clientRequestId())
-                        .getBytes(StandardCharsets.UTF_8)).toString();
+                : signer.consentIdFor(site.siteId(), requestId);
+        String digest = requestId == null ? null : submission.digest(visitor.origin(), visitor.gpcSignal());
         ConsentRecord record = newVersion(site, consentId, 1, submission.method(), submission.categories(),
-                submission.bannerVersion(), submission.pageUrl(), submission.tcString(), visitor,
-                submission.clientRequestId(), submission.clientRequestId() == null ? null : submission.digest());
+                submission.bannerVersion(), submission.pageUrl(), submission.tcString(), visitor, requestId, digest);
         if (store.append(record)) {
             return new Outcome(record, false);
         }
         ConsentRecord existing = store.version(consentId, 1)
                 .orElseThrow(() -> ApiException.conflict("concurrent_write", "The consent is being written; retry."));
+        if (!existing.siteId().equals(site.siteId()) || !sameRequest(digest, existing.requestHash())) {
+            throw reused();
+        }
         if (existing.isErased(clock.instant())) {
             throw ApiException.gone("That request id belongs to a consent that has expired; use a new one.");
-        }
-        if (!existing.siteId().equals(site.siteId()) || !record.requestHash().equals(existing.requestHash())) {
-            throw ApiException.conflict("idempotency_key_reused",
-                    "This request id was already used with a different consent.");
         }
         return new Outcome(existing, true);
     }
 
     /** Appends a new version to a consent the caller proves to hold (the key of any of its live versions). */
     public Outcome change(Site site, String consentId, String key, ConsentSubmission submission, Visitor visitor) {
-        return appendVersion(site, consentId, key, submission.clientRequestId(), submission.clientRequestId() == null
-                ? null : submission.digest(), latest -> newVersion(site, consentId, latest.version() + 1,
-                submission.method(), submission.categories(), submission.bannerVersion(), submission.pageUrl(),
-                submission.tcString(), visitor, submission.clientRequestId(),
-                submission.clientRequestId() == null ? null : submission.digest()));
+        requireOnSite(site, submission.pageUrl());
+        String requestId = submission.clientRequestId();
+        String digest = requestId == null ? null : submission.digest(visitor.origin(), visitor.gpcSignal());
+        return appendVersion(site, consentId, key, requestId, digest, latest -> newVersion(site, consentId,
+                latest.version() + 1, submission.method(), submission.categories(), submission.bannerVersion(),
+                submission.pageUrl(), submission.tcString(), visitor, requestId, digest));
     }
 
     /** Withdrawal is a version like any other (logged, signed), refusing every optional category. */
     public Outcome withdraw(Site site, String consentId, String key, String pageUrl, String requestId, Visitor visitor) {
-        String digest = requestId == null ? null : "withdrawal";
+        if (pageUrl != null) {
+            requireOnSite(site, pageUrl);
+        }
+        String digest = requestId == null ? null : ConsentSubmission.digestOf("withdrawal",
+                pageUrl == null ? "" : pageUrl, visitor.origin() == null ? "" : visitor.origin(),
+                visitor.gpcSignal() ? "gpc1" : "gpc0");
         return appendVersion(site, consentId, key, requestId, digest, latest -> newVersion(site, consentId,
                 latest.version() + 1, ConsentMethod.WITHDRAWAL, Categories.NONE, latest.bannerVersion(),
                 pageUrl != null ? pageUrl : latest.pageUrl(), null, visitor, requestId, digest));
@@ -94,15 +116,15 @@ public final class ConsentService {
     private Outcome appendVersion(Site site, String consentId, String key, String requestId, String digest,
                                   java.util.function.Function<ConsentRecord, ConsentRecord> next) {
         List<ConsentRecord> live = liveHistory(site, consentId);
+        // The key first: a replay shortcut taken before it would hand the latest key to anyone.
+        requireKeyOfAny(live, key);
         ConsentRecord latest = live.get(live.size() - 1);
         if (requestId != null && requestId.equals(latest.requestId())) {
-            if (!java.util.Objects.equals(digest, latest.requestHash())) {
-                throw ApiException.conflict("idempotency_key_reused",
-                        "This request id was already used with a different change.");
+            if (!sameRequest(digest, latest.requestHash())) {
+                throw reused();
             }
             return new Outcome(latest, true);
         }
-        requireKeyOfAny(live, key);
         ConsentRecord record = next.apply(latest);
         if (!store.append(record)) {
             throw ApiException.conflict("concurrent_change",
@@ -112,7 +134,7 @@ public final class ConsentService {
     }
 
     public Verification verify(Site site, String consentId, Integer version, String key, Categories claimed) {
-        List<ConsentRecord> all = store.history(consentId);
+        List<ConsentRecord> all = Ids.isUuid(consentId) ? store.history(consentId) : List.of();
         if (all.isEmpty()) {
             throw ApiException.notFound("Consent");
         }
@@ -150,7 +172,7 @@ public final class ConsentService {
     }
 
     private List<ConsentRecord> liveHistory(Site site, String consentId) {
-        List<ConsentRecord> all = store.history(consentId);
+        List<ConsentRecord> all = Ids.isUuid(consentId) ? store.history(consentId) : List.of();
         if (all.isEmpty() || !all.get(0).siteGroup().equals(site.siteGroup())) {
             throw ApiException.notFound("Consent");
         }
@@ -160,6 +182,23 @@ public final class ConsentService {
             throw ApiException.gone("This consent has expired and its record was erased; ask the visitor again.");
         }
         return live;
+    }
+
+    private static void requireOnSite(Site site, String pageUrl) {
+        if (!site.allowsPageUrl(pageUrl)) {
+            throw ApiException.validation(java.util.Map.of("pageUrl",
+                    "must be a page on one of the site's registered origins"));
+        }
+    }
+
+    private static boolean sameRequest(String digest, String stored) {
+        return digest != null && stored != null && java.security.MessageDigest.isEqual(
+                digest.getBytes(StandardCharsets.US_ASCII), stored.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static ApiException reused() {
+        return ApiException.conflict("idempotency_key_reused",
+                "This request id was already used for another request; send a new one.");
     }
 
     private void requireKeyOfAny(List<ConsentRecord> versions, String key) {

@@ -1,6 +1,7 @@
 package io.privacysuite.consent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.http.FieldErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,7 +23,9 @@ public record ConsentSubmission(
 
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern TC_STRING = Pattern.compile("[A-Za-z0-9_.~-]{1,4096}");
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
+    /** An address anywhere in a path segment (decoded, so %40 counts): it is masked before the URL is stored. */
+    private static final Pattern EMAIL = Pattern.compile("[^/@\\s]+@[^/@\\s]+\\.[^/@\\s]+");
+    static final String MASKED_EMAIL = "email-removed";
 
     /**
      * Parses a record or change body. {@code idempotencyHeader} wins over a {@code clientRequestId} field.
@@ -45,12 +48,21 @@ public record ConsentSubmission(
         if (tcString != null && !TC_STRING.matcher(tcString).matches()) {
             errors.add("tcString", "must be an IAB TCF string (base64url, at most 4096 characters)");
         }
-        String requestId = idempotencyHeader != null ? idempotencyHeader : text(body, "clientRequestId");
-        if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
-            errors.add("clientRequestId", "must be 8-128 letters, digits or ._:-");
-        }
+        String requestId = requestId(body, idempotencyHeader, errors);
         errors.throwIfAny();
         return new ConsentSubmission(method, categories, bannerVersion, pageUrl, tcString, requestId);
+    }
+
+    /**
+     * The client's idempotency key: the {@code Idempotency-Key} header, else {@code clientRequestId}. A replay with
+     * it gets the original answer (and key) back, so it must be unguessable: short or patterned ids are refused.
+     */
+    static String requestId(JsonNode body, String idempotencyHeader, FieldErrors errors) {
+        String requestId = idempotencyHeader != null ? idempotencyHeader.trim() : text(body, "clientRequestId");
+        if (requestId != null && !Ids.isUnguessableRequestId(requestId)) {
+            errors.add("clientRequestId", Ids.REQUEST_ID_RULE);
+        }
+        return requestId;
     }
 
     private static Categories parseCategories(JsonNode node, ConsentMethod method, FieldErrors errors) {
@@ -109,8 +121,9 @@ public record ConsentSubmission(
                 errors.add("pageUrl", "must be an absolute http(s) URL");
                 return null;
             }
+            String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
             return new URI(scheme, null, uri.getHost().toLowerCase(Locale.ROOT), uri.getPort(),
-                    uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath(), null, null).toString();
+                    EMAIL.matcher(path).replaceAll(MASKED_EMAIL), null, null).toString();
         } catch (URISyntaxException e) {
             errors.add("pageUrl", "must be an absolute http(s) URL");
             return null;
@@ -122,13 +135,23 @@ public record ConsentSubmission(
         return value != null && value.isTextual() && !value.textValue().isBlank() ? value.textValue().trim() : null;
     }
 
-    /** A digest of what was asked, so a retried request id can be told from a reused one. */
-    String digest() {
-        String canonical = String.join("\u0000", method.wire(), categories.canonical(), bannerVersion, pageUrl,
-                tcString == null ? "" : tcString);
+    /**
+     * A digest of what was asked and from where (the Origin and the GPC signal), so a retry can be told from a
+     * reused request id: only the same body from the same origin gets the stored record and its key back.
+     */
+    String digest(String origin, boolean gpc) {
+        return digestOf(method.wire(), categories.canonical(), bannerVersion, pageUrl, tcString == null ? "" : tcString,
+                origin == null ? "" : origin, gpc ? "gpc1" : "gpc0");
+    }
+
+    static String digestOf(String... parts) {
+        StringBuilder canonical = new StringBuilder();
+        for (String part : parts) {
+            canonical.append(part.length()).append(':').append(part).append('|');
+        }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

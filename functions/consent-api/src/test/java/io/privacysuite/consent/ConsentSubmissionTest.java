@@ -49,15 +49,28 @@ class ConsentSubmissionTest {
     }
 
     @Test
-    void shouldPreferTheIdempotencyHeader_andDigestOnlyWhatWasAsked() throws Exception {
+    void shouldPreferTheIdempotencyHeader_andDigestWhatWasAskedAndFromWhere() throws Exception {
         String body = """
                 {"method":"custom","categories":{"preferences":true,"statistics":false,"marketing":false},
-                 "bannerVersion":"v1","pageUrl":"https://a.example/","clientRequestId":"body-id-123"}""";
-        ConsentSubmission a = ConsentSubmission.parse(json(body), "header-id-456");
+                 "bannerVersion":"v1","pageUrl":"https://a.example/","clientRequestId":"ab6f1d2c-73e4-4a5b-9c8d-0e1f2a3b4c5d"}""";
+        String header = "c4b1e2f3-0a1b-4c2d-8e3f-4a5b6c7d8e9f";
+        ConsentSubmission a = ConsentSubmission.parse(json(body), header);
         ConsentSubmission b = ConsentSubmission.parse(json(body.replace("\"statistics\":false", "\"statistics\":true")),
-                "header-id-456");
-        assertThat(a.clientRequestId()).isEqualTo("header-id-456");
-        assertThat(a.digest()).isNotEqualTo(b.digest());
-        assertThat(a.digest()).isEqualTo(ConsentSubmission.parse(json(body), "other-id-789").digest());
+                header);
+        assertThat(a.clientRequestId()).isEqualTo(header);
+        String origin = "https://a.example";
+        assertThat(a.digest(origin, false)).isNotEqualTo(b.digest(origin, false))
+                .isNotEqualTo(a.digest(null, false))
+                .isNotEqualTo(a.digest("https://b.example", false))
+                .isNotEqualTo(a.digest(origin, true))
+                .isEqualTo(ConsentSubmission.parse(json(body), null).digest(origin, false));
+    }
+
+    @Test
+    void shouldMaskAnEmailAddressInThePath() throws Exception {
+        ConsentSubmission s = ConsentSubmission.parse(json("""
+                {"method":"reject_all","bannerVersion":"v1",
+                 "pageUrl":"https://shop.example.com/users/jane.doe%40example.org/orders;x=a@b.cd"}"""), null);
+        assertThat(s.pageUrl()).isEqualTo("https://shop.example.com/users/email-removed/email-removed");
     }
 }

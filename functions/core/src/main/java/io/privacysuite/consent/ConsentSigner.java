@@ -1,15 +1,17 @@
 package io.privacysuite.consent;
 
-import io.privacysuite.core.Env;
+import io.privacysuite.core.secrets.Secret;
+import io.privacysuite.core.secrets.SecretVersions;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,50 +22,63 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ConsentSigner {
     private static final String ALGORITHM = "HmacSHA256";
-    private final String activeKeyId;
-    private final Map<String, SecretKeySpec> secrets = new LinkedHashMap<>();
+    private final Secret secret;
+    private volatile Keys keys;
+
+    /** The secret's versions turned into HMAC keys once per version set (a refresh hands out a new set). */
+    private record Keys(SecretVersions source, String activeKeyId, Map<String, SecretKeySpec> byId) {}
 
     /** @param secrets the active secret first, then previous ones still accepted for verification */
     public ConsentSigner(List<byte[]> secrets) {
-        if (secrets.isEmpty() || secrets.get(0).length < 16) {
-            throw new IllegalArgumentException("a signing secret of at least 16 bytes is required");
-        }
-        for (byte[] secret : secrets) {
-            this.secrets.put(keyIdOf(secret), new SecretKeySpec(secret, ALGORITHM));
-        }
-        this.activeKeyId = keyIdOf(secrets.get(0));
+        this(Secret.fixed(secrets));
     }
 
-    /**
-     * The secret comes from the environment: on AWS through a Secrets Manager dynamic reference resolved at
-     * deploy time, so no Secrets Manager client or call adds to the cold start. The previous secret, if set,
-     * still verifies keys issued before a rotation.
-     */
-    public static ConsentSigner fromEnv(Env env) {
-        List<byte[]> secrets = new ArrayList<>();
-        secrets.add(env.require("CONSENT_SIGNING_KEY").getBytes(StandardCharsets.UTF_8));
-        env.find("CONSENT_SIGNING_PREVIOUS_KEY").ifPresent(k -> secrets.add(k.getBytes(StandardCharsets.UTF_8)));
-        return new ConsentSigner(secrets);
+    /** Reads the secret's current versions on every use (the secret caches and refreshes them). */
+    public ConsentSigner(Secret secret) {
+        this.secret = secret;
+        keys();
+    }
+
+    private Keys keys() {
+        SecretVersions versions = secret.versions();
+        Keys current = keys;
+        if (current != null && current.source() == versions) {
+            return current;
+        }
+        List<byte[]> all = versions.all();
+        if (all.get(0).length < 16) {
+            throw new IllegalArgumentException("a signing secret of at least 16 bytes is required");
+        }
+        Map<String, SecretKeySpec> byId = new LinkedHashMap<>();
+        for (byte[] value : all) {
+            byId.putIfAbsent(keyIdOf(value), new SecretKeySpec(value, ALGORITHM));
+        }
+        Keys built = new Keys(versions, keyIdOf(all.get(0)), Map.copyOf(byId));
+        keys = built;
+        return built;
     }
 
     public String sign(ConsentRecord record) {
-        return activeKeyId + "." + mac(secrets.get(activeKeyId), record.canonical());
+        Keys k = keys();
+        return k.activeKeyId() + "." + mac(k.byId().get(k.activeKeyId()), record.canonical());
     }
 
     /** True when {@code key} was issued for exactly this record by one of our secrets. */
     public boolean verify(ConsentRecord record, String key) {
-        if (key == null) {
+        if (key == null || key.length() > 200) {
             return false;
         }
         int dot = key.indexOf('.');
         if (dot <= 0) {
             return false;
         }
-        SecretKeySpec secret = secrets.get(key.substring(0, dot));
-        if (secret == null) {
+        SecretKeySpec spec = keys().byId().get(key.substring(0, dot));
+        if (spec == null) {
+            // Perhaps signed by a version newer than this container's cache (a rotation in progress).
+            secret.refreshSoon();
             return false;
         }
-        byte[] expected = mac(secret, record.canonical()).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = mac(spec, record.canonical()).getBytes(StandardCharsets.US_ASCII);
         byte[] given = key.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given);
     }
@@ -73,11 +88,30 @@ public final class ConsentSigner {
         return versions.stream().anyMatch(version -> verify(version, key));
     }
 
+    /**
+     * The consent id a client's request id maps to on a site: a keyed hash, so a retry finds the same consent
+     * while nobody without the secret can tell which id a request id leads to (a name-based UUID of public
+     * inputs could be computed by anyone). Shaped as a version 8 (custom) UUID.
+     */
+    public String consentIdFor(String siteId, String requestId) {
+        Keys k = keys();
+        String input = "consent-id|" + siteId.length() + ":" + siteId + "|" + requestId.length() + ":" + requestId;
+        byte[] digest = rawMac(k.byId().get(k.activeKeyId()), input);
+        digest[6] = (byte) ((digest[6] & 0x0f) | 0x80);
+        digest[8] = (byte) ((digest[8] & 0x3f) | 0x80);
+        ByteBuffer bytes = ByteBuffer.wrap(digest, 0, 16);
+        return new UUID(bytes.getLong(), bytes.getLong()).toString();
+    }
+
     private static String mac(SecretKeySpec secret, String canonical) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(rawMac(secret, canonical));
+    }
+
+    private static byte[] rawMac(SecretKeySpec secret, String input) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(secret);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+            return mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }

@@ -20,4 +20,25 @@ public record Site(
     public boolean allowsOrigin(String origin) {
         return origin != null && allowedOrigins.contains(origin);
     }
+
+    /**
+     * Whether a (sanitized, absolute) page URL is on one of the site's registered origins: a consent recorded for
+     * someone else's page proves nothing and lets a stranger fill the site's records with arbitrary URLs.
+     */
+    public boolean allowsPageUrl(String pageUrl) {
+        try {
+            java.net.URI uri = new java.net.URI(pageUrl);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                return false;
+            }
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            int port = uri.getPort();
+            boolean defaultPort = port == -1 || (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80);
+            String origin = scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT)
+                    + (defaultPort ? "" : ":" + port);
+            return allowedOrigins.stream().anyMatch(o -> o.equalsIgnoreCase(origin));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
 }

@@ -26,9 +26,22 @@ public final class Env {
         return new Env(values, false);
     }
 
+    /** A configuration that is treated as a deployed function's (not a local run): tests of what AWS enforces. */
+    public static Env deployed(Map<String, String> values) {
+        return new Env(values, true);
+    }
+
     /** True on Lambda (or any real process environment), false for a map built by the local stack or a test. */
     public boolean isProcessEnvironment() {
         return processEnvironment;
+    }
+
+    /**
+     * True when the local stack or a test built this configuration (never on Lambda, whose configuration is the
+     * process environment): only then may links and webhooks use plain http, and only to a loopback host.
+     */
+    public boolean isLocalRun() {
+        return !processEnvironment;
     }
 
     public Optional<String> find(String name) {

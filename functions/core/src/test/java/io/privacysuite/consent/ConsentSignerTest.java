@@ -74,4 +74,44 @@ class ConsentSignerTest {
                 r.pageUrl(), null, null, false, r.recordedAt(), r.validUntil(), r.expiresAt(), null, null, null, null);
         assertThat(a.canonical()).isNotEqualTo(b.canonical());
     }
+
+    @Test
+    void consentIdsShouldBeKeyed_soNobodyWithoutTheSecretCanDeriveThem() {
+        ConsentSigner signer = new ConsentSigner(List.of(SECRET));
+        String requestId = "3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c";
+        String id = signer.consentIdFor("shop", requestId);
+        assertThat(id).isEqualTo(signer.consentIdFor("shop", requestId))
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+                .isNotEqualTo(java.util.UUID.nameUUIDFromBytes(("shop\u0000" + requestId)
+                        .getBytes(StandardCharsets.UTF_8)).toString())
+                .isNotEqualTo(signer.consentIdFor("shop2", requestId))
+                .isNotEqualTo(new ConsentSigner(List.of(OLD_SECRET)).consentIdFor("shop", requestId));
+    }
+
+    @Test
+    void shouldPickUpANewSecretVersion_andAskForARefreshOnAnUnknownKeyId() {
+        java.util.concurrent.atomic.AtomicReference<io.privacysuite.core.secrets.SecretVersions> current =
+                new java.util.concurrent.atomic.AtomicReference<>(
+                        io.privacysuite.core.secrets.SecretVersions.of(List.of(OLD_SECRET)));
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        io.privacysuite.core.secrets.Secret secret = new io.privacysuite.core.secrets.Secret() {
+            public io.privacysuite.core.secrets.SecretVersions versions() {
+                return current.get();
+            }
+
+            public void refreshSoon() {
+                refreshes.incrementAndGet();
+            }
+        };
+        ConsentSigner signer = new ConsentSigner(secret);
+        String oldKey = signer.sign(record());
+        String newKey = new ConsentSigner(List.of(SECRET)).sign(record());
+        assertThat(signer.verify(record(), newKey)).isFalse();
+        assertThat(refreshes).hasValue(1);
+
+        current.set(io.privacysuite.core.secrets.SecretVersions.of(List.of(SECRET, OLD_SECRET)));
+        assertThat(signer.verify(record(), newKey)).isTrue();
+        assertThat(signer.verify(record(), oldKey)).isTrue();
+        assertThat(signer.sign(record())).isEqualTo(newKey);
+    }
 }

@@ -7,9 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.requests.RequestMetrics;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,17 +25,17 @@ import software.amazon.awssdk.services.ses.SesClient;
  */
 public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final NotifierService service;
-    private final RequestMetrics metrics;
+    private final Metrics metrics;
 
     public NotifierHandler() {
         this(Env.system());
     }
 
     public NotifierHandler(Env env) {
-        this(serviceFrom(env), RequestMetrics.from(env, Clock.systemUTC()));
+        this(serviceFrom(env), Metrics.from(env));
     }
 
-    public NotifierHandler(NotifierService service, RequestMetrics metrics) {
+    public NotifierHandler(NotifierService service, Metrics metrics) {
         this.service = service;
         this.metrics = metrics;
     }
@@ -48,7 +48,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                         env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)),
                 new TemplateRenderer(),
                 new MimeMessages(env.require("SENDER_EMAIL")),
-                UnsubscribeLinks.from(env),
+                UnsubscribeLinks.from(io.privacysuite.core.secrets.Secrets.from(env, aws), env),
                 aws.build(SesClient.builder(), "SES"),
                 env.find("SES_CONFIGURATION_SET").orElse(null),
                 clock);
@@ -59,6 +59,9 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         Log log = Log.of(context);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        int sent = 0;
+        int suppressed = 0;
+        int undeliverable = 0;
         for (SQSEvent.SQSMessage message : records) {
             String ref = "";
             Notification n = null;
@@ -66,6 +69,11 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 n = Json.MAPPER.readValue(message.getBody(), Notification.class);
                 ref = n.ref() == null ? "" : n.ref();
                 NotifierService.Outcome outcome = service.send(n);
+                if (outcome == NotifierService.Outcome.SENT) {
+                    sent++;
+                } else {
+                    suppressed++;
+                }
                 log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
                         "template", n.template(), "ref", ref, "messageId", message.getMessageId());
             } catch (NotifierService.InvalidNotificationException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -76,7 +84,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 log.error("notification_undeliverable", null, "messageId", message.getMessageId(), "ref", ref,
                         "reason", reason.replace(' ', '_'), "firstTime", first);
                 if (first) {
-                    System.out.println(metrics.emf(java.util.Map.of("NotificationsUndeliverable", 1)));
+                    undeliverable++;
                 }
             } catch (NotifierService.SendInProgressException e) {
                 log.info("notification_in_progress", "messageId", message.getMessageId(), "ref", ref);
@@ -87,6 +95,12 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
             }
         }
+        java.util.Map<Metrics.Name, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put(Metrics.Name.EmailsSent, sent);
+        counts.put(Metrics.Name.EmailsSuppressed, suppressed);
+        counts.put(Metrics.Name.EmailsFailed, failures.size());
+        counts.put(Metrics.Name.NotificationsUndeliverable, undeliverable);
+        metrics.emit(counts);
         return new SQSBatchResponse(failures);
     }
 

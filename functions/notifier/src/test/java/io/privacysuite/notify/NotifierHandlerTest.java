@@ -21,7 +21,7 @@ class NotifierHandlerTest {
     void shouldReportOnlyTransientFailures_soSqsRetriesThoseAlone() {
         // A sendable message whose send fails (here: no service at all) is retried by SQS.
         NotifierHandler handler = new NotifierHandler((NotifierService) null,
-                new io.privacysuite.requests.RequestMetrics("test", Clock.systemUTC(), System.out));
+                new io.privacysuite.core.Metrics("test", System.out, Clock.systemUTC()));
 
         SQSBatchResponse response = handler.handleRequest(event("verification-email.json"), null);
 

@@ -167,10 +167,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                 if (!PLACEHOLDER.matcher(secret).matches()) {
                     throw new InvalidDataMapException(id + ".secret must be a ${ENV_VAR} reference, never a literal");
                 }
-                String url = resolve(required(n, "url", id), env, id, false);
-                if (!url.startsWith("https://") && !url.startsWith("http://127.0.0.1") && !url.startsWith("http://localhost")) {
-                    throw new InvalidDataMapException(id + ".url must be https (plain http only to localhost)");
-                }
+                String url = webhookUrl(resolve(required(n, "url", id), env, id, false), env.isLocalRun(), id);
                 yield new Source(id, kind, category, description, null, null, null, null, null, List.of(), null, null,
                         url, resolve(secret, env, id, true),
                         n.path("connectTimeoutMs").asInt(2000), n.path("readTimeoutMs").asInt(5000),
@@ -218,6 +215,28 @@ public record DataMap(int schemaVersion, List<Source> sources) {
             throw new InvalidDataMapException(id + "." + field + " '" + value + "' is not one of "
                     + java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
         }
+    }
+
+    /**
+     * Parsed, never prefix-matched ({@code http://localhost.evil.example} starts like localhost): https with a host
+     * and no user info; plain http only to an exact loopback host and only in a local run.
+     */
+    static String webhookUrl(String raw, boolean localRun, String id) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw);
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidDataMapException(id + ".url is not a URL");
+        }
+        String host = uri.getHost();
+        if (host == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw new InvalidDataMapException(id + ".url must be scheme://host[:port]/path with no user or fragment");
+        }
+        if (!io.privacysuite.core.http.PublicBaseUrl.httpsOrLocalLoopback(uri, localRun)) {
+            throw new InvalidDataMapException(id + ".url must be https (plain http only to 127.0.0.1 or localhost, "
+                    + "in a local run)");
+        }
+        return uri.toString();
     }
 
     private static String resolve(String value, Env env, String id, boolean secret) {

@@ -8,7 +8,7 @@ import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.requests.RequestMetrics;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.RequestType;
@@ -61,7 +61,7 @@ public final class FulfilmentService {
     private final ExportStore exports;
     private final Outbox outbox;
     private final EmailPreferences preferences;
-    private final RequestMetrics metrics;
+    private final Metrics metrics;
     private final String operatorEmail;
     private final String publicBaseUrl;
     private final int maxReceives;
@@ -78,7 +78,7 @@ public final class FulfilmentService {
     }
 
     public FulfilmentService(RequestStore store, List<Connector> connectors, Supplier<HoldIndex> holds,
-                             ExportStore exports, Outbox outbox, EmailPreferences preferences, RequestMetrics metrics,
+                             ExportStore exports, Outbox outbox, EmailPreferences preferences, Metrics metrics,
                              String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone, Clock clock) {
         this.store = store;
         this.connectors = List.copyOf(connectors);
@@ -332,7 +332,9 @@ public final class FulfilmentService {
             // An operator closed it while the sources ran: what they did is recorded, the operator's answer stands.
             return Result.SKIPPED;
         }
-        metrics.closed(saved);
+        if (saved.closedLate()) {
+            metrics.count(Metrics.Name.RequestsClosedLate);
+        }
         outbox.notify(personNotice(saved, template, data));
         return Result.COMPLETED;
     }

@@ -15,7 +15,7 @@ import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.requests.RequestMetrics;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
                 holds::activeIndex, exports, new Outbox(aws.build(SqsClient.builder(), "SQS"),
                 env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                RequestMetrics.from(env, clock), env.require("OPERATOR_EMAIL"),
+                Metrics.from(env), env.require("OPERATOR_EMAIL"),
                 env.get("PUBLIC_BASE_URL", "http://localhost:3000"), env.getInt("MAX_RECEIVES", 5), zone, clock);
     }
 

@@ -27,6 +27,8 @@ import java.util.Map;
  */
 public final class WebhookConnector implements Connector {
     public static final int SCHEMA_VERSION = 1;
+    /** A person's records from one service; an answer larger than this is a fault, not data to hold in memory. */
+    public static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
     private final DataMap.Source source;
     private final HttpClient http;
@@ -37,7 +39,9 @@ public final class WebhookConnector implements Connector {
         this.source = source;
         this.clock = clock;
         this.backoff = backoff;
+        // A redirect could take the signed request, and the person's address in it, somewhere the data map never named.
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(source.connectTimeoutMs()))
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -119,11 +123,19 @@ public final class WebhookConnector implements Connector {
                     .header("X-PrivacySuite-Attempt", Integer.toString(attempt))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
+                byte[] answer;
+                try (java.io.InputStream in = response.body()) {
+                    answer = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+                }
+                if (answer.length > MAX_RESPONSE_BYTES) {
+                    failure = "answer too large (over " + MAX_RESPONSE_BYTES + " bytes)";
+                    break;
+                }
                 if (status >= 200 && status < 300) {
-                    return response.body() == null || response.body().isBlank()
-                            ? Json.MAPPER.createObjectNode() : Json.read(response.body());
+                    return answer.length == 0 || new String(answer, java.nio.charset.StandardCharsets.UTF_8).isBlank()
+                            ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(answer);
                 }
                 failure = "HTTP " + status;
                 if (status != 429 && status < 500) {

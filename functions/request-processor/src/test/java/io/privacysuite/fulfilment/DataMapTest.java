@@ -99,7 +99,7 @@ class DataMapTest {
         Map<String, String> withFile = new java.util.HashMap<>(ENV.asMap());
         withFile.put(DataMap.FILE_VARIABLE, ROOT.resolve("config/data-map.example.json").toString());
         assertThat(DataMap.load(Env.of(withFile)).sources()).extracting(DataMap.Source::id)
-                .contains("crm-contacts", "support-desk").hasSize(7);
+                .contains("crm-contacts", "support-desk").hasSize(8);
     }
 
     @Test
@@ -113,7 +113,7 @@ class DataMapTest {
     @Test
     void variables_shouldListEveryPlaceholderOnce_inOrderOfUse() throws Exception {
         assertThat(DataMap.variables(Files.readString(ROOT.resolve("config/data-map.example.json")))).containsExactly(
-                "CRM_CONTACTS_TABLE", "ORDERS_TABLE", "INVOICES_TABLE", "SUPPORT_DESK_WEBHOOK_URL",
+                "CRM_CONTACTS_TABLE", "CUSTOMER_ACCOUNTS_TABLE", "ORDERS_TABLE", "INVOICES_TABLE", "SUPPORT_DESK_WEBHOOK_URL",
                 "SUPPORT_DESK_WEBHOOK_SECRET");
     }
 
@@ -125,7 +125,7 @@ class DataMapTest {
         DataMap checked = DataMapBundle.bundle(source, classes);
 
         String written = Files.readString(classes.resolve(DataMap.RESOURCE));
-        assertThat(checked.sources()).hasSize(7);
+        assertThat(checked.sources()).hasSize(8);
         assertThat(written).doesNotContain("\n").contains("\"secret\":\"${SUPPORT_DESK_WEBHOOK_SECRET}\"");
         assertThat(io.privacysuite.core.Json.read(written))
                 .isEqualTo(io.privacysuite.core.Json.read(Files.readString(source)));
@@ -144,5 +144,25 @@ class DataMapTest {
         assertThatThrownBy(() -> DataMapBundle.bundle(dir.resolve("absent.json"), classes))
                 .hasMessageContaining("not found").hasMessageContaining("absent.json");
         assertThat(classes.resolve(DataMap.RESOURCE)).doesNotExist();
+    }
+
+    @Test
+    void webhookUrlsShouldBeParsed_httpsOnly_plainHttpOnlyToAnExactLoopbackHostInALocalRun() {
+        String template = "{\"schemaVersion\":1,\"sources\":[{\"id\":\"desk\",\"kind\":\"webhook\",\"category\":\"t\","
+                + "\"description\":\"d\",\"url\":\"URL\",\"secret\":\"${SUPPORT_DESK_WEBHOOK_SECRET}\","
+                + "\"erasure\":{\"mode\":\"delete\"}}]}";
+        java.util.function.Function<String, String> map = url -> template.replace("URL", url);
+        assertThat(DataMap.parse(map.apply("http://127.0.0.1:8080/hook"), ENV).sources().get(0).url())
+                .isEqualTo("http://127.0.0.1:8080/hook");
+        assertThat(DataMap.parse(map.apply("https://desk.example.com/hook"), ENV).sources()).hasSize(1);
+        for (String bad : new String[] {"http://127.0.0.1.evil.example/hook", "http://localhost.evil.example/",
+                "http://localhost@evil.example/", "https://user:pw@desk.example.com/", "HTTP://desk.example.com/",
+                "ftp://desk.example.com/", "https:///nohost", "http://10.0.0.1/hook", "https://desk example/"}) {
+            assertThatThrownBy(() -> DataMap.parse(map.apply(bad), ENV)).as(bad)
+                    .isInstanceOf(DataMap.InvalidDataMapException.class);
+        }
+        Env deployed = Env.deployed(ENV.asMap());
+        assertThatThrownBy(() -> DataMap.parse(map.apply("http://127.0.0.1:8080/hook"), deployed))
+                .as("no plain http outside a local run").isInstanceOf(DataMap.InvalidDataMapException.class);
     }
 }

@@ -127,4 +127,47 @@ class WebhookConnectorTest {
                 .isInstanceOf(Connector.SourceFailedException.class).hasMessageContaining("Timeout");
         assertThat(slowCalls.get()).isEqualTo(3);
     }
+
+    @Test
+    void shouldNotFollowRedirects_andRefuseOversizedAnswers() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger elsewhere = new java.util.concurrent.atomic.AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("Location", "/elsewhere");
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        server.createContext("/elsewhere", ex -> {
+            elsewhere.incrementAndGet();
+            ex.sendResponseHeaders(200, 2);
+            ex.getResponseBody().write("{}".getBytes(StandardCharsets.UTF_8));
+            ex.close();
+        });
+        server.createContext("/huge", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, 0);
+            try (var out = ex.getResponseBody()) {
+                out.write("{\"records\":[".getBytes(StandardCharsets.UTF_8));
+                byte[] chunk = "{\"a\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},".getBytes(StandardCharsets.UTF_8);
+                for (int i = 0; i < (WebhookConnector.MAX_RESPONSE_BYTES / chunk.length) + 10; i++) {
+                    out.write(chunk);
+                }
+                out.write("{}]}".getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                // the connector stopped reading: expected
+            }
+        });
+        server.start();
+
+        assertThatThrownBy(() -> connector().collect(ANN, Instant.now())).hasMessageContaining("HTTP 307");
+        assertThat(elsewhere).as("the redirect was not followed").hasValue(0);
+
+        DataMap.Source huge = new DataMap.Source("desk", DataMap.Kind.WEBHOOK, "tickets", "Your tickets", null, null,
+                null, null, null, List.of(), null, null, "http://127.0.0.1:" + server.getAddress().getPort() + "/huge",
+                SECRET, 500, 5000, 1, null,
+                new DataMap.Erasure(DataMap.ErasureMode.DELETE, List.of(), null, null, null, false));
+        assertThatThrownBy(() -> new WebhookConnector(huge, Clock.systemUTC(), Duration.ofMillis(5)).collect(ANN,
+                Instant.now())).isInstanceOf(Connector.SourceFailedException.class).hasMessageContaining("too large");
+    }
 }

@@ -1,6 +1,10 @@
 package io.privacysuite.notify;
 
 import io.privacysuite.core.Env;
+import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.http.PublicBaseUrl;
+import io.privacysuite.core.secrets.Secret;
+import io.privacysuite.core.secrets.Secrets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,27 +17,36 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signed one-click unsubscribe links (RFC 8058). The token names the address hash and the topic and carries an
- * HMAC, so the POST needs no cookie or login and nobody can unsubscribe an address they only guess.
+ * HMAC, so the POST needs no cookie or login and nobody can unsubscribe an address they only guess. Links are
+ * signed with the secret's current version; the previous one still verifies links mailed before a rotation.
  */
 public final class UnsubscribeLinks {
     private static final Pattern TOPIC = Pattern.compile("[a-z0-9_-]{1,40}");
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
-    private final byte[] key;
+    private final Secret secret;
     private final String baseUrl;
 
     public UnsubscribeLinks(byte[] key, String baseUrl) {
-        if (key.length < 16) {
+        this(Secret.fixed(java.util.List.of(key)), baseUrl);
+    }
+
+    public UnsubscribeLinks(Secret secret, String baseUrl) {
+        if (secret.versions().current().length < 16) {
             throw new IllegalArgumentException("unsubscribe signing key too short");
         }
-        this.key = key.clone();
+        this.secret = secret;
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    /** {@code UNSUBSCRIBE_SIGNING_KEY} (a secret resolved by the template) and {@code PUBLIC_BASE_URL}. */
+    /** The {@code UNSUBSCRIBE_SIGNING} secret and the validated {@code PUBLIC_BASE_URL}. */
+    public static UnsubscribeLinks from(Secrets secrets, Env env) {
+        return new UnsubscribeLinks(secrets.secret(Secrets.UNSUBSCRIBE_SIGNING), PublicBaseUrl.from(env));
+    }
+
+    /** As {@link #from(Secrets, Env)} with a Secrets Manager client of its own (tests, tools). */
     public static UnsubscribeLinks from(Env env) {
-        return new UnsubscribeLinks(env.require("UNSUBSCRIBE_SIGNING_KEY").getBytes(StandardCharsets.UTF_8),
-                env.get("PUBLIC_BASE_URL", "http://localhost:3000"));
+        return from(Secrets.from(env, new AwsClients(env)), env);
     }
 
     public record Target(String addressHash, String topic) {}
@@ -43,7 +56,7 @@ public final class UnsubscribeLinks {
             throw new IllegalArgumentException("bad unsubscribe target");
         }
         String payload = addressHash + "." + topic;
-        return payload + "." + mac(payload);
+        return payload + "." + mac(secret.versions().current(), payload);
     }
 
     public String url(String addressHash, String topic) {
@@ -58,14 +71,17 @@ public final class UnsubscribeLinks {
         if (parts.length != 3 || !HASH.matcher(parts[0]).matches() || !TOPIC.matcher(parts[1]).matches()) {
             return Optional.empty();
         }
-        String expected = mac(parts[0] + "." + parts[1]);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.empty();
+        byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
+        for (byte[] key : secret.versions().all()) {
+            byte[] expected = mac(key, parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
+            if (MessageDigest.isEqual(expected, given)) {
+                return Optional.of(new Target(parts[0], parts[1]));
+            }
         }
-        return Optional.of(new Target(parts[0], parts[1]));
+        return Optional.empty();
     }
 
-    private String mac(String payload) {
+    private static String mac(byte[] key, String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

@@ -1,5 +1,6 @@
 package io.privacysuite.requests;
 
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
@@ -123,7 +124,8 @@ public final class RequestStore {
 
     /** The request, unless absent or past its TTL (TTL deletion lags; an expired item counts as gone). */
     public Optional<DsarRequest> find(String requestId, Instant now) {
-        if (requestId == null || requestId.isBlank() || requestId.length() > 64) {
+        // Request ids are UUIDs: anything else (a 10,000-character id, control characters) is unknown without a read.
+        if (!Ids.isUuid(requestId)) {
             return Optional.empty();
         }
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)

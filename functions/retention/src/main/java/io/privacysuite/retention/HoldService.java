@@ -31,6 +31,12 @@ public final class HoldService {
         requireText(scopeId, "scopeId");
         requireText(reason, "reason");
         requireText(placedBy, "placedBy");
+        // Checked before any table is read: an account id as accounts are keyed, or a consent id.
+        if (scope == LegalHold.Scope.ACCOUNT) {
+            AccountStore.requireId(scopeId);
+        } else if (!io.privacysuite.core.Ids.isUuid(scopeId)) {
+            throw new IllegalArgumentException("scopeId of a subject hold must be a consent id (a UUID)");
+        }
         Instant now = clock.instant();
         LegalHold hold = new LegalHold(UUID.randomUUID().toString(), scope, scopeId, reason, placedBy, now,
                 null, null, null);
@@ -46,6 +52,9 @@ public final class HoldService {
         requireText(holdId, "holdId");
         requireText(releasedBy, "releasedBy");
         requireText(reason, "reason");
+        if (!io.privacysuite.core.Ids.isUuid(holdId)) {
+            throw new IllegalArgumentException("no legal hold " + holdId.substring(0, Math.min(40, holdId.length())));
+        }
         LegalHold hold = engine.holds().find(holdId)
                 .orElseThrow(() -> new IllegalArgumentException("no legal hold " + holdId));
         Instant now = clock.instant();

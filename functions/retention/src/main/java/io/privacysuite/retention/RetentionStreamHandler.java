@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.transformers.v2.dynamodb.DynamodbAttributeValueTransformer;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,17 +22,23 @@ import java.util.List;
 public final class RetentionStreamHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     static final String TTL_PRINCIPAL = "dynamodb.amazonaws.com";
     private final RetentionEngine engine;
+    private final Metrics metrics;
 
     public RetentionStreamHandler() {
         this(Env.system());
     }
 
     public RetentionStreamHandler(Env env) {
-        this(RetentionServices.from(env));
+        this(RetentionServices.from(env), Metrics.from(env));
     }
 
     public RetentionStreamHandler(RetentionServices services) {
+        this(services, Metrics.from(Env.of(java.util.Map.of())));
+    }
+
+    public RetentionStreamHandler(RetentionServices services, Metrics metrics) {
         this.engine = services.engine();
+        this.metrics = metrics;
     }
 
     @Override
@@ -61,6 +68,10 @@ public final class RetentionStreamHandler implements RequestHandler<DynamodbEven
             int first = outcome.failed().stream().mapToInt(Integer::intValue).min().orElseThrow();
             failures.add(new StreamsEventResponse.BatchItemFailure(sequenceNumbers.get(first)));
         }
+        java.util.Map<Metrics.Name, Integer> counts = new java.util.LinkedHashMap<>();
+        counts.put(Metrics.Name.TtlDeletions, deletions.size());
+        counts.put(Metrics.Name.DeletionReceipts, outcome.receipts());
+        metrics.emit(counts);
         log.info("ttl_batch_done", "records", records.size(), "receipts", outcome.receipts(),
                 "cascaded", outcome.cascaded(), "restoredUnderHold", outcome.restoredUnderHold(),
                 "skippedNotTtl", skipped, "failed", outcome.failed().size());

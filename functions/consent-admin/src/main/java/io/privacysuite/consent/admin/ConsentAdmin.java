@@ -9,6 +9,7 @@ import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.FieldErrors;
@@ -31,7 +32,6 @@ public final class ConsentAdmin {
     static final int MAX_EXPORT_DAYS = 366;
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 5000;
-    private static final Pattern SITE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final SiteRegistry sites;
@@ -49,7 +49,7 @@ public final class ConsentAdmin {
     public ObjectNode registerSite(JsonNode input) {
         FieldErrors errors = new FieldErrors();
         String siteId = input.path("siteId").asText("");
-        if (!SITE_ID.matcher(siteId).matches()) {
+        if (!Ids.isSiteId(siteId)) {
             errors.add("site.siteId", "2-63 lower-case letters, digits or dashes");
         }
         List<String> origins = new ArrayList<>();
@@ -105,7 +105,7 @@ public final class ConsentAdmin {
             errors.add("to", "must be on or after from, at most " + MAX_EXPORT_DAYS + " days later");
         }
         errors.throwIfAny();
-        if (sites.find(siteId).isEmpty()) {
+        if (!Ids.isSiteId(siteId) || sites.find(siteId).isEmpty()) {
             throw ApiException.notFound("Site");
         }
         Cursor cursor = input.hasNonNull("nextToken") ? Cursor.decode(input.get("nextToken").asText(), from, to)

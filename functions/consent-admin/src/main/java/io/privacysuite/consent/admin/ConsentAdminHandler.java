@@ -7,6 +7,7 @@ import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.core.http.ConsoleActions;
 import java.time.Clock;
 import java.util.Map;
@@ -36,10 +37,11 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
     }
 
     static ConsentAdmin adminFrom(Env env) {
-        DynamoDbClient dynamo = new AwsClients(env).build(DynamoDbClient.builder(), "DYNAMODB");
+        AwsClients aws = new AwsClients(env);
+        DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         Clock clock = Clock.systemUTC();
         return new ConsentAdmin(new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
-                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), ConsentSigner.fromEnv(env), clock);
+                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)), clock);
     }
 
     @Override

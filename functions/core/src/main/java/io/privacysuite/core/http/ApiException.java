@@ -8,16 +8,23 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final Map<String, String> fieldErrors;
+    private final Map<String, String> headers;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, Map.of());
     }
 
     public ApiException(int status, String code, String message, Map<String, String> fieldErrors) {
+        this(status, code, message, fieldErrors, Map.of());
+    }
+
+    private ApiException(int status, String code, String message, Map<String, String> fieldErrors,
+                         Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.fieldErrors = new TreeMap<>(fieldErrors);
+        this.headers = Map.copyOf(headers);
     }
 
     public static ApiException badRequest(String message) {
@@ -45,7 +52,13 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException tooManyRequests(long retryAfterSeconds) {
-        return new ApiException(429, "too_many_requests", "Too many requests; retry after " + retryAfterSeconds + " s.");
+        return new ApiException(429, "too_many_requests", "Too many requests; retry after " + retryAfterSeconds + " s.",
+                Map.of(), Map.of("retry-after", Long.toString(retryAfterSeconds)));
+    }
+
+    /** Headers the error response carries (e.g. {@code retry-after} with a 429). */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public int status() {

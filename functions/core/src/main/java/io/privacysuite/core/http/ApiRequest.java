@@ -39,13 +39,23 @@ public final class ApiRequest {
         return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(v -> !v.isBlank());
     }
 
+    /**
+     * A path parameter, refused before any store sees it unless it is 1-{@value #MAX_PATH_PARAMETER} URL-safe
+     * characters: no id the suite issues looks different, so anything else names nothing (404).
+     */
     public String pathParameter(String name) {
         String value = event.getPathParameters() == null ? null : event.getPathParameters().get(name);
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("Missing path parameter " + name + ".");
         }
+        if (value.length() > MAX_PATH_PARAMETER || !PATH_PARAMETER.matcher(value).matches()) {
+            throw ApiException.notFound("Resource");
+        }
         return value;
     }
+
+    static final int MAX_PATH_PARAMETER = 128;
+    private static final java.util.regex.Pattern PATH_PARAMETER = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]+");
 
     public Optional<String> query(String name) {
         Map<String, String> query = event.getQueryStringParameters();

@@ -62,7 +62,9 @@ public final class ApiResponses {
         }
         ObjectNode body = Json.object();
         body.set("error", error);
-        return json(e.status(), body, extraHeaders);
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
+        headers.putAll(extraHeaders);
+        return json(e.status(), body, headers);
     }
 
     /**

@@ -4,11 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.requests.Dispatcher;
 import io.privacysuite.requests.Outbox;
-import io.privacysuite.requests.RequestMetrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -52,7 +52,7 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
         Outbox outbox = new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                 env.require("PROCESSING_QUEUE_URL"));
         return new DeadlineReminders(store, outbox,
-                new Dispatcher(store, outbox, env.get("PUBLIC_BASE_URL", "http://localhost:3000"), clock),
+                new Dispatcher(store, outbox, io.privacysuite.core.http.PublicBaseUrl.from(env), clock),
                 env.require("OPERATOR_EMAIL"), clock);
     }
 
@@ -76,9 +76,9 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
     }
 
     String emf(DeadlineReminders.Sweep sweep) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put("OverdueRequests", sweep.overdue());
-        counts.put("OpenRequests", sweep.open());
-        return new RequestMetrics(stage, clock, System.out).emf(counts);
+        Map<Metrics.Name, Integer> values = new LinkedHashMap<>();
+        values.put(Metrics.Name.OverdueRequests, sweep.overdue());
+        values.put(Metrics.Name.OpenRequests, sweep.open());
+        return new Metrics(stage, System.out, clock).line(values);
     }
 }

@@ -1,6 +1,7 @@
 package io.privacysuite.requests.api;
 
-import io.privacysuite.core.Env;
+import io.privacysuite.core.secrets.Secret;
+import io.privacysuite.core.secrets.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -14,47 +15,47 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Identity assertions: the company's own application, for a logged-in user, signs which of its subject ids belongs
  * to which address, so a request can reach data keyed by that id (README "Identity assertions"). The signature is
- * {@code hex(HMAC-SHA256(IDENTITY_ASSERTION_KEY, "privacysuite.identity.v1\n" + subjectId + "\n" + email + "\n" +
+ * {@code hex(HMAC-SHA256(key, "privacysuite.identity.v1\n" + subjectId + "\n" + email + "\n" +
  * expiresAt))} with the address in canonical form (lower case, domain in ASCII) and {@code expiresAt} in unix
  * seconds, at most {@link #MAX_LIFETIME} ahead. Checked at intake in constant time; the address is then proven by the
- * emailed link as usual, so an assertion is worth nothing without the mailbox it names.
+ * emailed link as usual, so an assertion is worth nothing without the mailbox it names. The key is the
+ * {@code IdentityAssertionSecret} (read through {@link Secrets}); during a rotation the previous value still verifies.
  */
 public final class IdentityAssertions {
     static final String CONTEXT = "privacysuite.identity.v1";
     static final Duration MAX_LIFETIME = Duration.ofHours(24);
+    public static final String SECRET = "IDENTITY_ASSERTION";
 
-    private final byte[] key;
+    private final Secret secret;
 
-    /** @param key the shared secret, or null when the deployment has none (every assertion is then refused) */
-    public IdentityAssertions(byte[] key) {
-        if (key != null && key.length < 16) {
+    public IdentityAssertions(Secret secret) {
+        if (secret.versions().current().length < 16) {
             throw new IllegalArgumentException("identity assertion key too short");
         }
-        this.key = key == null ? null : key.clone();
+        this.secret = secret;
     }
 
-    /** {@code IDENTITY_ASSERTION_KEY}, a secret the template resolves from Secrets Manager. */
-    public static IdentityAssertions from(Env env) {
-        return new IdentityAssertions(env.find("IDENTITY_ASSERTION_KEY")
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).orElse(null));
+    /** {@code IDENTITY_ASSERTION_SECRET_ARN}: the secret the company's app shares with the suite. */
+    public static IdentityAssertions from(Secrets secrets) {
+        return new IdentityAssertions(secrets.secret(SECRET));
     }
 
     /** Empty when the claim proves {@code subjectId} for {@code email} now, else why not (for the field error). */
     public Optional<String> refusal(Submission.IdentityClaim claim, String email, Instant now) {
-        if (key == null) {
-            return Optional.of("identity assertions are not accepted by this deployment");
-        }
         if (claim.expiresAt() <= now.getEpochSecond()) {
             return Optional.of("the identity assertion has expired; ask the app for a fresh one");
         }
         if (claim.expiresAt() > now.plus(MAX_LIFETIME).getEpochSecond()) {
             return Optional.of("the identity assertion may be valid for at most " + MAX_LIFETIME.toHours() + " hours");
         }
-        byte[] expected = sign(key, claim.subjectId(), email, claim.expiresAt()).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, claim.signature().getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of("the identity assertion is not valid for this address");
+        byte[] given = claim.signature().getBytes(StandardCharsets.US_ASCII);
+        for (byte[] key : secret.versions().all()) {
+            byte[] expected = sign(key, claim.subjectId(), email, claim.expiresAt()).getBytes(StandardCharsets.US_ASCII);
+            if (MessageDigest.isEqual(expected, given)) {
+                return Optional.empty();
+            }
         }
-        return Optional.empty();
+        return Optional.of("the identity assertion is not valid for this address");
     }
 
     /** The signature the company's app computes (also what tests and the README snippet do). */

@@ -10,13 +10,16 @@ import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.core.http.PublicBaseUrl;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.Dispatcher;
@@ -83,7 +86,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         SqsClient sqs = aws.build(SqsClient.builder(), "SQS");
         RetentionPolicy retention = RetentionPolicy.from(env);
         String requestsTable = env.require("REQUESTS_TABLE");
-        String baseUrl = env.get("PUBLIC_BASE_URL", "http://localhost:3000");
+        String baseUrl = PublicBaseUrl.from(env);
+        Secrets secrets = Secrets.from(env, aws);
         RequestStore store = new RequestStore(dynamo, requestsTable, retention);
         Outbox outbox = new Outbox(sqs, env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL"));
         return new IntakeService(
@@ -93,10 +97,10 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 outbox,
                 new Dispatcher(store, outbox, baseUrl, clock),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                UnsubscribeLinks.from(env),
-                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), ConsentSigner.fromEnv(env),
+                UnsubscribeLinks.from(secrets, env),
+                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(secrets.secret(Secrets.CONSENT_SIGNING)),
                         clock),
-                IdentityAssertions.from(env),
+                IdentityAssertions.from(secrets),
                 ExportDownloads.from(env, aws),
                 LegalClock.from(env),
                 retention,

@@ -2,14 +2,16 @@ package io.privacysuite.requests.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.privacysuite.core.secrets.Secret;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IdentityAssertionsTest {
     private static final byte[] KEY = "a-deployment-secret-0123456789".getBytes(StandardCharsets.UTF_8);
     private static final Instant NOW = Instant.parse("2027-01-10T10:00:00Z");
-    private final IdentityAssertions assertions = new IdentityAssertions(KEY);
+    private final IdentityAssertions assertions = new IdentityAssertions(Secret.fixed(List.of(KEY)));
 
     private static Submission.IdentityClaim claim(String subjectId, String email, long expiresAt, byte[] key) {
         return new Submission.IdentityClaim(subjectId, expiresAt, IdentityAssertions.sign(key, subjectId, email, expiresAt));
@@ -33,9 +35,15 @@ class IdentityAssertionsTest {
     }
 
     @Test
-    void shouldRefuseEveryAssertion_whereTheDeploymentHasNoKey() {
-        assertThat(new IdentityAssertions(null).refusal(claim("cus_1", "ann@example.org",
-                NOW.plusSeconds(60).getEpochSecond(), KEY), "ann@example.org", NOW)).isPresent();
+    void shouldAcceptAssertionsSignedWithThePreviousKey_duringARotation_butNotOnceItIsGone() {
+        byte[] rotated = "the-rotated-secret-0123456789ab".getBytes(StandardCharsets.UTF_8);
+        long inAnHour = NOW.plusSeconds(3600).getEpochSecond();
+        Submission.IdentityClaim signedBefore = claim("cus_1", "ann@example.org", inAnHour, KEY);
+
+        assertThat(new IdentityAssertions(Secret.fixed(List.of(rotated, KEY)))
+                .refusal(signedBefore, "ann@example.org", NOW)).isEmpty();
+        assertThat(new IdentityAssertions(Secret.fixed(List.of(rotated)))
+                .refusal(signedBefore, "ann@example.org", NOW)).isPresent();
     }
 
     @Test

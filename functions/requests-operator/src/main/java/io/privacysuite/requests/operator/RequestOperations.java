@@ -13,7 +13,7 @@ import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.Regime;
-import io.privacysuite.requests.RequestMetrics;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
@@ -33,11 +33,11 @@ public final class RequestOperations {
     private final LegalClock legalClock;
     private final Outbox outbox;
     private final EmailPreferences preferences;
-    private final RequestMetrics metrics;
+    private final Metrics metrics;
     private final Clock clock;
 
     public RequestOperations(RequestStore store, LegalClock legalClock, Outbox outbox, EmailPreferences preferences,
-                             RequestMetrics metrics, Clock clock) {
+                             Metrics metrics, Clock clock) {
         this.store = store;
         this.legalClock = legalClock;
         this.outbox = outbox;
@@ -92,7 +92,9 @@ public final class RequestOperations {
         }
         Instant now = clock.instant();
         DsarRequest saved = save(request.transition(RequestStatus.REJECTED, now, operator, "reject", reason), now);
-        metrics.closed(saved);
+        if (saved.closedLate()) {
+            metrics.count(Metrics.Name.RequestsClosedLate);
+        }
         return noticeAndSummary(saved, closedNotice(saved, "request_rejected", Map.of("reason", reason)));
     }
 
@@ -104,7 +106,9 @@ public final class RequestOperations {
         Instant now = clock.instant();
         DsarRequest saved = save(request.transition(RequestStatus.COMPLETED, now, operator, "complete",
                 note.isEmpty() ? "marked complete" : note), now);
-        metrics.closed(saved);
+        if (saved.closedLate()) {
+            metrics.count(Metrics.Name.RequestsClosedLate);
+        }
         return noticeAndSummary(saved, closedNotice(saved, "request_completed",
                 note.isEmpty() ? Map.of() : Map.of("note", note)));
     }
@@ -203,6 +207,9 @@ public final class RequestOperations {
         String requestId = input.path("requestId").asText("");
         if (requestId.isBlank()) {
             throw ApiException.validation(Map.of("requestId", "required"));
+        }
+        if (!io.privacysuite.core.Ids.isUuid(requestId)) {
+            throw ApiException.notFound("Request"); // no request id looks different; no store read
         }
         return store.find(requestId, clock.instant()).orElseThrow(() -> ApiException.notFound("Request"));
     }

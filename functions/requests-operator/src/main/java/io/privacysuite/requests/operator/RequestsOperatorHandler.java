@@ -9,7 +9,7 @@ import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
-import io.privacysuite.requests.RequestMetrics;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
 import java.util.Map;
@@ -63,7 +63,7 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
                 new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                         env.require("PROCESSING_QUEUE_URL")),
                 new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                RequestMetrics.from(env, clock), clock);
+                Metrics.from(env), clock);
     }
 
     @Override

@@ -1,0 +1,18 @@
+package io.privacysuite.core.secrets;
+
+import java.util.List;
+
+/** One secret as a function sees it: its versions now (cached and refreshed by whoever implements it). */
+@FunctionalInterface
+public interface Secret {
+    SecretVersions versions();
+
+    /** Asks for a reload soon, e.g. when a key signed by a newer version than the cached ones arrives. */
+    default void refreshSoon() {}
+
+    /** A secret that never changes (tests, benchmarks). */
+    static Secret fixed(List<byte[]> values) {
+        SecretVersions versions = SecretVersions.of(values);
+        return () -> versions;
+    }
+}
