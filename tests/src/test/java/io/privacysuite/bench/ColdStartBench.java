@@ -46,8 +46,8 @@ final class ColdStartBench {
         List<long[]> primed = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             hello.add(probe(classpath, HelloHandler.class.getName(), helloEvent, env, false));
-            consent.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, false));
-            primed.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, true));
+            consent.add(probe(classpath, "io.privacysuite.consent.api.ConsentApiHandler", consentEvent, env, false));
+            primed.add(probe(classpath, "io.privacysuite.consent.api.ConsentApiHandler", consentEvent, env, true));
         }
         long[] h = median(hello);
         long[] c = median(consent);

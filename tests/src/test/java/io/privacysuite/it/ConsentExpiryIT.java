@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
-import io.privacysuite.consent.ConsentService;
 import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.consent.ConsentSubmission;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.api.ConsentService;
+import io.privacysuite.consent.api.ConsentSubmission;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.retention.RetentionPolicy;

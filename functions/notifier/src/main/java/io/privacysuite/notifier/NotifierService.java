@@ -1,5 +1,9 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
+import io.privacysuite.notify.EmailAddresses;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.Notification;
+import io.privacysuite.notify.UnsubscribeLinks;
 import java.time.Clock;
 import java.time.Instant;
 import software.amazon.awssdk.core.SdkBytes;

@@ -1,4 +1,4 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

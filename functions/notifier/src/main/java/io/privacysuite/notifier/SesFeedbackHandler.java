@@ -1,4 +1,4 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -9,6 +9,9 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.EmailAddresses;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.SesFeedback;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 

@@ -1,5 +1,6 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
+import io.privacysuite.notify.Notification;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;

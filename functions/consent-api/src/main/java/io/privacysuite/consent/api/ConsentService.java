@@ -1,5 +1,13 @@
-package io.privacysuite.consent;
+package io.privacysuite.consent.api;
 
+import io.privacysuite.consent.Categories;
+import io.privacysuite.consent.ConsentMethod;
+import io.privacysuite.consent.ConsentRecord;
+import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.IpAnonymizer;
+import io.privacysuite.consent.Site;
+import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Ids;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.retention.DataCategory;

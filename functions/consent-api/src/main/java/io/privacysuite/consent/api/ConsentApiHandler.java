@@ -1,4 +1,4 @@
-package io.privacysuite.consent;
+package io.privacysuite.consent.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -7,6 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.privacysuite.consent.Categories;
+import io.privacysuite.consent.ConsentJson;
+import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.Site;
+import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;

@@ -1,4 +1,4 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -10,6 +10,9 @@ import io.privacysuite.core.Log;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.Notification;
+import io.privacysuite.notify.UnsubscribeLinks;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
-package io.privacysuite.consent;
+package io.privacysuite.consent.api;
 
+import io.privacysuite.consent.IpAnonymizer;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.limits.DynamoDbSharedCounter;

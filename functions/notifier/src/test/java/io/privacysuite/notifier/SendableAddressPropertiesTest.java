@@ -1,7 +1,8 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.privacysuite.notify.EmailAddresses;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;

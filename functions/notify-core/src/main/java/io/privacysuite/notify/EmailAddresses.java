@@ -1,6 +1,6 @@
 package io.privacysuite.notify;
 
-import io.privacysuite.requests.Tokens;
+import io.privacysuite.core.Hashes;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
@@ -92,6 +92,6 @@ public final class EmailAddresses {
 
     /** SHA-256 (hex) of the normalized address. */
     public static String hash(String address) {
-        return Tokens.sha256Hex(normalize(address));
+        return Hashes.sha256Hex(normalize(address));
     }
 }

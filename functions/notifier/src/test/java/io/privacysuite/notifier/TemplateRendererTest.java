@@ -1,12 +1,12 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class TemplateRendererTest {
     private final TemplateRenderer renderer = new TemplateRenderer();

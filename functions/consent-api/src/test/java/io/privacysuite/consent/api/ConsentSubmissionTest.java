@@ -1,9 +1,10 @@
-package io.privacysuite.consent;
+package io.privacysuite.consent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.consent.Categories;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.http.ApiException;
 import org.junit.jupiter.api.Test;

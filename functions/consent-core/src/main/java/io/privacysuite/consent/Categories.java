@@ -14,7 +14,7 @@ public record Categories(boolean preferences, boolean statistics, boolean market
     }
 
     /** Compact canonical form used in the signed record. */
-    String canonical() {
+    public String canonical() {
         return "n1p" + bit(preferences) + "s" + bit(statistics) + "m" + bit(marketing);
     }
 

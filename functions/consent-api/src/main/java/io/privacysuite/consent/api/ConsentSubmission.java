@@ -1,6 +1,8 @@
-package io.privacysuite.consent;
+package io.privacysuite.consent.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.consent.Categories;
+import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.core.Ids;
 import io.privacysuite.core.http.FieldErrors;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.privacysuite.notify;
+package io.privacysuite.notifier;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
