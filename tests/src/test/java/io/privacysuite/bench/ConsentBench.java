@@ -8,7 +8,7 @@ import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.api.ConsentApiHandler;
 import io.privacysuite.core.Env;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ final class ConsentBench {
     static final int WARMUP = 1500;
     static final int MEASURED = 6000;
 
-    static void run(LocalStack stack) throws Exception {
+    static void run(LocalSuite stack) throws Exception {
         // Limits on, as deployed, with a site limit above what this bench writes per minute: it measures what the
         // limits cost (chunked counter leases per site; visitors' first writes from memory), not their refusals.
         Env env = stack.functions().env("ConsentApiFunction").with(Map.of("CONSENT_LIMIT_PER_SITE_PER_MINUTE", "1000000"));
@@ -92,7 +92,7 @@ final class ConsentBench {
     }
 
     static void artifactSizes() throws IOException {
-        Path functions = io.privacysuite.local.Template.projectRoot().resolve("functions");
+        Path functions = io.privacysuite.local.template.Template.projectRoot().resolve("functions");
         try (var modules = Files.list(functions)) {
             for (Path module : modules.sorted().toList()) {
                 Path zip = module.resolve("target").resolve(module.getFileName() + ".zip");

@@ -6,7 +6,7 @@ import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.fulfilment.DataMap;
 import io.privacysuite.fulfilment.FulfilmentService;
 import io.privacysuite.fulfilment.RequestProcessorHandler;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.DsarRequest;
@@ -40,7 +40,7 @@ final class ExportBench {
     static final String TABLE = "bench-export-records";
     static final int RUNS = 3;
 
-    static void run(LocalStack stack) {
+    static void run(LocalSuite stack) {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         if (!dynamo.listTables().tableNames().contains(TABLE)) {
             dynamo.createTable(b -> b.tableName(TABLE).billingMode("PAY_PER_REQUEST")

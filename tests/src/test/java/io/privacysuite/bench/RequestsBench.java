@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import io.privacysuite.notifier.MimeMessages;
 import io.privacysuite.notifier.NotifierHandler;
 import io.privacysuite.notifier.TemplateRenderer;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Data subject request figures: intake requests/s through the local stack's HTTP API (parse, two rate-limit
+ * Data subject request figures: intake requests/s through the local suite's HTTP API (parse, two rate-limit
  * counters, site lookup, conditional PutItem, SQS send), and notifier emails/s (suppression Query, template render,
  * MIME build, SES SendRawEmail against the emulator), beside render+MIME alone.
  */
@@ -33,7 +33,7 @@ final class RequestsBench {
     static final String[] LOCALES = {"en", "fr", "nl", "de"};
     static final String[] TYPES = {"access", "erasure", "portability", "objection"};
 
-    static void run(LocalStack stack) throws Exception {
+    static void run(LocalSuite stack) throws Exception {
         // Each simulated person comes from their own address, so the per-IP limit measures nothing here.
         System.setProperty("privacysuite.trustForwardedFor", "true");
         String siteId = "bench-" + UUID.randomUUID().toString().substring(0, 8);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The cookie banner's server side, driven over HTTP through the local stack's routing to the real handler. */
+/** The cookie banner's server side, driven over HTTP through the local suite's routing to the real handler. */
 class ConsentApiIT extends IntegrationTest {
     static final String ORIGIN = "https://shop.example.com";
     String siteId;

@@ -11,9 +11,9 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.local.LocalStackOptions;
-import io.privacysuite.local.Template;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.local.LocalSuiteOptions;
+import io.privacysuite.local.template.Template;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,8 +75,8 @@ class ConsentTtlIT extends IntegrationTest {
         Template template = Template.parse(yaml.replace("\nResources:\n", "\nResources:\n" + probe));
         Capture capture = new Capture();
         String prefix = "ttl" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        try (LocalStack ttlStack = LocalStack.start(LocalStackOptions.defaults().endpoints(stack.endpoints())
-                .template(template).prefix(prefix).httpPort(LocalStackOptions.NO_HTTP)
+        try (LocalSuite ttlStack = LocalSuite.start(LocalSuiteOptions.defaults().endpoints(stack.endpoints())
+                .template(template).prefix(prefix).httpPort(LocalSuiteOptions.NO_HTTP)
                 .handler("TtlProbeFunction", capture))) {
             String table = ttlStack.resources().tableName("ConsentsTable");
             ConsentStore store = new ConsentStore(ttlStack.awsClients().dynamoDb(), table);

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import io.privacysuite.requests.api.RequestsApiHandler;
 import io.privacysuite.requests.reminder.DeadlineReminderHandler;
 import java.net.URI;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Data subject requests end to end through the local stack: HTTP intake, the verification email captured by the SES
+ * Data subject requests end to end through the local suite: HTTP intake, the verification email captured by the SES
  * emulator, the link read out of it and followed over HTTP, the acknowledgement, the processing queue, operator
  * actions from console events, and the refusals (enumeration, rate limits, expired / forged / replayed links).
  */

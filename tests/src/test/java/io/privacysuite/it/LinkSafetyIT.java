@@ -3,7 +3,7 @@ package io.privacysuite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.UnsubscribeLinks;

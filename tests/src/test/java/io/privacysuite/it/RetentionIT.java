@@ -11,7 +11,7 @@ import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.DynamodbEvents;
+import io.privacysuite.local.events.DynamodbEvents;
 import io.privacysuite.retention.Cause;
 import io.privacysuite.retention.Receipt;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The retention engine on the local stack, where DynamoDB Local's TTL really deletes: expired items reach
+ * The retention engine on the local suite, where DynamoDB Local's TTL really deletes: expired items reach
  * RetentionStreamFunction through the template's filtered stream mappings, which cascades and writes receipts;
  * account lifecycle messages go through the real queue; legal holds and reports through the operator function.
  */

@@ -28,7 +28,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
     public static final int SCHEMA_VERSION = 1;
     /** The bundled data map's place on the classpath. */
     public static final String RESOURCE = "privacysuite/data-map.json";
-    /** Names a data map file to use instead of the bundled one (the local stack, tests and benchmarks). */
+    /** Names a data map file to use instead of the bundled one (the local suite, tests and benchmarks). */
     public static final String FILE_VARIABLE = "DATA_MAP_FILE";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
