@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.api.ConsentApiHandler;
 import io.privacysuite.core.Env;
 import io.privacysuite.local.LocalSuite;
@@ -46,7 +46,7 @@ final class ConsentBench {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         String table = stack.resources().tableName("ConsentsTable");
         Instant now = Instant.now();
-        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentStore.toItem(new ConsentRecord(
+        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentsTable.toItem(new ConsentRecord(
                 UUID.randomUUID().toString(), 1, siteId, siteId, Categories.ALL, ConsentMethod.ACCEPT_ALL, "b1",
                 "https://bench.example/page", null, "203.0.113.0", false, now, now.plusSeconds(86400),
                 now.plusSeconds(86400), "end_user_12m", "k.abc", null, null))));

@@ -29,7 +29,7 @@ class ConsentExpiryIT extends IntegrationTest {
     private ConsentService serviceAt(Clock clock) {
         Env env = stack.functions().env("ConsentApiFunction");
         var dynamo = stack.awsClients().dynamoDb();
-        return new ConsentService(new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
+        return new ConsentService(new SiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
                 new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
                         new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env), clock);

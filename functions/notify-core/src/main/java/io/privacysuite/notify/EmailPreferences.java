@@ -3,7 +3,6 @@ package io.privacysuite.notify;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,18 +20,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * One Query per send answers all of these.
  *
  * <p>The same table holds the notifier's send ledger, one item per notification id ({@code pk = SEND#<id>},
- * {@code sk = SEND}, kept {@link #LEDGER_DAYS} days, longer than a message can wait in the queue and its DLQ):
+ * {@code sk = SEND}, kept {@link EmailPreferencesTable#LEDGER_DAYS} days, longer than a message can wait in the queue and its DLQ):
  * {@code state} is {@code sending} (claimed by one delivery), {@code sent}, or {@code failed} (a message that can never
  * be sent, with the reason, for operators).
  */
 public final class EmailPreferences {
-    public static final String SUPPRESSED = "SUPPRESSED";
-    public static final String OPT_OUT_PREFIX = "OPTOUT#";
     public static final String ALL_TOPICS = "all";
-    public static final String OBJECTION = "OBJECTION";
-    public static final String RESTRICTED = "RESTRICTED";
-    static final String SEND_PREFIX = "SEND#";
-    static final int LEDGER_DAYS = 19;
+    /** The subject flags a data subject request records ({@link #flag}). */
+    public static final String OBJECTION = EmailPreferencesTable.OBJECTION;
+    public static final String RESTRICTED = EmailPreferencesTable.RESTRICTED;
 
     /** What the ledger says about a notification a delivery wants to send. */
     public enum Claim { CLAIMED, ALREADY_DONE, IN_PROGRESS }
@@ -64,7 +60,7 @@ public final class EmailPreferences {
 
     public State stateOf(String addressHash, Instant now) {
         QueryResponse response = dynamo.query(r -> r.tableName(table)
-                .keyConditionExpression("pk = :pk")
+                .keyConditionExpression(EmailPreferencesTable.PK + " = :pk")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash))));
         boolean suppressed = false;
         boolean objected = false;
@@ -74,15 +70,15 @@ public final class EmailPreferences {
             if (RetentionPolicy.isExpired(item, now)) {
                 continue;
             }
-            String sk = item.get("sk").s();
-            if (SUPPRESSED.equals(sk)) {
+            String sk = item.get(EmailPreferencesTable.SK).s();
+            if (EmailPreferencesTable.SUPPRESSED.equals(sk)) {
                 suppressed = true;
             } else if (OBJECTION.equals(sk)) {
                 objected = true;
             } else if (RESTRICTED.equals(sk)) {
                 restricted = true;
-            } else if (sk.startsWith(OPT_OUT_PREFIX)) {
-                topics.add(sk.substring(OPT_OUT_PREFIX.length()));
+            } else if (sk.startsWith(EmailPreferencesTable.OPT_OUT_PREFIX)) {
+                topics.add(sk.substring(EmailPreferencesTable.OPT_OUT_PREFIX.length()));
             }
         }
         return new State(suppressed, topics, objected, restricted);
@@ -90,14 +86,7 @@ public final class EmailPreferences {
 
     /** Adds the address to the suppression list; {@code reason} is bounce or complaint, {@code source} who said so. */
     public void suppress(String addressHash, String reason, String source, Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(addressHash));
-        item.put("sk", AttributeValue.fromS(SUPPRESSED));
-        item.put("reason", AttributeValue.fromS(reason));
-        item.put("source", AttributeValue.fromS(source));
-        item.put("at", AttributeValue.fromS(now.toString()));
-        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("suppression_until_removed"));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.suppression(addressHash, reason, source, now)));
     }
 
     /**
@@ -108,19 +97,12 @@ public final class EmailPreferences {
         if (!OBJECTION.equals(flag) && !RESTRICTED.equals(flag)) {
             throw new IllegalArgumentException("unknown subject flag " + flag);
         }
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(addressHash));
-        item.put("sk", AttributeValue.fromS(flag));
-        item.put("entity", AttributeValue.fromS(OBJECTION.equals(flag) ? "marketing_objection" : "processing_restriction"));
-        item.put("requestId", AttributeValue.fromS(requestId));
-        item.put("at", AttributeValue.fromS(now.toString()));
-        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("subject_flag_until_lifted"));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.subjectFlag(addressHash, flag, requestId, now)));
     }
 
     /** Every item held about one address (for exports), expired ones left out. */
     public List<Map<String, AttributeValue>> itemsOf(String addressHash, Instant now) {
-        return dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
+        return dynamo.query(r -> r.tableName(table).keyConditionExpression(EmailPreferencesTable.PK + " = :pk")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash)))).items().stream()
                 .filter(item -> !RetentionPolicy.isExpired(item, now))
                 .toList();
@@ -132,33 +114,34 @@ public final class EmailPreferences {
      * taken over.
      */
     public Claim claimSend(String id, Instant now, java.time.Duration stale) {
-        Map<String, AttributeValue> item = ledgerItem(id, "sending", now);
-        item.put("claimedAt", AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+        Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "sending", now);
+        item.put(EmailPreferencesTable.CLAIMED_AT, AttributeValue.fromN(Long.toString(now.getEpochSecond())));
         try {
             dynamo.putItem(r -> r.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR (#state = :sending AND claimedAt < :stale)")
-                    .expressionAttributeNames(Map.of("#state", "state"))
+                    .conditionExpression("attribute_not_exists(#pk) OR (#state = :sending AND #claimedAt < :stale)")
+                    .expressionAttributeNames(Map.of("#pk", EmailPreferencesTable.PK, "#state", EmailPreferencesTable.STATE,
+                            "#claimedAt", EmailPreferencesTable.CLAIMED_AT))
                     .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"),
                             ":stale", AttributeValue.fromN(Long.toString(now.minus(stale).getEpochSecond())))));
             return Claim.CLAIMED;
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(ledgerKey(id))).item();
-            boolean sending = held != null && held.containsKey("state") && "sending".equals(held.get("state").s());
+                    .key(EmailPreferencesTable.ledgerKey(id))).item();
+            boolean sending = held != null && held.containsKey(EmailPreferencesTable.STATE) && "sending".equals(held.get(EmailPreferencesTable.STATE).s());
             return sending ? Claim.IN_PROGRESS : Claim.ALREADY_DONE;
         }
     }
 
     /** Records that notification {@code id} was handed to SES (or deliberately not sent: {@code state}). */
     public void markSent(String id, String state, Instant now) {
-        dynamo.putItem(r -> r.tableName(table).item(ledgerItem(id, state, now)));
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.ledgerEntry(id, state, now)));
     }
 
     /** Gives a claim back after a send that failed, so the retry of the message may send. */
     public void releaseSend(String id) {
         try {
-            dynamo.deleteItem(r -> r.tableName(table).key(ledgerKey(id)).conditionExpression("#state = :sending")
-                    .expressionAttributeNames(Map.of("#state", "state"))
+            dynamo.deleteItem(r -> r.tableName(table).key(EmailPreferencesTable.ledgerKey(id)).conditionExpression("#state = :sending")
+                    .expressionAttributeNames(Map.of("#state", EmailPreferencesTable.STATE))
                     .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"))));
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             // Already sent or failed by another delivery: leave it.
@@ -170,12 +153,12 @@ public final class EmailPreferences {
      * was recorded (or sent) before. {@code template} and {@code ref} are non-personal; the address is never kept.
      */
     public boolean markFailed(String id, String template, String ref, String reason, Instant now) {
-        Map<String, AttributeValue> item = ledgerItem(id, "failed", now);
+        Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "failed", now);
         putText(item, "template", template);
         putText(item, "ref", ref);
         putText(item, "reason", reason);
         try {
-            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + EmailPreferencesTable.PK + ")"));
             return true;
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             return false;
@@ -186,9 +169,9 @@ public final class EmailPreferences {
     public List<Map<String, String>> failedSends(Instant now) {
         List<Map<String, String>> out = new java.util.ArrayList<>();
         dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
-                        .filterExpression("begins_with(pk, :send) AND #state = :failed")
-                        .expressionAttributeNames(Map.of("#state", "state"))
-                        .expressionAttributeValues(Map.of(":send", AttributeValue.fromS(SEND_PREFIX),
+                        .filterExpression("begins_with(" + EmailPreferencesTable.PK + ", :send) AND #state = :failed")
+                        .expressionAttributeNames(Map.of("#state", EmailPreferencesTable.STATE))
+                        .expressionAttributeValues(Map.of(":send", AttributeValue.fromS(EmailPreferencesTable.SEND_PREFIX),
                                 ":failed", AttributeValue.fromS("failed"))))
                 .items().stream().filter(item -> !RetentionPolicy.isExpired(item, now)).forEach(item -> {
                     Map<String, String> f = new java.util.LinkedHashMap<>();
@@ -203,22 +186,6 @@ public final class EmailPreferences {
         return out;
     }
 
-    private Map<String, AttributeValue> ledgerItem(String id, String state, Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>(ledgerKey(id));
-        item.put("entity", AttributeValue.fromS("send_ledger"));
-        item.put("notificationId", AttributeValue.fromS(id));
-        item.put("state", AttributeValue.fromS(state));
-        item.put("at", AttributeValue.fromS(now.toString()));
-        item.put(RetentionPolicy.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(
-                now.plus(java.time.Duration.ofDays(LEDGER_DAYS)).getEpochSecond())));
-        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS("send_ledger_" + LEDGER_DAYS + "d"));
-        return item;
-    }
-
-    private static Map<String, AttributeValue> ledgerKey(String id) {
-        return Map.of("pk", AttributeValue.fromS(SEND_PREFIX + id), "sk", AttributeValue.fromS("SEND"));
-    }
-
     private static void putText(Map<String, AttributeValue> item, String name, String value) {
         if (value != null && !value.isBlank()) {
             item.put(name, AttributeValue.fromS(value.length() > 200 ? value.substring(0, 200) : value));
@@ -227,17 +194,7 @@ public final class EmailPreferences {
 
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */
     public void optOut(String addressHash, String topic, String method, Instant now) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(addressHash));
-        item.put("sk", AttributeValue.fromS(OPT_OUT_PREFIX + topic));
-        item.put("entity", AttributeValue.fromS("email_consent_withdrawal"));
-        item.put("topic", AttributeValue.fromS(topic));
-        item.put("method", AttributeValue.fromS(method));
-        item.put("at", AttributeValue.fromS(now.toString()));
-        item.put("dataCategory", AttributeValue.fromS("end_user"));
-        item.put(RetentionPolicy.TTL_ATTRIBUTE, AttributeValue.fromN(
-                Long.toString(retention.expiryOf(DataCategory.END_USER, now).getEpochSecond())));
-        item.put(RetentionPolicy.RULE_ATTRIBUTE, AttributeValue.fromS(retention.ruleName(DataCategory.END_USER)));
-        dynamo.putItem(r -> r.tableName(table).item(item));
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.optOut(addressHash, topic, method, now,
+                retention.stampFor(DataCategory.END_USER, now))));
     }
 }

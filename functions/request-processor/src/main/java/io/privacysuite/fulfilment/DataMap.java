@@ -3,6 +3,7 @@ package io.privacysuite.fulfilment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
+import io.privacysuite.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -158,7 +159,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                 yield new Source(id, kind, category, description, resolve(required(n, "table", id), env, id, false),
                         n.hasNonNull("index") ? n.get("index").asText() : null,
                         required(lookup, "attribute", id + ".lookup"), by,
-                        n.path("ttlAttribute").asText("expiresAt"), List.copyOf(rectifiable), resolves,
+                        n.path("ttlAttribute").asText(RetentionPolicy.TTL_ATTRIBUTE), List.copyOf(rectifiable), resolves,
                         n.hasNonNull("accountAttribute") ? n.get("accountAttribute").asText() : null,
                         null, null, 0, 0, 0, null, erasure);
             }

@@ -69,7 +69,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
         DataMap map = DataMap.load(env);
         Duration webhookBackoff = Duration.ofMillis(env.getInt("WEBHOOK_BACKOFF_MILLIS", 250));
-        SiteRegistry sites = new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock);
+        SiteRegistry sites = new SiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock);
         List<Connector> connectors = new ArrayList<>();
         for (DataMap.Source source : map.sources()) {
             connectors.add(switch (source.kind()) {

@@ -1,8 +1,10 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
-import io.privacysuite.requests.RequestStore;
+import io.privacysuite.notify.EmailPreferencesTable;
+import io.privacysuite.requests.RequestsTable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -102,7 +104,7 @@ public final class SuiteConnector implements Connector {
                     int keptCount = 0;
                     for (Map<String, AttributeValue> item : items) {
                         String sk = item.get("sk").s();
-                        if (sk.equals(EmailPreferences.SUPPRESSED) || sk.equals(EmailPreferences.OBJECTION)) {
+                        if (sk.equals(EmailPreferencesTable.SUPPRESSED) || sk.equals(EmailPreferencesTable.OBJECTION)) {
                             keptCount++;
                         } else {
                             delete(item);
@@ -191,15 +193,16 @@ public final class SuiteConnector implements Connector {
             switch (source.dataset()) {
                 case CONSENTS -> {
                     for (String consentId : subject.consentIds()) {
-                        out.addAll(dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
-                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId))))
+                        out.addAll(dynamo.query(r -> r.tableName(table).keyConditionExpression("#pk = :pk")
+                                .expressionAttributeNames(Map.of("#pk", ConsentsTable.PK))
+                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConsentsTable.pk(consentId)))))
                                 .items());
                     }
                 }
                 case EMAIL_PREFERENCES -> out.addAll(dynamo.query(r -> r.tableName(table)
                         .keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(subject.emailHash())))).items());
-                case REQUESTS -> dynamo.queryPaginator(r -> r.tableName(table).indexName(RequestStore.SUBJECT_INDEX)
+                case REQUESTS -> dynamo.queryPaginator(r -> r.tableName(table).indexName(RequestsTable.SUBJECT_INDEX)
                                 .keyConditionExpression("emailHash = :h")
                                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(subject.emailHash()))))
                         .items().stream()
@@ -227,9 +230,7 @@ public final class SuiteConnector implements Connector {
             }
             return out;
         }
-        plain.remove("pk");
-        plain.remove("gsi1pk");
-        plain.remove("gsi1sk");
+        ConsentsTable.KEY_PLUMBING.forEach(plain::remove);
         if (plain.get(RetentionPolicy.TTL_ATTRIBUTE) instanceof Number n) {
             plain.put(RetentionPolicy.TTL_ATTRIBUTE, Instant.ofEpochSecond(n.longValue()).atOffset(ZoneOffset.UTC).toString());
         }

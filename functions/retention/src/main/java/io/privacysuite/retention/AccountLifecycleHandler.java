@@ -77,7 +77,7 @@ public final class AccountLifecycleHandler implements RequestHandler<SQSEvent, S
                 attributes.put("amountCents", AttributeValue.fromN(Long.toString(invoice.path("amountCents").asLong(0))));
                 attributes.put("currency", AttributeValue.fromS(invoice.path("currency").asText("EUR")));
                 attributes.put("issuedAt", AttributeValue.fromS(event.occurredAt().toString()));
-                services.accounts().putItem(event.accountId(), "INVOICE#" + number, DataCategory.ACCOUNT, attributes,
+                services.accounts().putItem(event.accountId(), AccountsTable.invoiceSk(number), DataCategory.ACCOUNT, attributes,
                         event.occurredAt());
                 log.info("invoice_recorded", "accountId", event.accountId());
             }

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -63,11 +64,11 @@ class AccountLifecycleTest {
     }
 
     private Map<String, AttributeValue> profile(String id) {
-        return db.get(LocalDynamo.TABLES.accounts(), AccountStore.key(id, AccountStore.PROFILE_SK));
+        return db.get(LocalDynamo.TABLES.accounts(), AccountsTable.key(id, AccountsTable.PROFILE_SK));
     }
 
     private Map<String, AttributeValue> accountItem(String id, String sk) {
-        return db.get(LocalDynamo.TABLES.accounts(), AccountStore.key(id, sk));
+        return db.get(LocalDynamo.TABLES.accounts(), AccountsTable.key(id, sk));
     }
 
     private Map<String, AttributeValue> site(String siteId) {
@@ -79,14 +80,14 @@ class AccountLifecycleTest {
     }
 
     private Map<String, Long> cancellationReceiptsByCategory(List<String> keyHashes) {
-        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(Receipt::fromItem)
+        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(DeletionReceiptsTable::fromItem)
                 .filter(r -> keyHashes.contains(r.keyHash()))
                 .peek(r -> assertThat(r.cause()).isEqualTo(Cause.CANCELLATION))
                 .collect(Collectors.groupingBy(r -> r.category().wire(), Collectors.counting()));
     }
 
     private static String hash(String canonical) {
-        return Receipt.sha256(canonical);
+        return Hashes.sha256Hex(canonical);
     }
 
     private List<String> hashes(Account a) {
@@ -185,7 +186,7 @@ class AccountLifecycleTest {
         assertThat(profile(a.id()).get("heldExpiresAt").n())
                 .isEqualTo(Long.toString(Instant.parse("2037-01-01T00:00:00Z").getEpochSecond()));
         // Readers treat the cancelled site as gone even though the hold keeps it.
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).find(a.site1())).isEmpty();
+        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isEmpty();
         // Neither the sweeper nor the TTL stream may touch held items.
         RetentionServices later = db.services(new RetentionPolicy(12), Clock.fixed(NOW.plusSeconds(86400 * 30), ZoneOffset.UTC));
         assertThat(later.sweeper().sweep(NOW.plusSeconds(86400 * 30), () -> true).skippedHeld()).isGreaterThanOrEqualTo(6);
@@ -222,7 +223,7 @@ class AccountLifecycleTest {
         assertThat(consent(a.consent1(), 2)).doesNotContainKeys("heldExpiresAt", "normalExpiresAt", "parkedSiteId");
         assertThat(site(a.site1())).doesNotContainKeys("expiresAt", "heldExpiresAt");
         assertThat(accountItem(a.id(), "SYS#usage#2026-05")).doesNotContainKeys("expiresAt", "heldExpiresAt");
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).find(a.site1())).isPresent();
+        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isPresent();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import java.time.Clock;
@@ -30,7 +31,7 @@ final class Fixtures {
     }
 
     void site(String siteId, String accountId) {
-        new SiteRegistry(dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).put(new Site(siteId, siteId, accountId,
+        new SiteRegistry(dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).put(new Site(siteId, siteId, accountId,
                 accountId, List.of("https://" + siteId + ".example.com"), "1", 12, Instant.now()));
     }
 
@@ -42,7 +43,7 @@ final class Fixtures {
                 "https://" + siteId + ".example.com/", null, "192.0.2.0", false, recordedAt, expiresAt, expiresAt,
                 "end_user_12m", "signed-key", null, null);
         new ConsentStore(dynamo, LocalDynamo.TABLES.consents()).append(record);
-        return ConsentStore.toItem(record);
+        return ConsentsTable.toItem(record);
     }
 
     static Map<String, AttributeValue> consentKey(String consentId, int version) {

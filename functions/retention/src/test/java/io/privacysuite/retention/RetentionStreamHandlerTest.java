@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
@@ -41,10 +42,10 @@ class RetentionStreamHandlerTest {
     }
 
     private List<Receipt> receiptsFor(String consentId) {
-        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(Receipt::fromItem)
-                .filter(r -> r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000001"))
-                        || r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000002"))
-                        || r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000003")))
+        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(DeletionReceiptsTable::fromItem)
+                .filter(r -> r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000001"))
+                        || r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000002"))
+                        || r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000003")))
                 .toList();
     }
 
@@ -168,7 +169,7 @@ class RetentionStreamHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         String consentId = "5b1e7f0c-2f7e-4c55-9b7e-0d3c2a9f1e11";
-        assertThat(services.engine().receipts().find(Receipt.sha256("receipt|"
-                + Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000002") + "|1795391000"))).isPresent();
+        assertThat(services.engine().receipts().find(Hashes.sha256Hex("receipt|"
+                + Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000002") + "|1795391000"))).isPresent();
     }
 }

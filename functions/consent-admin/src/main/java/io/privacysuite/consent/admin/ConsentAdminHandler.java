@@ -7,8 +7,9 @@ import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
-import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.core.http.ConsoleActions;
+import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,7 +41,7 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
         AwsClients aws = new AwsClients(env);
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         Clock clock = Clock.systemUTC();
-        return new ConsentAdmin(new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
+        return new ConsentAdmin(new SiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
                 new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)), clock);
     }
 

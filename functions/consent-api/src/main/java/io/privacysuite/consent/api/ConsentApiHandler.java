@@ -81,11 +81,12 @@ public final class ConsentApiHandler
 
     static ConsentService serviceFrom(Env env, AwsClients aws, DynamoDbClient dynamo) {
         Clock clock = Clock.systemUTC();
+        RetentionPolicy retention = RetentionPolicy.from(env);
         return new ConsentService(
-                new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
+                new SiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock),
                 new ConsentStore(dynamo, env.require("CONSENTS_TABLE")),
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
-                RetentionPolicy.from(env),
+                retention,
                 clock);
     }
 

@@ -2,15 +2,17 @@ package io.privacysuite.requests.api;
 
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.requests.RequestsTable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Fixed-window counters in the requests table ({@code pk = RATE#<scope>#<hash>#<window start>}), incremented
+ * Fixed-window counters in the requests table ({@link RequestsTable#rateCounterKey}), incremented
  * with a condition inside the transaction that stores the request, so concurrent containers never exceed the
  * limit and a refused request leaves nothing behind. Keys hold hashes only; counters expire by retention policy.
  */
@@ -27,19 +29,16 @@ public final class RateLimiter {
 
     /** The conditional increment of one counter, to run inside the transaction that stores the request. */
     public TransactWriteItem hit(String scope, String keyHash, int limit, Instant now) {
+        Map<String, String> names = new HashMap<>(Map.of("#hits", "hits"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", AttributeValue.fromN("1"),
+                ":limit", AttributeValue.fromN(Integer.toString(limit))));
+        String stamp = retention.stampFor(DataCategory.RATE_LIMIT_COUNTER, now).setClauses(names, values);
         return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS("RATE#" + scope + "#" + keyHash + "#" + windowStart(now)),
-                        "sk", AttributeValue.fromS("RATE")))
-                .updateExpression("ADD hits :one SET #ttl = :ttl, #rule = :rule")
-                .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
-                .expressionAttributeNames(Map.of("#ttl", RetentionPolicy.TTL_ATTRIBUTE,
-                        "#rule", RetentionPolicy.RULE_ATTRIBUTE))
-                .expressionAttributeValues(Map.of(
-                        ":one", AttributeValue.fromN("1"),
-                        ":limit", AttributeValue.fromN(Integer.toString(limit)),
-                        ":ttl", AttributeValue.fromN(Long.toString(retention
-                                .expiryOf(DataCategory.RATE_LIMIT_COUNTER, now).getEpochSecond())),
-                        ":rule", AttributeValue.fromS(retention.ruleName(DataCategory.RATE_LIMIT_COUNTER))))
+                .key(RequestsTable.rateCounterKey(scope, keyHash, windowStart(now)))
+                .updateExpression("ADD #hits :one SET " + stamp)
+                .conditionExpression("attribute_not_exists(#hits) OR #hits < :limit")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
                 .build()).build();
     }
 

@@ -10,7 +10,6 @@ import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
@@ -91,7 +90,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         RequestStore store = new RequestStore(dynamo, requestsTable, retention);
         Outbox outbox = new Outbox(sqs, env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL"));
         return new IntakeService(
-                new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
+                new SiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock),
                 store,
                 new RateLimiter(requestsTable, retention, Duration.ofHours(1)),
                 outbox,

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The item mapping and the TTL each state gets (no DynamoDB call is made). */
-class RequestStoreTest {
+class RequestsTableTest {
     private static final Instant RECEIVED = Instant.parse("2027-01-31T23:30:00Z");
-    private final RequestStore store = new RequestStore(null, "requests", new RetentionPolicy(12));
+    private static final RetentionPolicy POLICY = new RetentionPolicy(12);
     private final LegalClock clock = new LegalClock(Regime.GDPR, ZoneId.of("Europe/Brussels"));
 
     private DsarRequest pending() {
@@ -31,7 +31,7 @@ class RequestStoreTest {
 
     @Test
     void shouldExpireUnverifiedRequestWithItsLink() {
-        Map<String, AttributeValue> item = store.toItem(pending(), RECEIVED);
+        Map<String, AttributeValue> item = RequestsTable.toItem(pending(), RECEIVED, POLICY);
 
         assertThat(item.get(RetentionPolicy.TTL_ATTRIBUTE).n())
                 .isEqualTo(Long.toString(RECEIVED.plus(Duration.ofHours(72)).getEpochSecond()));
@@ -44,7 +44,7 @@ class RequestStoreTest {
         Instant verifiedAt = RECEIVED.plus(Duration.ofHours(2));
         DsarRequest verified = pending().verified(verifiedAt, "statushash");
 
-        Map<String, AttributeValue> item = store.toItem(verified, verifiedAt);
+        Map<String, AttributeValue> item = RequestsTable.toItem(verified, verifiedAt, POLICY);
 
         assertThat(item.get(RetentionPolicy.RULE_ATTRIBUTE).s()).isEqualTo("request_record_24m");
         assertThat(Instant.ofEpochSecond(Long.parseLong(item.get(RetentionPolicy.TTL_ATTRIBUTE).n())))
@@ -64,7 +64,7 @@ class RequestStoreTest {
                 .toBuilder().downloadTokenHash("dl").downloadExpiresAt(at.plusSeconds(7 * 86_400)).build()
                 .transition(RequestStatus.COMPLETED, Instant.parse("2027-06-01T10:00:00Z"), "bob", "complete", "late");
 
-        DsarRequest copy = RequestStore.fromItem(store.toItem(original, at));
+        DsarRequest copy = RequestsTable.fromItem(RequestsTable.toItem(original, at, POLICY));
 
         assertThat(copy).usingRecursiveComparison().isEqualTo(original);
         assertThat(copy.audit()).extracting(AuditEntry::action)
@@ -77,11 +77,11 @@ class RequestStoreTest {
         Instant at = RECEIVED.plusSeconds(60);
         DsarRequest closed = pending().verified(at, "s").transition(RequestStatus.COMPLETED, at, "bob", "complete", "done");
 
-        assertThat(store.toItem(closed, at)).doesNotContainKey("openPk");
+        assertThat(RequestsTable.toItem(closed, at, POLICY)).doesNotContainKey("openPk");
         assertThat(closed.closedAt()).isEqualTo(at);
         assertThat(closed.remindersSent()).isEqualTo(Set.of());
         assertThat(closed.closedLate()).isFalse();
-        assertThat(store.toItem(closed, at)).doesNotContainKey("closedLate");
+        assertThat(RequestsTable.toItem(closed, at, POLICY)).doesNotContainKey("closedLate");
     }
 
     @Test
@@ -99,7 +99,7 @@ class RequestStoreTest {
             assertThat(e.actor()).isEqualTo("alice");
             assertThat(e.why()).contains("2027-03-01");
         });
-        assertThat(store.toItem(late, afterDue).get("closedLate").bool()).isTrue();
+        assertThat(RequestsTable.toItem(late, afterDue, POLICY).get("closedLate").bool()).isTrue();
         assertThat(onTime.closedLate()).isFalse();
         assertThat(onTime.hasAudit("closed_late")).isFalse();
     }
