@@ -12,6 +12,7 @@ import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.consent.api.ConsentService;
 import io.privacysuite.consent.api.ConsentSubmission;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
@@ -49,11 +50,11 @@ class ConsentExpiryIT extends IntegrationTest {
         assertThat(verification.status()).isEqualTo(ConsentService.Status.EXPIRED);
         assertThat(verification.record()).isNull();
 
-        ApiException history = catchThrowableOfType(ApiException.class,
-                () -> later.history(site, recorded.consentId(), recorded.key()));
+        ApiException history = ApiException.of(catchThrowableOfType(DomainException.class,
+                () -> later.history(site, recorded.consentId(), recorded.key())));
         assertThat(history.status()).isEqualTo(410);
-        ApiException change = catchThrowableOfType(ApiException.class, () -> later.withdraw(site,
-                recorded.consentId(), recorded.key(), null, null, new ConsentService.Visitor(null, false)));
+        ApiException change = ApiException.of(catchThrowableOfType(DomainException.class, () -> later.withdraw(site,
+                recorded.consentId(), recorded.key(), null, null, new ConsentService.Visitor(null, false))));
         assertThat(change.status()).isEqualTo(410);
 
         // Still there for DynamoDB, and still valid today: only the clock decided.

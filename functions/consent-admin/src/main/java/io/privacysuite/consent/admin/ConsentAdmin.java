@@ -11,8 +11,8 @@ import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.core.errors.DomainException;
+import io.privacysuite.core.errors.FieldErrors;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -106,7 +106,7 @@ public final class ConsentAdmin {
         }
         errors.throwIfAny();
         if (!Ids.isSiteId(siteId) || sites.find(siteId).isEmpty()) {
-            throw ApiException.notFound("Site");
+            throw DomainException.notFound("Site");
         }
         Cursor cursor = input.hasNonNull("nextToken") ? Cursor.decode(input.get("nextToken").asText(), from, to)
                 : new Cursor(from, null);
@@ -212,7 +212,7 @@ public final class ConsentAdmin {
                 JsonNode node = Json.read(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
                 LocalDate day = LocalDate.parse(node.path("day").asText());
                 if (day.isBefore(from) || day.isAfter(to)) {
-                    throw ApiException.badRequest("nextToken does not belong to this date range.");
+                    throw DomainException.badRequest("nextToken does not belong to this date range.");
                 }
                 Map<String, AttributeValue> key = null;
                 if (node.has("key")) {
@@ -223,10 +223,10 @@ public final class ConsentAdmin {
                     }
                 }
                 return new Cursor(day, key);
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 throw e;
             } catch (Exception e) {
-                throw ApiException.badRequest("nextToken is not valid.");
+                throw DomainException.badRequest("nextToken is not valid.");
             }
         }
     }

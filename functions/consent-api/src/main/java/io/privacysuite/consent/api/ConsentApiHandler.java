@@ -18,6 +18,7 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
@@ -143,7 +144,8 @@ public final class ConsentApiHandler
                 metrics.emit(Map.of(Metrics.Name.ConsentsRecorded, 1));
             }
             return response;
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException refusal) {
+            ApiException e = ApiException.of(refusal);
             log.info("consent_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
             if (e.status() == 429) {
                 metrics.emit(Map.of(Metrics.Name.ConsentWritesLimited, 1));
@@ -177,7 +179,7 @@ public final class ConsentApiHandler
                 JsonNode body = request.jsonBody(MAX_BODY_BYTES);
                 String key = requireKey(body);
                 String pageUrl = null;
-                var errors = new io.privacysuite.core.http.FieldErrors();
+                var errors = new io.privacysuite.core.errors.FieldErrors();
                 if (body.hasNonNull("pageUrl")) {
                     pageUrl = ConsentSubmission.sanitizeUrl(body.get("pageUrl").asText(), errors);
                 }

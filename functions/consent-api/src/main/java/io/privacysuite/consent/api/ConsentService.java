@@ -9,7 +9,7 @@ import io.privacysuite.consent.IpAnonymizer;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Ids;
-import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.nio.charset.StandardCharsets;
@@ -57,9 +57,9 @@ public final class ConsentService {
 
     public Site site(String siteId) {
         if (!Ids.isSiteId(siteId)) {
-            throw ApiException.notFound("Site");
+            throw DomainException.notFound("Site");
         }
-        return sites.find(siteId).orElseThrow(() -> ApiException.notFound("Site"));
+        return sites.find(siteId).orElseThrow(() -> DomainException.notFound("Site"));
     }
 
     /** Signs a throwaway version in memory (see ConsentApiHandler#prime); nothing is stored. */
@@ -88,12 +88,12 @@ public final class ConsentService {
             return new Outcome(record, false);
         }
         ConsentRecord existing = store.version(consentId, 1)
-                .orElseThrow(() -> ApiException.conflict("concurrent_write", "The consent is being written; retry."));
+                .orElseThrow(() -> DomainException.conflict("concurrent_write", "The consent is being written; retry."));
         if (!existing.siteId().equals(site.siteId()) || !sameRequest(digest, existing.requestHash())) {
             throw reused();
         }
         if (existing.isErased(clock.instant())) {
-            throw ApiException.gone("That request id belongs to a consent that has expired; use a new one.");
+            throw DomainException.gone("That request id belongs to a consent that has expired; use a new one.");
         }
         return new Outcome(existing, true);
     }
@@ -135,7 +135,7 @@ public final class ConsentService {
         }
         ConsentRecord record = next.apply(latest);
         if (!store.append(record)) {
-            throw ApiException.conflict("concurrent_change",
+            throw DomainException.conflict("concurrent_change",
                     "The consent was changed at the same moment elsewhere; fetch its latest version and retry.");
         }
         return new Outcome(record, false);
@@ -144,7 +144,7 @@ public final class ConsentService {
     public Verification verify(Site site, String consentId, Integer version, String key, Categories claimed) {
         List<ConsentRecord> all = Ids.isUuid(consentId) ? store.history(consentId) : List.of();
         if (all.isEmpty()) {
-            throw ApiException.notFound("Consent");
+            throw DomainException.notFound("Consent");
         }
         Instant now = clock.instant();
         ConsentRecord latest = all.get(all.size() - 1);
@@ -182,19 +182,19 @@ public final class ConsentService {
     private List<ConsentRecord> liveHistory(Site site, String consentId) {
         List<ConsentRecord> all = Ids.isUuid(consentId) ? store.history(consentId) : List.of();
         if (all.isEmpty() || !all.get(0).siteGroup().equals(site.siteGroup())) {
-            throw ApiException.notFound("Consent");
+            throw DomainException.notFound("Consent");
         }
         Instant now = clock.instant();
         List<ConsentRecord> live = all.stream().filter(r -> !r.isErased(now)).toList();
         if (live.isEmpty()) {
-            throw ApiException.gone("This consent has expired and its record was erased; ask the visitor again.");
+            throw DomainException.gone("This consent has expired and its record was erased; ask the visitor again.");
         }
         return live;
     }
 
     private static void requireOnSite(Site site, String pageUrl) {
         if (!site.allowsPageUrl(pageUrl)) {
-            throw ApiException.validation(java.util.Map.of("pageUrl",
+            throw DomainException.invalid(java.util.Map.of("pageUrl",
                     "must be a page on one of the site's registered origins"));
         }
     }
@@ -204,14 +204,14 @@ public final class ConsentService {
                 digest.getBytes(StandardCharsets.US_ASCII), stored.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static ApiException reused() {
-        return ApiException.conflict("idempotency_key_reused",
+    private static DomainException reused() {
+        return DomainException.conflict("idempotency_key_reused",
                 "This request id was already used for another request; send a new one.");
     }
 
     private void requireKeyOfAny(List<ConsentRecord> versions, String key) {
         if (!signer.verifiesAny(versions, key)) {
-            throw new ApiException(403, "invalid_key", "The key does not belong to this consent.");
+            throw DomainException.forbidden("invalid_key", "The key does not belong to this consent.");
         }
     }
 

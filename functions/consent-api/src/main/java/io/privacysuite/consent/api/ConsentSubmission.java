@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.core.Ids;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.core.errors.FieldErrors;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

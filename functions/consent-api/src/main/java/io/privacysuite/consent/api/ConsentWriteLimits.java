@@ -2,7 +2,7 @@ package io.privacysuite.consent.api;
 
 import io.privacysuite.consent.IpAnonymizer;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.limits.DynamoDbSharedCounter;
 import io.privacysuite.core.limits.WriteLimits;
 import java.time.Clock;
@@ -50,11 +50,11 @@ public final class ConsentWriteLimits {
         String prefix = IpAnonymizer.anonymize(sourceIp);
         WriteLimits.Decision client = limits.acquire(perClient, prefix == null ? "unknown" : prefix);
         if (!client.allowed()) {
-            throw ApiException.tooManyRequests(client.retryAfterSeconds());
+            throw DomainException.limited(client.retryAfterSeconds());
         }
         WriteLimits.Decision site = limits.acquire(perSite, siteId);
         if (!site.allowed()) {
-            throw ApiException.tooManyRequests(site.retryAfterSeconds());
+            throw DomainException.limited(site.retryAfterSeconds());
         }
     }
 }

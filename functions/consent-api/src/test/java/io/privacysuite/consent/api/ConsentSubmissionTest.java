@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.core.Json;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +34,9 @@ class ConsentSubmissionTest {
 
     @Test
     void shouldReportEveryInvalidFieldAtOnce() throws Exception {
-        ApiException e = catchThrowableOfType(ApiException.class, () -> ConsentSubmission.parse(json("""
+        ApiException e = ApiException.of(catchThrowableOfType(DomainException.class, () -> ConsentSubmission.parse(json("""
                 {"method":"sell_everything","categories":{"necessary":false,"preferences":"yes"},
-                 "bannerVersion":"","pageUrl":"javascript:alert(1)","tcString":"<script>"}"""), "x"));
+                 "bannerVersion":"","pageUrl":"javascript:alert(1)","tcString":"<script>"}"""), "x")));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.fieldErrors()).containsKeys("method", "bannerVersion", "pageUrl", "tcString",
                 "clientRequestId");
@@ -43,9 +44,9 @@ class ConsentSubmissionTest {
 
     @Test
     void shouldRefuseRefusingNecessaryCookies_andInconsistentShortcuts() throws Exception {
-        ApiException e = catchThrowableOfType(ApiException.class, () -> ConsentSubmission.parse(json("""
+        ApiException e = ApiException.of(catchThrowableOfType(DomainException.class, () -> ConsentSubmission.parse(json("""
                 {"method":"accept_all","categories":{"necessary":false,"preferences":true,"statistics":false,
-                 "marketing":true},"bannerVersion":"v1","pageUrl":"https://a.example/"}"""), null));
+                 "marketing":true},"bannerVersion":"v1","pageUrl":"https://a.example/"}"""), null)));
         assertThat(e.fieldErrors()).containsKeys("categories.necessary", "categories");
     }
 

@@ -1,9 +1,9 @@
 package io.privacysuite.requests.api;
 
-import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.consent.ConsentProofs;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.errors.DomainException;
+import io.privacysuite.core.errors.FieldErrors;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
@@ -11,8 +11,8 @@ import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.Dispatcher;
-import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.RequestStatus;
@@ -84,12 +84,12 @@ public final class IntakeService {
         Instant now = clock.instant();
         String emailHash = EmailAddresses.hash(submission.email());
         if (sites.find(submission.siteId()).isEmpty()) {
-            throw ApiException.validation(Map.of("siteId", "unknown site"));
+            throw DomainException.invalid(Map.of("siteId", "unknown site"));
         }
         List<String> subjectIds = List.of();
         if (submission.identity() != null) {
             identityAssertions.refusal(submission.identity(), submission.email(), now).ifPresent(why -> {
-                throw ApiException.validation(Map.of("identity", why));
+                throw DomainException.invalid(Map.of("identity", why));
             });
             subjectIds = List.of(submission.identity().subjectId());
         }
@@ -127,7 +127,7 @@ public final class IntakeService {
             // The request and every counter in one transaction: a refused request leaves no trace.
             store.create(request, now, counters);
         } catch (RequestStore.AlongsideRefusedException e) {
-            throw ApiException.tooManyRequests(rateLimiter.retryAfter(now));
+            throw DomainException.limited(rateLimiter.retryAfter(now));
         }
         Map<String, String> data = new LinkedHashMap<>();
         data.put("requestId", requestId);

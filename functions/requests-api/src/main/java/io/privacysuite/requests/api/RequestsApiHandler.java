@@ -13,6 +13,7 @@ import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
@@ -117,7 +118,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
     APIGatewayV2HTTPResponse handle(ApiRequest request, Log log) {
         try {
             return route(request, log);
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException refusal) {
+            ApiException e = ApiException.of(refusal);
             log.info("request_api_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
             Map<String, String> headers = e.status() == 429 ? Map.of("retry-after", retryAfter(e)) : Map.of();
             return ApiResponses.error(e, headers);

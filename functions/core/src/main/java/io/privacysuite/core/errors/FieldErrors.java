@@ -1,4 +1,4 @@
-package io.privacysuite.core.http;
+package io.privacysuite.core.errors;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +18,7 @@ public final class FieldErrors {
 
     public void throwIfAny() {
         if (!errors.isEmpty()) {
-            throw ApiException.validation(errors);
+            throw DomainException.invalid(errors);
         }
     }
 }
