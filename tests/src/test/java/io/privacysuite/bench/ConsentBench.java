@@ -46,10 +46,12 @@ final class ConsentBench {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         String table = stack.resources().tableName("ConsentsTable");
         Instant now = Instant.now();
-        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentsTable.toItem(new ConsentRecord(
-                UUID.randomUUID().toString(), 1, siteId, siteId, Categories.ALL, ConsentMethod.ACCEPT_ALL, "b1",
-                "https://bench.example/page", null, "203.0.113.0", false, now, now.plusSeconds(86400),
-                now.plusSeconds(86400), "end_user_12m", "k.abc", null, null))));
+        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentsTable.toItem(ConsentRecord.builder()
+                .consentId(UUID.randomUUID().toString()).version(1).siteId(siteId).siteGroup(siteId)
+                .categories(Categories.ALL).method(ConsentMethod.ACCEPT_ALL).bannerVersion("b1")
+                .pageUrl("https://bench.example/page").ipAnonymized("203.0.113.0").recordedAt(now)
+                .validUntil(now.plusSeconds(86400)).expiresAt(now.plusSeconds(86400)).retentionRule("end_user_12m")
+                .key("k.abc").build())));
 
         // Alternate twice so neither side profits alone from a warmer emulator.
         rate(rawPut, WARMUP);

@@ -10,6 +10,7 @@ import io.privacysuite.local.LocalSuite;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.RequestStatus;
@@ -60,7 +61,7 @@ final class ExportBench {
         }
         Env env = stack.env("RequestProcessorFunction").with(Map.of(DataMap.FILE_VARIABLE, mapFile.toString()));
         FulfilmentService service = RequestProcessorHandler.serviceFrom(env, new AwsClients(env), Clock.systemUTC());
-        RequestStore store = new RequestStore(dynamo, env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
+        RequestStore store = new DynamoDbRequestStore(dynamo, env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
         LegalClock legalClock = LegalClock.from(env);
 
         System.out.println("export bench (DynamoDB Local + S3Mock on this machine; ms, " + RUNS + " runs each)");

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
-import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.consent.api.ConsentService;
 import io.privacysuite.consent.api.ConsentSubmission;
 import io.privacysuite.core.Env;
@@ -30,8 +30,8 @@ class ConsentExpiryIT extends IntegrationTest {
     private ConsentService serviceAt(Clock clock) {
         Env env = stack.functions().env("ConsentApiFunction");
         var dynamo = stack.awsClients().dynamoDb();
-        return new ConsentService(new SiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
-                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
+        return new ConsentService(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
                         new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env), clock);
     }

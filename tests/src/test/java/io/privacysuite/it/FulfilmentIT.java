@@ -182,7 +182,7 @@ class FulfilmentIT extends IntegrationTest {
 
     /** The processing message of a stored request, as the queue carries it. */
     static io.privacysuite.requests.ProcessingMessage processingMessage(String requestId) {
-        return io.privacysuite.requests.ProcessingMessage.of(new io.privacysuite.requests.RequestStore(
+        return io.privacysuite.requests.ProcessingMessage.of(new io.privacysuite.requests.DynamoDbRequestStore(
                 stack.awsClients().dynamoDb(), stack.resources().tableName("RequestsTable"),
                 new io.privacysuite.core.retention.RetentionPolicy(12)).find(requestId, java.time.Instant.now()).orElseThrow());
     }
@@ -216,7 +216,7 @@ class FulfilmentIT extends IntegrationTest {
         String requestId = verifiedRequest(email, "objection");
 
         awaitMail(email, "objection request is complete");
-        var preferences = new io.privacysuite.notify.EmailPreferences(stack.awsClients().dynamoDb(),
+        var preferences = new io.privacysuite.notify.DynamoDbEmailPreferences(stack.awsClients().dynamoDb(),
                 stack.resources().tableName("EmailPreferencesTable"), new io.privacysuite.core.retention.RetentionPolicy(12));
         var state = preferences.stateOf(io.privacysuite.notify.EmailAddresses.hash(email), java.time.Instant.now());
         assertThat(state.objected()).isTrue();

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.core.Hashes;
 import io.privacysuite.core.Json;
 import io.privacysuite.local.events.DynamodbEvents;
@@ -60,10 +60,11 @@ class RetentionIT extends IntegrationTest {
     // ------------------------------------------------------------------ helpers
 
     private ConsentRecord consent(String siteId, String consentId, int version, Instant recordedAt, Instant expiresAt) {
-        ConsentRecord record = new ConsentRecord(consentId, version, siteId, "group", Categories.NONE,
-                ConsentMethod.REJECT_ALL, "v1", "https://" + siteId + ".example/", null, "192.0.2.0", false,
-                recordedAt, expiresAt, expiresAt, "end_user_12m", "k.sig", null, null);
-        assertThat(new ConsentStore(dynamo, consents).append(record)).isTrue();
+        ConsentRecord record = ConsentRecord.builder().consentId(consentId).version(version).siteId(siteId)
+                .siteGroup("group").categories(Categories.NONE).method(ConsentMethod.REJECT_ALL).bannerVersion("v1")
+                .pageUrl("https://" + siteId + ".example/").ipAnonymized("192.0.2.0").recordedAt(recordedAt)
+                .validUntil(expiresAt).expiresAt(expiresAt).retentionRule("end_user_12m").key("k.sig").build();
+        assertThat(new DynamoDbConsentStore(dynamo, consents).append(record)).isTrue();
         return record;
     }
 

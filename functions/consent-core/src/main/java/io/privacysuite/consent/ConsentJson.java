@@ -43,26 +43,24 @@ public final class ConsentJson {
     public static ConsentRecord fromJson(JsonNode node) {
         try {
             JsonNode c = node.required("categories");
-            return new ConsentRecord(
-                    node.required("consentId").asText(),
-                    node.required("version").asInt(),
-                    node.required("siteId").asText(),
-                    node.required("siteGroup").asText(),
-                    new Categories(c.required("preferences").asBoolean(), c.required("statistics").asBoolean(),
-                            c.required("marketing").asBoolean()),
-                    ConsentMethod.fromWire(node.required("method").asText()),
-                    node.required("bannerVersion").asText(),
-                    node.required("pageUrl").asText(),
-                    textOrNull(node, "tcString"),
-                    textOrNull(node, "ipAnonymized"),
-                    node.required("gpc").asBoolean(),
-                    Instant.parse(node.required("recordedAt").asText()),
-                    Instant.parse(node.required("validUntil").asText()),
-                    Instant.parse(node.required("expiresAt").asText()),
-                    null,
-                    node.required("key").asText(),
-                    null,
-                    null);
+            return ConsentRecord.builder()
+                    .consentId(node.required("consentId").asText())
+                    .version(node.required("version").asInt())
+                    .siteId(node.required("siteId").asText())
+                    .siteGroup(node.required("siteGroup").asText())
+                    .categories(new Categories(c.required("preferences").asBoolean(),
+                            c.required("statistics").asBoolean(), c.required("marketing").asBoolean()))
+                    .method(ConsentMethod.fromWire(node.required("method").asText()))
+                    .bannerVersion(node.required("bannerVersion").asText())
+                    .pageUrl(node.required("pageUrl").asText())
+                    .tcString(textOrNull(node, "tcString"))
+                    .ipAnonymized(textOrNull(node, "ipAnonymized"))
+                    .gpc(node.required("gpc").asBoolean())
+                    .recordedAt(Instant.parse(node.required("recordedAt").asText()))
+                    .validUntil(Instant.parse(node.required("validUntil").asText()))
+                    .expiresAt(Instant.parse(node.required("expiresAt").asText()))
+                    .key(node.required("key").asText())
+                    .build();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a consent proof record: " + e.getClass().getSimpleName(), e);
         }

@@ -31,16 +31,20 @@ public record ConsentRecord(
         String requestId,
         String requestHash) {
 
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public ConsentRecord withKey(String newKey) {
-        return new ConsentRecord(consentId, version, siteId, siteGroup, categories, method, bannerVersion, pageUrl,
-                tcString, ipAnonymized, gpc, recordedAt, validUntil, expiresAt, retentionRule, newKey, requestId,
-                requestHash);
+        return toBuilder().key(newKey).build();
     }
 
     public ConsentRecord withCategories(Categories claimed) {
-        return new ConsentRecord(consentId, version, siteId, siteGroup, claimed, method, bannerVersion, pageUrl,
-                tcString, ipAnonymized, gpc, recordedAt, validUntil, expiresAt, retentionRule, key, requestId,
-                requestHash);
+        return toBuilder().categories(claimed).build();
     }
 
     /** Past its retention TTL: treated as erased even if DynamoDB has not removed it yet. */
@@ -66,5 +70,75 @@ public record ConsentRecord(
             sb.append('|').append(field.length()).append(':').append(field);
         }
         return sb.toString();
+    }
+
+    /** Mutable builder for new records and copies; every setter returns this. */
+    public static final class Builder {
+        private String consentId;
+        private int version;
+        private String siteId;
+        private String siteGroup;
+        private Categories categories;
+        private ConsentMethod method;
+        private String bannerVersion;
+        private String pageUrl;
+        private String tcString;
+        private String ipAnonymized;
+        private boolean gpc;
+        private Instant recordedAt;
+        private Instant validUntil;
+        private Instant expiresAt;
+        private String retentionRule;
+        private String key;
+        private String requestId;
+        private String requestHash;
+
+        private Builder() {}
+
+        private Builder(ConsentRecord r) {
+            consentId = r.consentId;
+            version = r.version;
+            siteId = r.siteId;
+            siteGroup = r.siteGroup;
+            categories = r.categories;
+            method = r.method;
+            bannerVersion = r.bannerVersion;
+            pageUrl = r.pageUrl;
+            tcString = r.tcString;
+            ipAnonymized = r.ipAnonymized;
+            gpc = r.gpc;
+            recordedAt = r.recordedAt;
+            validUntil = r.validUntil;
+            expiresAt = r.expiresAt;
+            retentionRule = r.retentionRule;
+            key = r.key;
+            requestId = r.requestId;
+            requestHash = r.requestHash;
+        }
+
+        public Builder consentId(String v) { consentId = v; return this; }
+        public Builder version(int v) { version = v; return this; }
+        public Builder siteId(String v) { siteId = v; return this; }
+        public Builder siteGroup(String v) { siteGroup = v; return this; }
+        public Builder categories(Categories v) { categories = v; return this; }
+        public Builder method(ConsentMethod v) { method = v; return this; }
+        public Builder bannerVersion(String v) { bannerVersion = v; return this; }
+        public Builder pageUrl(String v) { pageUrl = v; return this; }
+        public Builder tcString(String v) { tcString = v; return this; }
+        public Builder ipAnonymized(String v) { ipAnonymized = v; return this; }
+        public Builder gpc(boolean v) { gpc = v; return this; }
+        public Builder recordedAt(Instant v) { recordedAt = v; return this; }
+        public Builder validUntil(Instant v) { validUntil = v; return this; }
+        public Builder expiresAt(Instant v) { expiresAt = v; return this; }
+        public Builder retentionRule(String v) { retentionRule = v; return this; }
+        public Builder key(String v) { key = v; return this; }
+        public Builder requestId(String v) { requestId = v; return this; }
+        public Builder requestHash(String v) { requestHash = v; return this; }
+
+        public ConsentRecord build() {
+            return new ConsentRecord(consentId, version, siteId, siteGroup, categories, method, bannerVersion, pageUrl,
+                    tcString, ipAnonymized, gpc, recordedAt, validUntil, expiresAt, retentionRule, key, requestId,
+                    requestHash);
+        }
     }
 }

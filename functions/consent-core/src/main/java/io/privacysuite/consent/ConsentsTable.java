@@ -100,26 +100,29 @@ public final class ConsentsTable {
     }
 
     public static ConsentRecord fromItem(Map<String, AttributeValue> item) {
-        return new ConsentRecord(
-                item.get(CONSENT_ID).s(),
-                Integer.parseInt(item.get("version").n()),
-                item.get(SITE_ID).s(),
-                item.get("siteGroup").s(),
-                new Categories(item.get("preferences").bool(), item.get("statistics").bool(), item.get("marketing").bool()),
-                ConsentMethod.fromWire(item.get("method").s()),
-                item.get("bannerVersion").s(),
-                item.get("pageUrl").s(),
-                optional(item, "tcString"),
-                optional(item, "ipAnonymized"),
-                item.get("gpc").bool(),
-                Instant.parse(item.get("recordedAt").s()),
-                Instant.parse(item.get("validUntil").s()),
+        return ConsentRecord.builder()
+                .consentId(item.get(CONSENT_ID).s())
+                .version(Integer.parseInt(item.get("version").n()))
+                .siteId(item.get(SITE_ID).s())
+                .siteGroup(item.get("siteGroup").s())
+                .categories(new Categories(item.get("preferences").bool(), item.get("statistics").bool(),
+                        item.get("marketing").bool()))
+                .method(ConsentMethod.fromWire(item.get("method").s()))
+                .bannerVersion(item.get("bannerVersion").s())
+                .pageUrl(item.get("pageUrl").s())
+                .tcString(optional(item, "tcString"))
+                .ipAnonymized(optional(item, "ipAnonymized"))
+                .gpc(item.get("gpc").bool())
+                .recordedAt(Instant.parse(item.get("recordedAt").s()))
+                .validUntil(Instant.parse(item.get("validUntil").s()))
                 // A legal hold parks the TTL under another name; the record still carries its signed expiry.
-                RetentionPolicy.expiryOf(item).orElseThrow(() -> new IllegalStateException("consent item without expiry")),
-                optional(item, RetentionPolicy.RULE_ATTRIBUTE),
-                item.get("key").s(),
-                optional(item, "requestId"),
-                optional(item, "requestHash"));
+                .expiresAt(RetentionPolicy.expiryOf(item)
+                        .orElseThrow(() -> new IllegalStateException("consent item without expiry")))
+                .retentionRule(optional(item, RetentionPolicy.RULE_ATTRIBUTE))
+                .key(item.get("key").s())
+                .requestId(optional(item, "requestId"))
+                .requestHash(optional(item, "requestHash"))
+                .build();
     }
 
     private static String optional(Map<String, AttributeValue> item, String name) {

@@ -14,10 +14,11 @@ class ConsentSignerTest {
 
     static ConsentRecord record() {
         Instant at = Instant.parse("2026-11-22T10:00:00.123Z");
-        return new ConsentRecord("c-1", 1, "shop", "acme", new Categories(true, false, true), ConsentMethod.CUSTOM,
-                "2026-11", "https://shop.example.com/", null, "203.0.113.0", false, at,
-                Instant.parse("2027-11-22T10:00:00.123Z"), Instant.parse("2027-11-22T10:00:00Z"), "end_user_12m",
-                null, null, null);
+        return ConsentRecord.builder().consentId("c-1").version(1).siteId("shop").siteGroup("acme")
+                .categories(new Categories(true, false, true)).method(ConsentMethod.CUSTOM).bannerVersion("2026-11")
+                .pageUrl("https://shop.example.com/").ipAnonymized("203.0.113.0").recordedAt(at)
+                .validUntil(Instant.parse("2027-11-22T10:00:00.123Z")).expiresAt(Instant.parse("2027-11-22T10:00:00Z"))
+                .retentionRule("end_user_12m").build();
     }
 
     @Test
@@ -33,9 +34,7 @@ class ConsentSignerTest {
         String key = signer.sign(record());
         assertThat(signer.verify(record().withCategories(new Categories(true, true, true)), key)).isFalse();
         ConsentRecord r = record();
-        ConsentRecord otherSite = new ConsentRecord(r.consentId(), r.version(), "other", r.siteGroup(), r.categories(),
-                r.method(), r.bannerVersion(), r.pageUrl(), r.tcString(), r.ipAnonymized(), r.gpc(), r.recordedAt(),
-                r.validUntil(), r.expiresAt(), r.retentionRule(), null, null, null);
+        ConsentRecord otherSite = r.toBuilder().siteId("other").key(null).requestId(null).requestHash(null).build();
         assertThat(signer.verify(otherSite, key)).isFalse();
     }
 
@@ -68,10 +67,10 @@ class ConsentSignerTest {
     @Test
     void canonicalFormShouldNotLetOneFieldShiftIntoAnother() {
         ConsentRecord r = record();
-        ConsentRecord a = new ConsentRecord("ab", 1, "c", r.siteGroup(), r.categories(), r.method(), r.bannerVersion(),
-                r.pageUrl(), null, null, false, r.recordedAt(), r.validUntil(), r.expiresAt(), null, null, null, null);
-        ConsentRecord b = new ConsentRecord("a", 1, "bc", r.siteGroup(), r.categories(), r.method(), r.bannerVersion(),
-                r.pageUrl(), null, null, false, r.recordedAt(), r.validUntil(), r.expiresAt(), null, null, null, null);
+        ConsentRecord shared = r.toBuilder().version(1).tcString(null).ipAnonymized(null).gpc(false).retentionRule(null)
+                .key(null).requestId(null).requestHash(null).build();
+        ConsentRecord a = shared.toBuilder().consentId("ab").siteId("c").build();
+        ConsentRecord b = shared.toBuilder().consentId("a").siteId("bc").build();
         assertThat(a.canonical()).isNotEqualTo(b.canonical());
     }
 

@@ -10,7 +10,7 @@ import io.privacysuite.core.Log;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import java.time.Clock;
@@ -47,7 +47,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         AwsClients aws = new AwsClients(env);
         Clock clock = Clock.systemUTC();
         return new NotifierService(
-                new EmailPreferences(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+                new DynamoDbEmailPreferences(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
                         env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)),
                 new TemplateRenderer(),
                 new MimeMessages(env.require("SENDER_EMAIL")),

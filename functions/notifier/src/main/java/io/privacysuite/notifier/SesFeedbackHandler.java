@@ -9,6 +9,7 @@ import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.SesFeedback;
@@ -28,7 +29,7 @@ public final class SesFeedbackHandler implements RequestHandler<SNSEvent, String
     }
 
     public SesFeedbackHandler(Env env) {
-        this(new EmailPreferences(new AwsClients(env).build(DynamoDbClient.builder(), "DYNAMODB"),
+        this(new DynamoDbEmailPreferences(new AwsClients(env).build(DynamoDbClient.builder(), "DYNAMODB"),
                 env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)), Clock.systemUTC());
     }
 

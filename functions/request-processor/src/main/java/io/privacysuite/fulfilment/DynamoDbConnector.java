@@ -111,8 +111,8 @@ public final class DynamoDbConnector implements Connector {
         }
         retained.forEach((until, count) -> kept.add(new SourceOutcome.Kept(source.category(), count, rule.legalBasis(),
                 until, rule.restrict())));
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(),
-                deleted, anonymized, 0, held, kept, List.of());
+        return SourceOutcome.of(source).found(items.size()).deleted(deleted).anonymized(anonymized).held(held)
+                .kept(kept).build();
     }
 
     /**
@@ -217,8 +217,8 @@ public final class DynamoDbConnector implements Connector {
                 applicable.keySet().stream().filter(f -> !notApplied.contains(f)).forEach(notApplied::add);
             }
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                updated, held, List.of(), items.isEmpty() ? List.of() : notApplied);
+        return SourceOutcome.of(source).found(items.size()).updated(updated).held(held)
+                .notApplied(items.isEmpty() ? List.of() : notApplied).build();
     }
 
     @Override
@@ -235,8 +235,7 @@ public final class DynamoDbConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": flag failed", e);
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                items.size(), 0, List.of(), List.of());
+        return SourceOutcome.of(source).found(items.size()).updated(items.size()).build();
     }
 
     /** Whether a legal hold covers the item: one on the person, or on the account the item names. */

@@ -1,5 +1,6 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.Notification;
@@ -8,7 +9,6 @@ import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.RequestType;
@@ -77,20 +77,31 @@ public final class FulfilmentService {
         }
     }
 
-    public FulfilmentService(RequestStore store, List<Connector> connectors, Supplier<HoldIndex> holds,
-                             ExportStore exports, Outbox outbox, EmailPreferences preferences, Metrics metrics,
-                             String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone, Clock clock) {
-        this.store = store;
+    /** Where the service reads and writes: requests, exports, the person's email preferences, the active holds. */
+    public record Stores(RequestStore requests, ExportStore exports, EmailPreferences preferences,
+                         Supplier<HoldIndex> holds) {}
+
+    /**
+     * @param operatorEmail where escalations and routed rectifications go
+     * @param publicBaseUrl the suite's public address, for download links
+     * @param maxReceives   the processing queue's maxReceiveCount: the last delivery escalates
+     * @param zone          the legal time zone (download links' expiry date)
+     */
+    public record Settings(String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone) {}
+
+    public FulfilmentService(Stores stores, List<Connector> connectors, Outbox outbox, Metrics metrics,
+                             Settings settings, Clock clock) {
+        this.store = stores.requests();
         this.connectors = List.copyOf(connectors);
-        this.holds = holds;
-        this.exports = exports;
+        this.holds = stores.holds();
+        this.exports = stores.exports();
         this.outbox = outbox;
-        this.preferences = preferences;
+        this.preferences = stores.preferences();
         this.metrics = metrics;
-        this.operatorEmail = operatorEmail;
-        this.publicBaseUrl = publicBaseUrl;
-        this.maxReceives = maxReceives;
-        this.zone = zone;
+        this.operatorEmail = settings.operatorEmail();
+        this.publicBaseUrl = settings.publicBaseUrl();
+        this.maxReceives = settings.maxReceives();
+        this.zone = settings.zone();
         this.clock = clock;
     }
 

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
@@ -13,10 +14,10 @@ import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.notify.EmailPreferences;
-import io.privacysuite.requests.Outbox;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.SqsOutbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +70,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
         DataMap map = DataMap.load(env);
         Duration webhookBackoff = Duration.ofMillis(env.getInt("WEBHOOK_BACKOFF_MILLIS", 250));
-        SiteRegistry sites = new SiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock);
+        SiteRegistry sites = new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock);
         List<Connector> connectors = new ArrayList<>();
         for (DataMap.Source source : map.sources()) {
             connectors.add(switch (source.kind()) {
@@ -85,15 +86,16 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         // Path-style addressing against an endpoint override (S3Mock, LocalStack); virtual-hosted on AWS.
         boolean pathStyle = aws.endpointFor("S3").isPresent();
         S3Client s3 = aws.build(S3Client.builder().forcePathStyle(pathStyle), "S3");
-        ExportStore exports = new ExportStore(s3, env.require("EXPORTS_BUCKET"),
+        ExportStore exports = new S3ExportStore(s3, env.require("EXPORTS_BUCKET"),
                 Duration.ofDays(env.getInt("EXPORT_LINK_DAYS", 7)));
         LegalHoldStore holds = new LegalHoldStore(dynamo, env.require("LEGAL_HOLDS_TABLE"));
-        return new FulfilmentService(new RequestStore(dynamo, env.require("REQUESTS_TABLE"), retention), connectors,
-                holds::activeIndex, exports, new Outbox(aws.build(SqsClient.builder(), "SQS"),
-                env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")),
-                new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                Metrics.from(env), env.require("OPERATOR_EMAIL"),
-                env.get("PUBLIC_BASE_URL", "http://localhost:3000"), env.getInt("MAX_RECEIVES", 5), zone, clock);
+        FulfilmentService.Stores stores = new FulfilmentService.Stores(
+                new DynamoDbRequestStore(dynamo, env.require("REQUESTS_TABLE"), retention), exports,
+                new DynamoDbEmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention), holds::activeIndex);
+        return new FulfilmentService(stores, connectors, new SqsOutbox(aws.build(SqsClient.builder(), "SQS"),
+                env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")), Metrics.from(env),
+                new FulfilmentService.Settings(env.require("OPERATOR_EMAIL"), env.get("PUBLIC_BASE_URL", "http://localhost:3000"),
+                        env.getInt("MAX_RECEIVES", 5), zone), clock);
     }
 
     @Override

@@ -122,8 +122,7 @@ public final class SuiteConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": erase failed", e);
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), all.size(),
-                deleted, 0, 0, held, kept, List.of());
+        return SourceOutcome.of(source).found(all.size()).deleted(deleted).held(held).kept(kept).build();
     }
 
     /** Whether a hold covers the item: on the person, or for a consent on it or on its site's account. */

@@ -1,178 +1,70 @@
 package io.privacysuite.requests;
 
-import io.privacysuite.core.Ids;
-import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Requests in the requests table ({@link RequestsTable}). Every write sets the TTL from {@link RetentionPolicy}: 72 h
- * while unverified, then 24 months counted from verification and again from closing. The processor's lease on a
- * request is an item of its own in the same partition ({@link #acquireLease}).
+ * Data subject requests and their audit trails, one record each, every write conditional on the version read
+ * (optimistic concurrency). A record past its TTL counts as gone. The processor takes a request's lease before it works
+ * on it, so two deliveries of one request never run at once.
  */
-public final class RequestStore {
-
-    private final DynamoDbClient dynamo;
-    private final String table;
-    private final RetentionPolicy retention;
-
-    public RequestStore(DynamoDbClient dynamo, String table, RetentionPolicy retention) {
-        this.dynamo = dynamo;
-        this.table = table;
-        this.retention = retention;
-    }
-
+public interface RequestStore {
     /** Thrown when a conditional write lost a race; the caller reloads and decides again. */
-    public static final class ConcurrentChangeException extends RuntimeException {
-        ConcurrentChangeException() {
+    final class ConcurrentChangeException extends RuntimeException {
+        public ConcurrentChangeException() {
             super("request changed concurrently", null, false, false);
         }
     }
 
-    /** Thrown when one of the writes that go {@link #create(DsarRequest, Instant, List) alongside} was refused. */
-    public static final class AlongsideRefusedException extends RuntimeException {
+    /** Thrown when one of the counters written with a new request had reached its limit: nothing was written. */
+    final class CounterFullException extends RuntimeException {
         private final int index;
 
-        AlongsideRefusedException(int index) {
-            super("condition of write " + index + " failed", null, false, false);
+        public CounterFullException(int index) {
+            super("counter " + index + " is full", null, false, false);
             this.index = index;
         }
 
-        /** Which of the alongside writes failed its condition (0-based). */
+        /** Which of the counters reached its limit (0-based). */
         public int index() {
             return index;
         }
     }
 
+    /**
+     * An intake counter written with a new request: {@code scope} (address, mailbox, IP, network), the hash of what is
+     * counted, the start of its fixed window (epoch seconds) and the limit per window.
+     */
+    record Counter(String scope, String keyHash, long windowStart, int limit) {}
+
     /** Stores a new request (version 1); never overwrites. */
-    public DsarRequest create(DsarRequest request, Instant now) {
+    default DsarRequest create(DsarRequest request, Instant now) {
         return create(request, now, List.of());
     }
 
     /**
-     * Stores a new request together with other conditional writes (e.g. rate-limit counters) in one transaction:
-     * all happen or none, in a single round trip.
+     * Stores a new request and increments its intake counters, all or nothing: {@link CounterFullException} when a
+     * counter had reached its limit, {@link ConcurrentChangeException} when the request id exists.
      */
-    public DsarRequest create(DsarRequest request, Instant now, List<TransactWriteItem> alongside) {
-        DsarRequest stored = request.toBuilder().version(1).build();
-        if (alongside.isEmpty()) {
-            try {
-                dynamo.putItem(r -> r.tableName(table).item(RequestsTable.toItem(stored, now, retention))
-                        .conditionExpression("attribute_not_exists(" + RequestsTable.PK + ")"));
-            } catch (ConditionalCheckFailedException e) {
-                throw new ConcurrentChangeException();
-            }
-            return stored;
-        }
-        List<TransactWriteItem> items = new ArrayList<>(alongside);
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(RequestsTable.toItem(stored, now, retention))
-                .conditionExpression("attribute_not_exists(" + RequestsTable.PK + ")").build()).build());
-        try {
-            dynamo.transactWriteItems(r -> r.transactItems(items));
-        } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            for (int i = 0; i < reasons.size(); i++) {
-                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    if (i == alongside.size()) {
-                        throw new ConcurrentChangeException();
-                    }
-                    throw new AlongsideRefusedException(i);
-                }
-            }
-            throw e;
-        }
-        return stored;
-    }
+    DsarRequest create(DsarRequest request, Instant now, List<Counter> counters);
 
-    /** Replaces a request if nobody changed it since {@code current.version()} was read; returns the stored copy. */
-    public DsarRequest update(DsarRequest changed, Instant now) {
-        DsarRequest stored = changed.toBuilder().version(changed.version() + 1).build();
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(RequestsTable.toItem(stored, now, retention))
-                    .conditionExpression("#v = :v")
-                    .expressionAttributeNames(Map.of("#v", "version"))
-                    .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(changed.version())))));
-        } catch (ConditionalCheckFailedException e) {
-            throw new ConcurrentChangeException();
-        }
-        return stored;
-    }
+    /** Replaces a request if nobody changed it since {@code changed.version()} was read; returns the stored copy. */
+    DsarRequest update(DsarRequest changed, Instant now);
 
-    /** The request, unless absent or past its TTL (TTL deletion lags; an expired item counts as gone). */
-    public Optional<DsarRequest> find(String requestId, Instant now) {
-        // Request ids are UUIDs: anything else (a 10,000-character id, control characters) is unknown without a read.
-        if (!Ids.isUuid(requestId)) {
-            return Optional.empty();
-        }
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(RequestsTable.key(requestId))).item();
-        if (item == null || item.isEmpty() || RetentionPolicy.isExpired(item, now)) {
-            return Optional.empty();
-        }
-        return Optional.of(RequestsTable.fromItem(item));
-    }
+    /** The request, unless absent, malformed (not a UUID: no read) or past its TTL. */
+    Optional<DsarRequest> find(String requestId, Instant now);
 
     /**
-     * Takes the processing lease of a request: one conditional write of the lease item next to the request
-     * ({@code sk = LEASE}), which succeeds only when no other holder's lease is still running. The lease is a separate
-     * item because every versioned write replaces the request item whole. Returns empty when taken, else the instant
-     * the current holder's lease ends.
+     * Takes the processing lease of a request until {@code until}, unless another holder's lease is still running:
+     * empty when taken, else the instant the current holder's lease ends.
      */
-    public Optional<Instant> acquireLease(String requestId, String owner, Instant until, Instant now) {
-        Map<String, AttributeValue> item = RequestsTable.lease(requestId, owner, until);
-        try {
-            dynamo.putItem(r -> r.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(#pk) OR #until <= :now OR #owner = :owner")
-                    .expressionAttributeNames(Map.of("#pk", RequestsTable.PK, "#until", RequestsTable.LEASE_UNTIL,
-                            "#owner", RequestsTable.LEASE_OWNER))
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())), ":owner", AttributeValue.fromS(owner))));
-            return Optional.empty();
-        } catch (ConditionalCheckFailedException e) {
-            Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                    .key(RequestsTable.leaseKey(requestId))).item();
-            return Optional.of(held == null || !held.containsKey(RequestsTable.LEASE_UNTIL) ? now
-                    : Instant.ofEpochSecond(Long.parseLong(held.get(RequestsTable.LEASE_UNTIL).n())));
-        }
-    }
+    Optional<Instant> acquireLease(String requestId, String owner, Instant until, Instant now);
 
-    /** Gives the lease back (only the holder's own; a lease that already ran out and was taken stays with its taker). */
-    public void releaseLease(String requestId, String owner) {
-        try {
-            dynamo.deleteItem(r -> r.tableName(table).key(RequestsTable.leaseKey(requestId))
-                    .conditionExpression("#owner = :owner")
-                    .expressionAttributeNames(Map.of("#owner", RequestsTable.LEASE_OWNER))
-                    .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(owner))));
-        } catch (ConditionalCheckFailedException e) {
-            // Not ours any more: nothing to give back.
-        }
-    }
+    /** Gives the lease back (only the holder's own; a lease that ran out and was taken stays with its taker). */
+    void releaseLease(String requestId, String owner);
 
     /** Every open (verified, not closed) request with a due date before {@code dueBefore}, earliest first. */
-    public void forEachOpen(Instant dueBefore, Instant now, Consumer<DsarRequest> action) {
-        Map<String, AttributeValue> startKey = null;
-        do {
-            Map<String, AttributeValue> exclusiveStart = startKey;
-            QueryResponse page = dynamo.query(r -> r.tableName(table).indexName(RequestsTable.OPEN_INDEX)
-                    .keyConditionExpression("#open = :open AND #due < :before")
-                    .expressionAttributeNames(Map.of("#open", RequestsTable.OPEN_PK, "#due", RequestsTable.DUE_EPOCH))
-                    .expressionAttributeValues(Map.of(":open", AttributeValue.fromS(RequestsTable.OPEN),
-                            ":before", AttributeValue.fromN(Long.toString(dueBefore.getEpochSecond()))))
-                    .exclusiveStartKey(exclusiveStart));
-            page.items().stream().filter(item -> !RetentionPolicy.isExpired(item, now)).map(RequestsTable::fromItem)
-                    .forEach(action);
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (startKey != null);
-    }
+    void forEachOpen(Instant dueBefore, Instant now, Consumer<DsarRequest> action);
 }

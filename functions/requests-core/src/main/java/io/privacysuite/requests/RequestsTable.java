@@ -76,7 +76,7 @@ public final class RequestsTable {
     }
 
     /** Unverified requests expire with their link (from receipt); records are kept 24 months after their last change. */
-    static RetentionStamp stampOf(DsarRequest r, Instant now, RetentionPolicy retention) {
+    public static RetentionStamp stampOf(DsarRequest r, Instant now, RetentionPolicy retention) {
         DataCategory category = category(r);
         return retention.stampFor(category, category == DataCategory.UNVERIFIED_REQUEST ? r.receivedAt() : now);
     }

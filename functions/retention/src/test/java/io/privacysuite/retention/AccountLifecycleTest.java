@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.LegalHold;
@@ -186,7 +186,7 @@ class AccountLifecycleTest {
         assertThat(profile(a.id()).get("heldExpiresAt").n())
                 .isEqualTo(Long.toString(Instant.parse("2037-01-01T00:00:00Z").getEpochSecond()));
         // Readers treat the cancelled site as gone even though the hold keeps it.
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isEmpty();
+        assertThat(new DynamoDbSiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isEmpty();
         // Neither the sweeper nor the TTL stream may touch held items.
         RetentionServices later = db.services(new RetentionPolicy(12), Clock.fixed(NOW.plusSeconds(86400 * 30), ZoneOffset.UTC));
         assertThat(later.sweeper().sweep(NOW.plusSeconds(86400 * 30), () -> true).skippedHeld()).isGreaterThanOrEqualTo(6);
@@ -223,7 +223,7 @@ class AccountLifecycleTest {
         assertThat(consent(a.consent1(), 2)).doesNotContainKeys("heldExpiresAt", "normalExpiresAt", "parkedSiteId");
         assertThat(site(a.site1())).doesNotContainKeys("expiresAt", "heldExpiresAt");
         assertThat(accountItem(a.id(), "SYS#usage#2026-05")).doesNotContainKeys("expiresAt", "heldExpiresAt");
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isPresent();
+        assertThat(new DynamoDbSiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isPresent();
     }
 
     @Test

@@ -10,9 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
-import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
@@ -84,8 +84,8 @@ public final class ConsentApiHandler
         Clock clock = Clock.systemUTC();
         RetentionPolicy retention = RetentionPolicy.from(env);
         return new ConsentService(
-                new SiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock),
-                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")),
+                new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock),
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 retention,
                 clock);

@@ -55,6 +55,19 @@ public final class ConsentService {
 
     public record Verification(Status status, ConsentRecord record, int latestVersion, String currentBannerVersion) {}
 
+    /** What the visitor chose, as a version records it. */
+    private record Choice(ConsentMethod method, Categories categories, String bannerVersion, String pageUrl,
+                          String tcString) {
+        static Choice of(ConsentSubmission s) {
+            return new Choice(s.method(), s.categories(), s.bannerVersion(), s.pageUrl(), s.tcString());
+        }
+    }
+
+    /** The client's idempotency key and the digest of what it asked with it (both null without a key). */
+    private record ClientRequest(String id, String digest) {
+        static final ClientRequest NONE = new ClientRequest(null, null);
+    }
+
     public Site site(String siteId) {
         if (!Ids.isSiteId(siteId)) {
             throw DomainException.notFound("Site");
@@ -65,8 +78,8 @@ public final class ConsentService {
     /** Signs a throwaway version in memory (see ConsentApiHandler#prime); nothing is stored. */
     void prime(ConsentSubmission submission) {
         Site site = new Site("__priming__", "priming", "priming", "priming", List.of(), "priming", 12, clock.instant());
-        newVersion(site, UUID.randomUUID().toString(), 1, submission.method(), submission.categories(),
-                submission.bannerVersion(), submission.pageUrl(), null, new Visitor("192.0.2.1", false), null, null);
+        newVersion(site, UUID.randomUUID().toString(), 1, Choice.of(submission), new Visitor("192.0.2.1", false),
+                ClientRequest.NONE);
     }
 
     /**
@@ -82,8 +95,8 @@ public final class ConsentService {
                 ? UUID.randomUUID().toString()
                 : signer.consentIdFor(site.siteId(), requestId);
         String digest = requestId == null ? null : submission.digest(visitor.origin(), visitor.gpcSignal());
-        ConsentRecord record = newVersion(site, consentId, 1, submission.method(), submission.categories(),
-                submission.bannerVersion(), submission.pageUrl(), submission.tcString(), visitor, requestId, digest);
+        ConsentRecord record = newVersion(site, consentId, 1, Choice.of(submission), visitor,
+                new ClientRequest(requestId, digest));
         if (store.append(record)) {
             return new Outcome(record, false);
         }
@@ -103,9 +116,9 @@ public final class ConsentService {
         requireOnSite(site, submission.pageUrl());
         String requestId = submission.clientRequestId();
         String digest = requestId == null ? null : submission.digest(visitor.origin(), visitor.gpcSignal());
-        return appendVersion(site, consentId, key, requestId, digest, latest -> newVersion(site, consentId,
-                latest.version() + 1, submission.method(), submission.categories(), submission.bannerVersion(),
-                submission.pageUrl(), submission.tcString(), visitor, requestId, digest));
+        ClientRequest request = new ClientRequest(requestId, digest);
+        return appendVersion(site, consentId, key, request, latest -> newVersion(site, consentId,
+                latest.version() + 1, Choice.of(submission), visitor, request));
     }
 
     /** Withdrawal is a version like any other (logged, signed), refusing every optional category. */
@@ -116,19 +129,20 @@ public final class ConsentService {
         String digest = requestId == null ? null : ConsentSubmission.digestOf("withdrawal",
                 pageUrl == null ? "" : pageUrl, visitor.origin() == null ? "" : visitor.origin(),
                 visitor.gpcSignal() ? "gpc1" : "gpc0");
-        return appendVersion(site, consentId, key, requestId, digest, latest -> newVersion(site, consentId,
-                latest.version() + 1, ConsentMethod.WITHDRAWAL, Categories.NONE, latest.bannerVersion(),
-                pageUrl != null ? pageUrl : latest.pageUrl(), null, visitor, requestId, digest));
+        ClientRequest request = new ClientRequest(requestId, digest);
+        return appendVersion(site, consentId, key, request, latest -> newVersion(site, consentId,
+                latest.version() + 1, new Choice(ConsentMethod.WITHDRAWAL, Categories.NONE, latest.bannerVersion(),
+                        pageUrl != null ? pageUrl : latest.pageUrl(), null), visitor, request));
     }
 
-    private Outcome appendVersion(Site site, String consentId, String key, String requestId, String digest,
+    private Outcome appendVersion(Site site, String consentId, String key, ClientRequest request,
                                   java.util.function.Function<ConsentRecord, ConsentRecord> next) {
         List<ConsentRecord> live = liveHistory(site, consentId);
         // The key first: a replay shortcut taken before it would hand the latest key to anyone.
         requireKeyOfAny(live, key);
         ConsentRecord latest = live.get(live.size() - 1);
-        if (requestId != null && requestId.equals(latest.requestId())) {
-            if (!sameRequest(digest, latest.requestHash())) {
+        if (request.id() != null && request.id().equals(latest.requestId())) {
+            if (!sameRequest(request.digest(), latest.requestHash())) {
                 throw reused();
             }
             return new Outcome(latest, true);
@@ -215,20 +229,22 @@ public final class ConsentService {
         }
     }
 
-    private ConsentRecord newVersion(Site site, String consentId, int version, ConsentMethod method,
-                                     Categories categories, String bannerVersion, String pageUrl, String tcString,
-                                     Visitor visitor, String requestId, String requestHash) {
+    private ConsentRecord newVersion(Site site, String consentId, int version, Choice choice, Visitor visitor,
+                                     ClientRequest request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        boolean gpc = visitor.gpcSignal() || method == ConsentMethod.GPC;
+        boolean gpc = visitor.gpcSignal() || choice.method() == ConsentMethod.GPC;
         // A Global Privacy Control signal is a binding opt-out of sale/sharing: marketing stays off.
-        Categories effective = gpc ? categories.withoutMarketing() : categories;
+        Categories effective = gpc ? choice.categories().withoutMarketing() : choice.categories();
         int lifetime = Math.min(site.consentLifetimeMonths(), retention.endUserMonths());
-        Instant validUntil = now.atOffset(ZoneOffset.UTC).plusMonths(lifetime).toInstant();
         // The TTL attribute holds whole seconds; the signed record must match what is read back.
         Instant expiresAt = retention.expiryOf(DataCategory.END_USER, now).truncatedTo(ChronoUnit.SECONDS);
-        ConsentRecord unsigned = new ConsentRecord(consentId, version, site.siteId(), site.siteGroup(), effective,
-                method, bannerVersion, pageUrl, tcString, IpAnonymizer.anonymize(visitor.sourceIp()), gpc, now,
-                validUntil, expiresAt, retention.ruleName(DataCategory.END_USER), null, requestId, requestHash);
+        ConsentRecord unsigned = ConsentRecord.builder().consentId(consentId).version(version).siteId(site.siteId())
+                .siteGroup(site.siteGroup()).categories(effective).method(choice.method())
+                .bannerVersion(choice.bannerVersion()).pageUrl(choice.pageUrl()).tcString(choice.tcString())
+                .ipAnonymized(IpAnonymizer.anonymize(visitor.sourceIp())).gpc(gpc).recordedAt(now)
+                .validUntil(now.atOffset(ZoneOffset.UTC).plusMonths(lifetime).toInstant()).expiresAt(expiresAt)
+                .retentionRule(retention.ruleName(DataCategory.END_USER))
+                .requestId(request.id()).requestHash(request.digest()).build();
         return unsigned.withKey(signer.sign(unsigned));
     }
 }

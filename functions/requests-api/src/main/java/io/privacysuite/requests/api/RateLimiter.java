@@ -1,45 +1,24 @@
 package io.privacysuite.requests.api;
 
-import io.privacysuite.core.retention.DataCategory;
-import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.requests.RequestsTable;
+import io.privacysuite.requests.RequestStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Fixed-window counters in the requests table ({@link RequestsTable#rateCounterKey}), incremented
- * with a condition inside the transaction that stores the request, so concurrent containers never exceed the
- * limit and a refused request leaves nothing behind. Keys hold hashes only; counters expire by retention policy.
+ * Fixed-window intake limits: per address, mailbox, IP and IPv6 /64. The counters are written by the request store in
+ * the transaction that stores the request ({@link RequestStore.Counter}), so concurrent containers never exceed a limit
+ * and a refused request leaves nothing behind. Counters hold hashes only.
  */
 public final class RateLimiter {
-    private final String table;
-    private final RetentionPolicy retention;
     private final Duration window;
 
-    public RateLimiter(String table, RetentionPolicy retention, Duration window) {
-        this.table = table;
-        this.retention = retention;
+    public RateLimiter(Duration window) {
         this.window = window;
     }
 
-    /** The conditional increment of one counter, to run inside the transaction that stores the request. */
-    public TransactWriteItem hit(String scope, String keyHash, int limit, Instant now) {
-        Map<String, String> names = new HashMap<>(Map.of("#hits", "hits"));
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", AttributeValue.fromN("1"),
-                ":limit", AttributeValue.fromN(Integer.toString(limit))));
-        String stamp = retention.stampFor(DataCategory.RATE_LIMIT_COUNTER, now).setClauses(names, values);
-        return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(RequestsTable.rateCounterKey(scope, keyHash, windowStart(now)))
-                .updateExpression("ADD #hits :one SET " + stamp)
-                .conditionExpression("attribute_not_exists(#hits) OR #hits < :limit")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .build()).build();
+    /** One counter of this window, to be written with the request. */
+    public RequestStore.Counter hit(String scope, String keyHash, int limit, Instant now) {
+        return new RequestStore.Counter(scope, keyHash, windowStart(now), limit);
     }
 
     /**
