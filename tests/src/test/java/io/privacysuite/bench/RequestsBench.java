@@ -115,7 +115,7 @@ final class RequestsBench {
         MimeMessages mime = new MimeMessages(env.require("SENDER_EMAIL"));
         IntConsumer renderOnly = i -> {
             Notification n = notification(i, run);
-            mime.build(n.to(), renderer.render(n.template(), n.locale(), n.data(), null, false), null, n.id(), Instant.now());
+            mime.build(n.to(), renderer.render(n.emailTemplate().orElseThrow(), n.locale(), n.data(), null, false), null, n.id(), Instant.now());
         };
         Throughput.rate(renderOnly, 2000, 1);
         System.out.printf("render + MIME only: %,8.0f emails/s    (no I/O, 1 thread)%n", Throughput.rate(renderOnly, 20000, 1));

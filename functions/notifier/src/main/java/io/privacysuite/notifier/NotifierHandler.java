@@ -10,12 +10,11 @@ import io.privacysuite.core.Log;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.sqs.SqsBatch;
 import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ses.SesClient;
 
@@ -60,25 +59,20 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Log log = Log.of(context);
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        int sent = 0;
-        int suppressed = 0;
-        int undeliverable = 0;
-        for (SQSEvent.SQSMessage message : records) {
+        int[] sent = {0};
+        int[] suppressed = {0};
+        int[] undeliverable = {0};
+        SQSBatchResponse response = SqsBatch.process(event, message -> {
             String ref = "";
             Notification n = null;
             try {
                 n = Json.MAPPER.readValue(message.getBody(), Notification.class);
                 ref = n.ref() == null ? "" : n.ref();
                 NotifierService.Outcome outcome = service.send(n);
-                if (outcome == NotifierService.Outcome.SENT) {
-                    sent++;
-                } else {
-                    suppressed++;
-                }
+                (outcome == NotifierService.Outcome.SENT ? sent : suppressed)[0]++;
                 log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
                         "template", n.template(), "ref", ref, "messageId", message.getMessageId());
+                return SqsBatch.Result.DONE;
             } catch (NotifierService.InvalidNotificationException | com.fasterxml.jackson.core.JsonProcessingException e) {
                 String reason = e instanceof NotifierService.InvalidNotificationException ? e.getMessage() : "not JSON";
                 String id = n == null || n.id() == null || n.id().length() > 200 ? "message:" + message.getMessageId()
@@ -86,28 +80,23 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 boolean first = service.fail(id, n == null ? null : n.template(), ref, reason);
                 log.error("notification_undeliverable", null, "messageId", message.getMessageId(), "ref", ref,
                         "reason", reason.replace(' ', '_'), "firstTime", first);
-                if (first) {
-                    undeliverable++;
-                }
+                undeliverable[0] += first ? 1 : 0;
+                return SqsBatch.Result.DONE;
             } catch (NotifierService.SendInProgressException e) {
                 log.info("notification_in_progress", "messageId", message.getMessageId(), "ref", ref);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                return SqsBatch.Result.RETRY;
             } catch (RuntimeException e) {
                 log.error("notification_failed", e, "messageId", message.getMessageId(), "ref", ref,
-                        "receiveCount", receiveCount(message));
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                        "receiveCount", SqsBatch.attribute(message, "ApproximateReceiveCount").orElse("?"));
+                return SqsBatch.Result.RETRY;
             }
-        }
+        }, (message, e) -> log.error("notification_failed", e, "messageId", message.getMessageId()));
         java.util.Map<Metrics.Name, Integer> counts = new java.util.LinkedHashMap<>();
-        counts.put(Metrics.Name.EmailsSent, sent);
-        counts.put(Metrics.Name.EmailsSuppressed, suppressed);
-        counts.put(Metrics.Name.EmailsFailed, failures.size());
-        counts.put(Metrics.Name.NotificationsUndeliverable, undeliverable);
+        counts.put(Metrics.Name.EmailsSent, sent[0]);
+        counts.put(Metrics.Name.EmailsSuppressed, suppressed[0]);
+        counts.put(Metrics.Name.EmailsFailed, response.getBatchItemFailures().size());
+        counts.put(Metrics.Name.NotificationsUndeliverable, undeliverable[0]);
         metrics.emit(counts);
-        return new SQSBatchResponse(failures);
-    }
-
-    private static String receiveCount(SQSEvent.SQSMessage message) {
-        return message.getAttributes() == null ? "?" : message.getAttributes().getOrDefault("ApproximateReceiveCount", "?");
+        return response;
     }
 }

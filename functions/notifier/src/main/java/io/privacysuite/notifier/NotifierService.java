@@ -2,6 +2,7 @@ package io.privacysuite.notifier;
 
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import java.time.Clock;
@@ -103,9 +104,11 @@ public final class NotifierService {
 
     /** Render and build the MIME bytes without sending (also used by the benchmark). */
     public byte[] render(Notification n, String unsubscribeUrl, Instant now) {
+        EmailTemplate template = n.emailTemplate()
+                .orElseThrow(() -> new InvalidNotificationException("unknown template"));
         TemplateRenderer.Rendered content;
         try {
-            content = renderer.render(n.template(), n.locale(), n.data(), unsubscribeUrl, n.isMarketing());
+            content = renderer.render(template, n.locale(), n.data(), unsubscribeUrl, n.isMarketing());
         } catch (TemplateRenderer.UnknownTemplateException e) {
             throw new InvalidNotificationException("unknown template");
         }

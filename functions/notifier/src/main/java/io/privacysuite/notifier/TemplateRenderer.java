@@ -2,6 +2,7 @@ package io.privacysuite.notifier;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import io.privacysuite.notify.EmailTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -39,18 +40,17 @@ public final class TemplateRenderer {
 
     public record Rendered(String subject, String text, String html) {}
 
+    /** A template whose files the artifact lacks (a test checks every {@link EmailTemplate} has its English file). */
     public static final class UnknownTemplateException extends RuntimeException {
         UnknownTemplateException(String name) {
             super("unknown template " + name, null, false, false);
         }
     }
 
-    public Rendered render(String name, String requestedLocale, Map<String, String> data, String unsubscribeUrl,
+    public Rendered render(EmailTemplate email, String requestedLocale, Map<String, String> data, String unsubscribeUrl,
                            boolean marketing) {
         String locale = requestedLocale != null && LOCALES.contains(requestedLocale) ? requestedLocale : "en";
-        if (name == null || !name.matches("[a-z0-9_]{1,64}")) {
-            throw new UnknownTemplateException(String.valueOf(name));
-        }
+        String name = email.wire();
         Template template = template(name, locale).or(() -> template(name, "en"))
                 .orElseThrow(() -> new UnknownTemplateException(name));
         Properties localeLabels = labels(locale);

@@ -41,4 +41,17 @@ class NotifierHandlerTest {
 
         assertThat(raw).contains("Subject: =?UTF-8?").contains("multipart/alternative").contains("Auto-Submitted");
     }
+
+    @Test
+    void shouldRefuseATemplateNameTheNotifierDoesNotHave_asNeverSendable() {
+        NotifierService service = new NotifierService(null, new TemplateRenderer(),
+                new MimeMessages("privacy@privacysuite.example"), null, null, null, Clock.systemUTC());
+
+        for (String name : java.util.List.of("no_such_template", "../layout.html", "layout")) {
+            Notification n = new Notification("n-1", Notification.TRANSACTIONAL, name, "en", "ann@example.org", null,
+                    java.util.Map.of(), "ref");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.render(n, null, Instant.EPOCH))
+                    .isInstanceOf(NotifierService.InvalidNotificationException.class).hasMessage("unknown template");
+        }
+    }
 }

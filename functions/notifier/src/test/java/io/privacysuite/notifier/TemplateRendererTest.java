@@ -1,8 +1,8 @@
 package io.privacysuite.notifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.privacysuite.notify.EmailTemplate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +25,8 @@ class TemplateRendererTest {
             "request_completed, en", "request_completed, fr", "request_completed, nl", "request_completed, de",
             "operator_reminder, en"})
     void shouldRenderEveryTemplateInEveryLanguage_withoutLeftOverTags(String template, String locale) {
-        TemplateRenderer.Rendered r = renderer.render(template, locale, DATA, null, false);
+        TemplateRenderer.Rendered r = renderer.render(EmailTemplate.fromWire(template).orElseThrow(), locale, DATA, null,
+                false);
 
         assertThat(r.subject()).isNotBlank().doesNotContain("{{");
         assertThat(r.text()).contains("req-1").doesNotContain("{{").doesNotContain("Subject:");
@@ -34,35 +35,35 @@ class TemplateRendererTest {
 
     @Test
     void shouldLocalizeDatesAndRequestTypes() {
-        assertThat(renderer.render("request_acknowledged", "fr", DATA, null, false).text())
+        assertThat(renderer.render(EmailTemplate.REQUEST_ACKNOWLEDGED, "fr", DATA, null, false).text())
                 .contains("28 février 2027").contains("effacement");
-        assertThat(renderer.render("request_acknowledged", "de", DATA, null, false).text())
+        assertThat(renderer.render(EmailTemplate.REQUEST_ACKNOWLEDGED, "de", DATA, null, false).text())
                 .contains("28. Februar 2027").contains("Löschung");
-        assertThat(renderer.render("request_acknowledged", "nl", DATA, null, false).text())
+        assertThat(renderer.render(EmailTemplate.REQUEST_ACKNOWLEDGED, "nl", DATA, null, false).text())
                 .contains("28 februari 2027").contains("gegevenswissing");
-        assertThat(renderer.render("request_acknowledged", "en", DATA, null, false).text())
+        assertThat(renderer.render(EmailTemplate.REQUEST_ACKNOWLEDGED, "en", DATA, null, false).text())
                 .contains("February 28, 2027").contains("erasure");
     }
 
     @Test
     void shouldFallBackToEnglish_forUnknownLocaleOrMissingTranslation() {
-        assertThat(renderer.render("request_verify", "es", DATA, null, false).subject()).startsWith("Please confirm");
-        assertThat(renderer.render("operator_reminder", "fr", DATA, null, false).subject()).startsWith("[DSAR");
+        assertThat(renderer.render(EmailTemplate.REQUEST_VERIFY, "es", DATA, null, false).subject()).startsWith("Please confirm");
+        assertThat(renderer.render(EmailTemplate.OPERATOR_REMINDER, "fr", DATA, null, false).subject()).startsWith("[DSAR");
     }
 
     @Test
     void shouldEscapeValuesInHtml_butNotInText_andLinkUrls() {
-        TemplateRenderer.Rendered r = renderer.render("request_extended", "en", DATA, null, false);
+        TemplateRenderer.Rendered r = renderer.render(EmailTemplate.REQUEST_EXTENDED, "en", DATA, null, false);
 
         assertThat(r.text()).contains("Needs <more> time & care");
         assertThat(r.html()).contains("Needs &lt;more&gt; time &amp; care").doesNotContain("<more>");
-        TemplateRenderer.Rendered verify = renderer.render("request_verify", "en", DATA, null, false);
+        TemplateRenderer.Rendered verify = renderer.render(EmailTemplate.REQUEST_VERIFY, "en", DATA, null, false);
         assertThat(verify.html()).contains("<a href=\"https://api.example.com/v1/requests/req-1/verify?token=t&amp;expires=9\">");
     }
 
     @Test
     void shouldAddUnsubscribeLinkToMarketingFooter() {
-        TemplateRenderer.Rendered r = renderer.render("newsletter", "en", Map.of("title", "News", "text", "Hello"),
+        TemplateRenderer.Rendered r = renderer.render(EmailTemplate.NEWSLETTER, "en", Map.of("title", "News", "text", "Hello"),
                 "https://api.example.com/v1/email/unsubscribe?token=x", true);
 
         assertThat(r.text()).contains("Unsubscribe: https://api.example.com/v1/email/unsubscribe?token=x");
@@ -70,10 +71,26 @@ class TemplateRendererTest {
     }
 
     @Test
-    void shouldRefuseUnknownOrMalformedTemplateNames() {
-        assertThatThrownBy(() -> renderer.render("no_such_template", "en", DATA, null, false))
-                .isInstanceOf(TemplateRenderer.UnknownTemplateException.class);
-        assertThatThrownBy(() -> renderer.render("../layout.html", "en", DATA, null, false))
-                .isInstanceOf(TemplateRenderer.UnknownTemplateException.class);
+    void shouldKnowNoTemplateByAnUnknownOrMalformedName() {
+        assertThat(EmailTemplate.fromWire("no_such_template")).isEmpty();
+        assertThat(EmailTemplate.fromWire("../layout.html")).isEmpty();
+        assertThat(EmailTemplate.fromWire("layout")).isEmpty();
+        assertThat(EmailTemplate.fromWire(null)).isEmpty();
+    }
+
+    @Test
+    void shouldShipEveryTemplateInEnglish_andNoTemplateFileWithoutItsName() throws Exception {
+        Map<String, String> data = new java.util.HashMap<>(DATA);
+        data.putAll(Map.of("title", "News", "text", "Hello"));
+        for (EmailTemplate template : EmailTemplate.values()) {
+            assertThat(renderer.render(template, "en", data, "https://api.example.com/u?token=t", false).subject())
+                    .as(template.wire()).isNotBlank();
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(getClass().getClassLoader().getResource("templates").toURI());
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".mustache"))
+                    .filter(f -> !f.startsWith("layout.")).map(f -> f.substring(0, f.indexOf('.'))).distinct()
+                    .map(EmailTemplate::fromWire)).allMatch(java.util.Optional::isPresent);
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
  * {@code locale} (falling back to English), builds the MIME message and sends it through SES.
  *
  * @param id       unique per email; logged instead of the address
+ * @param template an {@link EmailTemplate}'s {@link EmailTemplate#wire() name}
  * @param kind     {@link #TRANSACTIONAL} (always sent unless suppressed) or {@link #MARKETING} (also honours
  *                 opt-outs and carries RFC 8058 one-click unsubscribe headers)
  * @param topic    for marketing mail, the opt-out topic (e.g. {@code newsletter}); opting out of {@code all} covers every topic
@@ -22,6 +23,17 @@ public record Notification(String id, String kind, String template, String local
 
     public Notification {
         data = data == null ? Map.of() : Map.copyOf(data);
+    }
+
+    /** A transactional email: always sent unless the address is suppressed. */
+    public static Notification transactional(String id, EmailTemplate template, String locale, String to,
+                                             Map<String, String> data, String ref) {
+        return new Notification(id, TRANSACTIONAL, template.wire(), locale, to, null, data, ref);
+    }
+
+    /** The template this notification names, if it names one the notifier has. */
+    public java.util.Optional<EmailTemplate> emailTemplate() {
+        return EmailTemplate.fromWire(template);
     }
 
     public boolean isMarketing() {

@@ -14,6 +14,7 @@ import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.sqs.SqsBatch;
 import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.ProcessingMessage;
@@ -101,43 +102,44 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Log log = Log.of(context);
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        for (SQSEvent.SQSMessage message : records) {
-            int delivery = receiveCount(message);
-            String requestId = "-";
-            try {
-                ProcessingMessage m = Json.MAPPER.readValue(message.getBody(), ProcessingMessage.class);
-                requestId = m.requestId();
-                FulfilmentService.Outcome outcome = service.process(m, delivery, leaseOwner(context, message),
-                        leaseFor(context));
-                FulfilmentService.Result result = outcome.result();
-                log.info("request_fulfilment", "requestId", requestId, "type", m.type(), "result", result,
-                        "delivery", delivery);
-                if (result == FulfilmentService.Result.BUSY) {
+        return SqsBatch.process(event, message -> deliver(message, context, log),
+                (message, e) -> log.error("request_fulfilment_failed", e, "messageId", message.getMessageId()));
+    }
+
+    /** One message: retried (with a backoff) unless the request was completed, routed, skipped. */
+    private SqsBatch.Result deliver(SQSEvent.SQSMessage message, Context context, Log log) {
+        int delivery = SqsBatch.receiveCount(message);
+        String requestId = "-";
+        try {
+            ProcessingMessage m = Json.MAPPER.readValue(message.getBody(), ProcessingMessage.class);
+            requestId = m.requestId();
+            FulfilmentService.Outcome outcome = service.process(m, delivery, leaseOwner(context, message),
+                    leaseFor(context));
+            FulfilmentService.Result result = outcome.result();
+            log.info("request_fulfilment", "requestId", requestId, "type", m.type(), "result", result,
+                    "delivery", delivery);
+            switch (result) {
+                case BUSY -> {
                     // Another delivery of this request is running: come back when it should be done.
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
                     long untilLeaseEnds = Math.max(1, Duration.between(Instant.now(), outcome.leaseUntil()).toSeconds());
                     setVisibility(message, Math.max(1, Math.min(untilLeaseEnds, backoffSeconds(delivery))), log);
-                } else if (result == FulfilmentService.Result.RETRY) {
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                    backoff(message, delivery, log);
-                } else if (result == FulfilmentService.Result.ESCALATED) {
-                    // Fails once more: this was the last delivery, so SQS moves it to the DLQ on the next receive.
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                    backoff(message, delivery, log);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                log.warn("request_fulfilment_malformed", "messageId", message.getMessageId(), "delivery", delivery);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-            } catch (RuntimeException e) {
-                log.error("request_fulfilment_failed", e, "requestId", requestId, "messageId", message.getMessageId(),
-                        "delivery", delivery);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                backoff(message, delivery, log);
+                // ESCALATED fails once more: this was the last delivery, so SQS moves it to the DLQ on the next receive.
+                case RETRY, ESCALATED -> backoff(message, delivery, log);
+                default -> {
+                    return SqsBatch.Result.DONE;
+                }
             }
+            return SqsBatch.Result.RETRY;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            log.warn("request_fulfilment_malformed", "messageId", message.getMessageId(), "delivery", delivery);
+            return SqsBatch.Result.RETRY;
+        } catch (RuntimeException e) {
+            log.error("request_fulfilment_failed", e, "requestId", requestId, "messageId", message.getMessageId(),
+                    "delivery", delivery);
+            backoff(message, delivery, log);
+            return SqsBatch.Result.RETRY;
         }
-        return new SQSBatchResponse(failures);
     }
 
     /** The lease lasts what is left of this invocation (Lambda stops it then), plus a margin. */
@@ -170,15 +172,6 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         } catch (RuntimeException e) {
             // The queue's own visibility timeout applies instead.
             log.warn("request_fulfilment_backoff_failed", "messageId", message.getMessageId());
-        }
-    }
-
-    static int receiveCount(SQSEvent.SQSMessage message) {
-        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        try {
-            return count == null ? 1 : Integer.parseInt(count);
-        } catch (NumberFormatException e) {
-            return 1;
         }
     }
 }

@@ -7,6 +7,7 @@ import io.privacysuite.core.errors.FieldErrors;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.AuditEntry;
@@ -143,8 +144,8 @@ public final class IntakeService {
         // The first notice says when to expect an answer (CCPA regs 7021; the GDPR month runs from receipt).
         data.put("dueOn", request.deadline().dueOn().toString());
         data.put("siteId", submission.siteId());
-        outbox.notify(new Notification("verify-" + requestId, Notification.TRANSACTIONAL, "request_verify",
-                submission.locale(), submission.email(), null, data, requestId));
+        outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
+                submission.locale(), submission.email(), data, requestId));
         return requestId;
     }
 

@@ -5,6 +5,7 @@ import io.privacysuite.core.Metrics;
 import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.SesFeedback;
 import io.privacysuite.requests.AuditEntry;
@@ -95,7 +96,7 @@ public final class RequestOperations {
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        return noticeAndSummary(saved, closedNotice(saved, "request_rejected", Map.of("reason", reason)));
+        return noticeAndSummary(saved, closedNotice(saved, EmailTemplate.REQUEST_REJECTED, Map.of("reason", reason)));
     }
 
     public Map<String, Object> complete(JsonNode input) {
@@ -109,7 +110,7 @@ public final class RequestOperations {
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        return noticeAndSummary(saved, closedNotice(saved, "request_completed",
+        return noticeAndSummary(saved, closedNotice(saved, EmailTemplate.REQUEST_COMPLETED,
                 note.isEmpty() ? Map.of() : Map.of("note", note)));
     }
 
@@ -149,8 +150,8 @@ public final class RequestOperations {
         DsarRequest request = load(input);
         String resend = "-resend-" + clock.millis();
         Notification notice = switch (request.status()) {
-            case REJECTED -> closedNotice(request, "request_rejected", Map.of("reason", request.closeReason()));
-            case COMPLETED -> closedNotice(request, "request_completed", Map.of());
+            case REJECTED -> closedNotice(request, EmailTemplate.REQUEST_REJECTED, Map.of("reason", request.closeReason()));
+            case COMPLETED -> closedNotice(request, EmailTemplate.REQUEST_COMPLETED, Map.of());
             case VERIFIED, IN_PROGRESS -> {
                 if (!request.deadline().isExtended()) {
                     throw DomainException.conflict("nothing_to_resend", "The request has no extension, rejection or completion.");
@@ -253,15 +254,15 @@ public final class RequestOperations {
         Map<String, String> data = base(r);
         data.put("dueOn", r.deadline().dueOn().toString());
         data.put("reason", reason);
-        return new Notification("extend-" + r.requestId() + "-" + r.version(), Notification.TRANSACTIONAL,
-                "request_extended", r.locale(), r.email(), null, data, r.requestId());
+        return Notification.transactional("extend-" + r.requestId() + "-" + r.version(), EmailTemplate.REQUEST_EXTENDED,
+                r.locale(), r.email(), data, r.requestId());
     }
 
-    private Notification closedNotice(DsarRequest r, String template, Map<String, String> extra) {
+    private Notification closedNotice(DsarRequest r, EmailTemplate template, Map<String, String> extra) {
         Map<String, String> data = base(r);
         data.putAll(extra);
-        return new Notification(template + "-" + r.requestId(), Notification.TRANSACTIONAL, template, r.locale(),
-                r.email(), null, data, r.requestId());
+        return Notification.transactional(template.wire() + "-" + r.requestId(), template, r.locale(), r.email(), data,
+                r.requestId());
     }
 
     private static Map<String, String> base(DsarRequest r) {
