@@ -92,8 +92,8 @@ public final class LocalSuite implements AutoCloseable {
             if (b.template.parameters().containsKey(PUBLIC_BASE_URL)) {
                 parameters.putIfAbsent(PUBLIC_BASE_URL, b.http.map(h -> h.baseUri().toString()).orElse("http://127.0.0.1"));
             }
-            b.resources = LocalResources.create(b.template, b.clients.dynamoDb(), b.clients.sqs(), b.clients.s3(),
-                    b.clients.secretsManager(), options.prefix(), b.endpoints.region(), parameters);
+            b.resources = LocalResources.create(b.template, LocalResources.Clients.of(b.clients), options.prefix(),
+                    b.endpoints.region(), parameters);
             b.resolver = new TemplateResolver(b.template, new WithFunctions(b.template, b.resources, options.prefix(),
                     b.endpoints.region()), b.endpoints.region(), TemplateResolver.DEFAULT_ACCOUNT, parameters);
             b.functions = new LocalFunctions(b.template, b.resolver, b.endpoints, options.prefix(), b.projectRoot,

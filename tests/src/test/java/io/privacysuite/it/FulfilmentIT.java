@@ -45,14 +45,22 @@ class FulfilmentIT extends IntegrationTest {
         return consent.replaceAll(".*\"consentId\":\"([^\"]+)\".*", "$1");
     }
 
-    @Test
-    void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
-        String email = uniqueId("exp") + "@example.org";
+    /** A seeded customer who gave a consent, and their verified request naming it (with its key). */
+    record WithConsent(String email, String consentId, String requestId) {}
+
+    private WithConsent customerWithConsentAsks(String prefix, String type) {
+        String email = uniqueId(prefix) + "@example.org";
         seedCustomer(email);
         String consent = recordConsent();
-        String consentId = idOf(consent);
+        return new WithConsent(email, idOf(consent), verifiedRequest(email, type, "\"consents\":[" + consent + "]"));
+    }
 
-        String requestId = verifiedRequest(email, "access", "\"consents\":[" + consent + "]");
+    @Test
+    void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
+        WithConsent asked = customerWithConsentAsks("exp", "access");
+        String email = asked.email();
+        String consentId = asked.consentId();
+        String requestId = asked.requestId();
 
         Mailbox.Email mail = awaitMail(email, "ready to download");
         String jsonLink = find(JSON_LINK, mail.text());
@@ -89,12 +97,10 @@ class FulfilmentIT extends IntegrationTest {
 
     @Test
     void shouldEraseWhatMayGo_andRestrictInvoicesKeptForTax_tellingThePersonWhy() {
-        String email = uniqueId("era") + "@example.org";
-        seedCustomer(email);
-        String consent = recordConsent();
-        String consentId = idOf(consent);
-
-        String requestId = verifiedRequest(email, "erasure", "\"consents\":[" + consent + "]");
+        WithConsent asked = customerWithConsentAsks("era", "erasure");
+        String email = asked.email();
+        String consentId = asked.consentId();
+        String requestId = asked.requestId();
 
         Mailbox.Email mail = awaitMail(email, "erasure request is complete");
         LocalDate until = LocalDate.of(LocalDate.now(ZoneId.of("Europe/Brussels")).getYear() + 11, 1, 1);

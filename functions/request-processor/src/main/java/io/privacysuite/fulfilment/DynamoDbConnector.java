@@ -62,17 +62,7 @@ public final class DynamoDbConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        int held = 0;
-        for (Map<String, AttributeValue> item : items(subject, now)) {
-            Map<String, Object> record = Items.plain(item);
-            if (isHeld(item, subject)) {
-                record.put(Holds.EXPORT_MARKER, true);
-                held++;
-            }
-            records.add(record);
-        }
-        return SourceOutcome.found(source, records, held);
+        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), Items::plain);
     }
 
     @Override

@@ -4,6 +4,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What one source did for a request: the records found (for exports), counts of what was deleted, anonymized,
@@ -25,6 +28,26 @@ public record SourceOutcome(String sourceId, String category, String description
     /** Records found for an export; {@code held} of them are under a legal hold (and marked so). */
     public static SourceOutcome found(DataMap.Source source, List<Map<String, Object>> records, int held) {
         return of(source).records(records).found(records.size()).held(held).build();
+    }
+
+    /**
+     * Records found for an export: each item as {@code record} shows it to the person, marked
+     * {@value Holds#EXPORT_MARKER} where a legal hold covers it ({@code held}).
+     */
+    static SourceOutcome exported(DataMap.Source source, List<Map<String, AttributeValue>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        int heldCount = 0;
+        for (Map<String, AttributeValue> item : items) {
+            Map<String, Object> shown = record.apply(item);
+            if (held.test(item)) {
+                shown.put(Holds.EXPORT_MARKER, true);
+                heldCount++;
+            }
+            records.add(shown);
+        }
+        return found(source, records, heldCount);
     }
 
     /** Only counted: what a source found (and how much a hold covers), nothing changed. */

@@ -56,17 +56,7 @@ public final class SuiteConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        int held = 0;
-        for (Map<String, AttributeValue> item : items(subject, now)) {
-            Map<String, Object> record = exported(item);
-            if (isHeld(item, subject)) {
-                record.put(Holds.EXPORT_MARKER, true);
-                held++;
-            }
-            records.add(record);
-        }
-        return SourceOutcome.found(source, records, held);
+        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), this::exported);
     }
 
     @Override

@@ -18,28 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class AccountLifecycleTest {
+class AccountLifecycleTest extends LocalDynamoTest {
     static final Instant NOW = Instant.parse("2026-05-12T09:00:00Z");
     static final Instant CANCELLED_AT = Instant.parse("2026-05-10T12:00:00Z");
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12), Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
+    static void startEngine() {
+        start(new RetentionPolicy(12), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     /** An account with every category: profile + invoice (account), usage counter (system), 2 sites, consents. */

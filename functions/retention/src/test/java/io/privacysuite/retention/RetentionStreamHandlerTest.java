@@ -14,31 +14,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class RetentionStreamHandlerTest {
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
+class RetentionStreamHandlerTest extends LocalDynamoTest {
     static RetentionStreamHandler handler;
 
     final Instant recorded = Instant.parse("2025-11-01T10:00:00Z");
     final Instant expired = Instant.parse("2026-11-01T10:00:00Z");
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12), Clock.systemUTC());
+    static void startEngine() {
+        start(new RetentionPolicy(12), Clock.systemUTC());
         handler = new RetentionStreamHandler(services);
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
     }
 
     private List<Receipt> receiptsFor(String consentId) {

@@ -16,29 +16,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class SweeperAndReportTest {
+class SweeperAndReportTest extends LocalDynamoTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12, Duration.ofHours(72), 24,
+    static void startEngine() {
+        start(new RetentionPolicy(12, Duration.ofHours(72), 24,
                 io.privacysuite.core.retention.FiscalCalendar.CALENDAR_YEAR_TEN, Duration.ofHours(48)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.privacysuite.local.template;
 
 import io.privacysuite.core.Json;
+import io.privacysuite.local.emulators.LocalAwsClients;
 import io.privacysuite.local.runtime.LocalLog;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,22 +64,30 @@ public final class LocalResources implements TemplateResolver.PhysicalResources 
         this.resolver = new TemplateResolver(template, this, region, accountId, parameterOverrides);
     }
 
-    /** Creates the template's tables and queues (DLQs before the queues that redrive to them); no buckets. */
-    public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, String prefix,
-                                        String region, Map<String, String> parameterOverrides) {
-        return create(template, dynamoDb, sqs, Optional.empty(), prefix, region, parameterOverrides);
+    /** The clients resources are made with; a resource type whose client is absent is not made (no buckets, say). */
+    public record Clients(DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
+                          Optional<SecretsManagerClient> secretsManager) {
+        /** Tables and queues only. */
+        public static Clients tablesAndQueues(DynamoDbClient dynamoDb, SqsClient sqs) {
+            return new Clients(dynamoDb, sqs, Optional.empty(), Optional.empty());
+        }
+
+        /** Every kind the local suite's emulators serve. */
+        public static Clients of(LocalAwsClients clients) {
+            return new Clients(clients.dynamoDb(), clients.sqs(), clients.s3(), clients.secretsManager());
+        }
     }
 
-    /** Creates the template's tables, queues and (when an S3 client is given) buckets. */
-    public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
-                                        String prefix, String region, Map<String, String> parameterOverrides) {
-        return create(template, dynamoDb, sqs, s3, Optional.empty(), prefix, region, parameterOverrides);
-    }
-
-    /** Creates the template's tables, queues, buckets and secrets (those whose client is given). */
-    public static LocalResources create(Template template, DynamoDbClient dynamoDb, SqsClient sqs, Optional<S3Client> s3,
-                                        Optional<SecretsManagerClient> secretsManager, String prefix, String region,
+    /**
+     * Creates the template's tables, queues (DLQs before the queues that redrive to them), buckets and secrets, those
+     * whose client is given; what exists already is kept.
+     */
+    public static LocalResources create(Template template, Clients clients, String prefix, String region,
                                         Map<String, String> parameterOverrides) {
+        DynamoDbClient dynamoDb = clients.dynamoDb();
+        SqsClient sqs = clients.sqs();
+        Optional<S3Client> s3 = clients.s3();
+        Optional<SecretsManagerClient> secretsManager = clients.secretsManager();
         LocalResources resources = new LocalResources(template, prefix, region, TemplateResolver.DEFAULT_ACCOUNT,
                 parameterOverrides);
         for (Template.Resource table : template.resourcesOfType(TABLE)) {

@@ -47,7 +47,8 @@ class EmbeddedEmulatorsTest {
         EmbeddedEmulators emulators = TestEmulators.shared();
         Template template = Template.fromProject();
         try (LocalAwsClients clients = new LocalAwsClients(emulators)) {
-            LocalResources resources = LocalResources.create(template, clients.dynamoDb(), clients.sqs(), "t-project-",
+            LocalResources resources = LocalResources.create(template,
+                    LocalResources.Clients.tablesAndQueues(clients.dynamoDb(), clients.sqs()), "t-project-",
                     emulators.region(), Map.of());
 
             Set<String> tableIds = template.resourcesOfType(LocalResources.TABLE).stream().map(Template.Resource::logicalId)
@@ -78,7 +79,8 @@ class EmbeddedEmulatorsTest {
                         .isEqualTo(resources.queueUrl(queue.logicalId()));
             }
 
-            LocalResources again = LocalResources.create(template, clients.dynamoDb(), clients.sqs(), "t-project-",
+            LocalResources again = LocalResources.create(template,
+                    LocalResources.Clients.tablesAndQueues(clients.dynamoDb(), clients.sqs()), "t-project-",
                     emulators.region(), Map.of());
             assertThat(again.streamArn("ConsentsTable")).as("idempotent: the existing table is reused")
                     .isEqualTo(resources.streamArn("ConsentsTable"));
@@ -89,7 +91,8 @@ class EmbeddedEmulatorsTest {
     void shouldCreateQueuesWithDlqsFirstAndTheirAttributes() {
         EmbeddedEmulators emulators = TestEmulators.shared();
         try (LocalAwsClients clients = new LocalAwsClients(emulators)) {
-            LocalResources resources = LocalResources.create(Template.parse(QUEUES), clients.dynamoDb(), clients.sqs(),
+            LocalResources resources = LocalResources.create(Template.parse(QUEUES),
+                    LocalResources.Clients.tablesAndQueues(clients.dynamoDb(), clients.sqs()),
                     "t-queues-", emulators.region(), Map.of());
 
             assertThat(resources.queueArn("WorkDlq")).isEqualTo("arn:aws:sqs:eu-west-1:000000000000:t-queues-WorkDlq");
@@ -149,8 +152,8 @@ class EmbeddedEmulatorsTest {
     void shouldCreateTemplateBuckets_inS3Mock_andResolveRefToTheBucketName() {
         EmbeddedEmulators emulators = TestEmulators.shared();
         try (LocalAwsClients clients = new LocalAwsClients(emulators)) {
-            LocalResources resources = LocalResources.create(Template.parse(BUCKETS), clients.dynamoDb(), clients.sqs(),
-                    clients.s3(), "T-Buckets-", emulators.region(), Map.of());
+            LocalResources resources = LocalResources.create(Template.parse(BUCKETS), new LocalResources.Clients(
+                    clients.dynamoDb(), clients.sqs(), clients.s3(), java.util.Optional.empty()), "T-Buckets-", emulators.region(), Map.of());
             String bucket = resources.bucketName("Exports");
 
             clients.s3().orElseThrow().putObject(b -> b.bucket(bucket).key("a/b.json"),

@@ -57,8 +57,8 @@ class SecretsTest {
         EmbeddedEmulators emulators = TestEmulators.shared();
         try (LocalAwsClients clients = new LocalAwsClients(emulators)) {
             Template template = Template.fromProject();
-            LocalResources resources = LocalResources.create(template, clients.dynamoDb(), clients.sqs(),
-                    java.util.Optional.empty(), clients.secretsManager(), "t-secrets-", emulators.region(), Map.of());
+            LocalResources resources = LocalResources.create(template, new LocalResources.Clients(clients.dynamoDb(),
+                    clients.sqs(), java.util.Optional.empty(), clients.secretsManager()), "t-secrets-", emulators.region(), Map.of());
 
             assertThat(resources.secrets()).containsKeys("ConsentSigningSecret", "UnsubscribeSigningSecret");
             String arn = resources.ref("ConsentSigningSecret").orElseThrow();
@@ -67,8 +67,8 @@ class SecretsTest {
             // GenerateSecretString: PasswordLength 64, ExcludePunctuation true.
             assertThat(value).hasSize(64).matches("[A-Za-z0-9]+");
 
-            LocalResources again = LocalResources.create(template, clients.dynamoDb(), clients.sqs(),
-                    java.util.Optional.empty(), clients.secretsManager(), "t-secrets-", emulators.region(), Map.of());
+            LocalResources again = LocalResources.create(template, new LocalResources.Clients(clients.dynamoDb(),
+                    clients.sqs(), java.util.Optional.empty(), clients.secretsManager()), "t-secrets-", emulators.region(), Map.of());
             assertThat(again.ref("ConsentSigningSecret")).as("an existing secret keeps its ARN and value").hasValue(arn);
             assertThat(clients.secretsManager().orElseThrow().getSecretValue(b -> b.secretId(arn)).secretString())
                     .isEqualTo(value);
