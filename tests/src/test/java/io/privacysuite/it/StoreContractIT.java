@@ -77,8 +77,10 @@ class StoreContractIT extends IntegrationTest {
         assertThat(created.version()).isEqualTo(1);
         assertThatThrownBy(() -> store.create(pending(now).toBuilder().requestId(created.requestId()).build(), now))
                 .isInstanceOf(RequestStore.ConcurrentChangeException.class);
-        DsarRequest verified = store.update(created.verified(now, "s"), now);
+        // Still unverified: the local suite's sweeps (reminders, re-dispatch) must not pick these requests up.
+        DsarRequest verified = store.update(created.toBuilder().locale("fr").build(), now);
         assertThat(verified.version()).isEqualTo(2);
+        assertThat(verified.locale()).isEqualTo("fr");
         assertThatThrownBy(() -> store.update(created, now)).as("a stale copy")
                 .isInstanceOf(RequestStore.ConcurrentChangeException.class);
         assertThat(store.find(created.requestId(), now)).hasValue(verified);
