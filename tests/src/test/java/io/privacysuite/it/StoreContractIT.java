@@ -116,6 +116,9 @@ class StoreContractIT extends IntegrationTest {
         store.releaseLease(id, "a");
         assertThat(store.acquireLease(id, "b", now.plusSeconds(60), now)).isEmpty();
         assertThat(store.acquireLease(id, "c", now.plusSeconds(200), now.plusSeconds(61))).as("b's ran out").isEmpty();
+        store.releaseLease(id, "c");
+        assertThat(store.acquireLease(id, "d", now.plusSeconds(60), now)).as("given back").isEmpty();
+        store.releaseLease(id, "d");
     }
 
     @ParameterizedTest(name = "{0}")
