@@ -1,6 +1,11 @@
 package io.privacysuite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.emulators.AwsEndpoints;
+import io.privacysuite.local.runtime.LambdaJson;
+import io.privacysuite.local.runtime.LocalLog;
+import io.privacysuite.local.runtime.LocalLogging;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -26,7 +31,7 @@ public final class Main {
         LocalLogging.configure();
         int port = port();
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalStack stack = LocalStack.start(LocalStackOptions.defaults().httpPort(port).onStarted(Main::seed));
+        LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(port).onStarted(Main::seed));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long begin = System.nanoTime();
             stack.close();
@@ -47,7 +52,7 @@ public final class Main {
     }
 
     /** Registers the demo site with the operators' own console event, if the admin function and the event exist. */
-    static void seed(LocalStack stack) {
+    static void seed(LocalSuite stack) {
         Path event = stack.projectRoot().resolve(SEED_EVENT);
         if (!Files.isRegularFile(event) || stack.functions().find(ADMIN_FUNCTION).isEmpty()) {
             LOG.info("no %s: starting without a demo site", SEED_EVENT);
@@ -62,7 +67,7 @@ public final class Main {
         }
     }
 
-    static void banner(LocalStack stack, PrintStream out) {
+    static void banner(LocalSuite stack, PrintStream out) {
         AwsEndpoints e = stack.endpoints();
         out.println();
         out.println("Privacy Suite is running locally (Ctrl-C to stop)");
@@ -94,7 +99,7 @@ public final class Main {
     }
 
     /** A curl for the first POST route, using the body of a matching sample event under events/ if there is one. */
-    static String sampleCurl(LocalStack stack) {
+    static String sampleCurl(LocalSuite stack) {
         String siteId = demoSiteId(stack).orElse("demo-site");
         Optional<HttpRoute> post = stack.routes().stream().filter(r -> r.method().equals("POST")).findFirst();
         if (post.isEmpty()) {
@@ -110,7 +115,7 @@ public final class Main {
                 + " -d '" + body.replace("'", "'\\''") + "'";
     }
 
-    private static Optional<String> demoSiteId(LocalStack stack) {
+    private static Optional<String> demoSiteId(LocalSuite stack) {
         return readJson(stack.projectRoot().resolve(SEED_EVENT)).flatMap(Main::findSiteId);
     }
 
@@ -129,7 +134,7 @@ public final class Main {
         return Optional.empty();
     }
 
-    private static Optional<JsonNode> sampleEvent(LocalStack stack, String routeKey) {
+    private static Optional<JsonNode> sampleEvent(LocalSuite stack, String routeKey) {
         Path events = stack.projectRoot().resolve("events");
         if (!Files.isDirectory(events)) {
             return Optional.empty();

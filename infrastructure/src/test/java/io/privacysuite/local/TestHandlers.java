@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.privacysuite.core.Env;
+import io.privacysuite.local.runtime.LambdaJson;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,13 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Handlers built by the local stack from a template's Handler string, each with the (Env) constructor. */
-final class TestHandlers {
+/** Handlers built by the local suite from a template's Handler string, each with the (Env) constructor. */
+public final class TestHandlers {
     private TestHandlers() {}
 
     /** Echoes what API Gateway sent; some paths misbehave on purpose. */
     public static final class Http implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-        static final AtomicInteger INSTANCES = new AtomicInteger();
+        public static final AtomicInteger INSTANCES = new AtomicInteger();
         private final Env env;
 
         public Http(Env env) {
@@ -65,7 +66,7 @@ final class TestHandlers {
 
     /** Records SQS batches; fails every message whose body is "poison". */
     public static final class Sqs implements RequestHandler<SQSEvent, SQSBatchResponse> {
-        static final List<SQSEvent.SQSMessage> RECEIVED = new CopyOnWriteArrayList<>();
+        public static final List<SQSEvent.SQSMessage> RECEIVED = new CopyOnWriteArrayList<>();
 
         public Sqs(Env env) {}
 
@@ -84,8 +85,8 @@ final class TestHandlers {
 
     /** Records stream records; reports as failed those whose NewImage pk starts with "fail". */
     public static final class Stream implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
-        final List<DynamodbEvent.DynamodbStreamRecord> received = new CopyOnWriteArrayList<>();
-        final Set<String> failOnPrefix = ConcurrentHashMap.newKeySet();
+        public final List<DynamodbEvent.DynamodbStreamRecord> received = new CopyOnWriteArrayList<>();
+        public final Set<String> failOnPrefix = ConcurrentHashMap.newKeySet();
 
         @Override
         public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
@@ -128,7 +129,7 @@ final class TestHandlers {
     }
 
     public static final class DescribeSchedule implements RequestHandler<ScheduledEvent, String> {
-        static final AtomicInteger CALLS = new AtomicInteger();
+        public static final AtomicInteger CALLS = new AtomicInteger();
 
         public DescribeSchedule(Env env) {}
 

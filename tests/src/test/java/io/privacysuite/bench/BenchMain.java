@@ -1,7 +1,7 @@
 package io.privacysuite.bench;
 
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.local.LocalStackOptions;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.local.LocalSuiteOptions;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,7 +13,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         List<String> selected = Arrays.asList(System.getProperty("bench", "all").split(","));
         int status = 1;
-        try (LocalStack stack = LocalStack.start(LocalStackOptions.defaults().httpPort(0))) {
+        try (LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(0))) {
             if (selected.contains("all") || selected.contains("consent")) {
                 ConsentBench.run(stack);
             }

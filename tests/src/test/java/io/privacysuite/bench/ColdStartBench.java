@@ -1,8 +1,8 @@
 package io.privacysuite.bench;
 
 import io.privacysuite.core.Json;
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.local.Template;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.local.template.Template;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.zip.ZipInputStream;
 final class ColdStartBench {
     static final int RUNS = 5;
 
-    static void run(LocalStack stack) throws Exception {
+    static void run(LocalSuite stack) throws Exception {
         Path root = Template.projectRoot();
         Path unpacked = unzip(root.resolve("functions/consent-api/target/consent-api.zip"));
         Path probeClasses = Path.of(ColdStartProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -46,8 +46,8 @@ final class ColdStartBench {
         List<long[]> primed = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
             hello.add(probe(classpath, HelloHandler.class.getName(), helloEvent, env, false));
-            consent.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, false));
-            primed.add(probe(classpath, "io.privacysuite.consent.ConsentApiHandler", consentEvent, env, true));
+            consent.add(probe(classpath, "io.privacysuite.consent.api.ConsentApiHandler", consentEvent, env, false));
+            primed.add(probe(classpath, "io.privacysuite.consent.api.ConsentApiHandler", consentEvent, env, true));
         }
         long[] h = median(hello);
         long[] c = median(consent);

@@ -3,12 +3,12 @@ package io.privacysuite.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.privacysuite.consent.Categories;
-import io.privacysuite.consent.ConsentApiHandler;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.api.ConsentApiHandler;
 import io.privacysuite.core.Env;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ final class ConsentBench {
     static final int WARMUP = 1500;
     static final int MEASURED = 6000;
 
-    static void run(LocalStack stack) throws Exception {
+    static void run(LocalSuite stack) throws Exception {
         // Limits on, as deployed, with a site limit above what this bench writes per minute: it measures what the
         // limits cost (chunked counter leases per site; visitors' first writes from memory), not their refusals.
         Env env = stack.functions().env("ConsentApiFunction").with(Map.of("CONSENT_LIMIT_PER_SITE_PER_MINUTE", "1000000"));
@@ -46,10 +46,12 @@ final class ConsentBench {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         String table = stack.resources().tableName("ConsentsTable");
         Instant now = Instant.now();
-        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentStore.toItem(new ConsentRecord(
-                UUID.randomUUID().toString(), 1, siteId, siteId, Categories.ALL, ConsentMethod.ACCEPT_ALL, "b1",
-                "https://bench.example/page", null, "203.0.113.0", false, now, now.plusSeconds(86400),
-                now.plusSeconds(86400), "end_user_12m", "k.abc", null, null))));
+        IntConsumer rawPut = i -> dynamo.putItem(r -> r.tableName(table).item(ConsentsTable.toItem(ConsentRecord.builder()
+                .consentId(UUID.randomUUID().toString()).version(1).siteId(siteId).siteGroup(siteId)
+                .categories(Categories.ALL).method(ConsentMethod.ACCEPT_ALL).bannerVersion("b1")
+                .pageUrl("https://bench.example/page").ipAnonymized("203.0.113.0").recordedAt(now)
+                .validUntil(now.plusSeconds(86400)).expiresAt(now.plusSeconds(86400)).retentionRule("end_user_12m")
+                .key("k.abc").build())));
 
         // Alternate twice so neither side profits alone from a warmer emulator.
         rate(rawPut, WARMUP);
@@ -92,7 +94,7 @@ final class ConsentBench {
     }
 
     static void artifactSizes() throws IOException {
-        Path functions = io.privacysuite.local.Template.projectRoot().resolve("functions");
+        Path functions = io.privacysuite.local.template.Template.projectRoot().resolve("functions");
         try (var modules = Files.list(functions)) {
             for (Path module : modules.sorted().toList()) {
                 Path zip = module.resolve("target").resolve(module.getFileName() + ".zip");

@@ -6,10 +6,11 @@ import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.fulfilment.DataMap;
 import io.privacysuite.fulfilment.FulfilmentService;
 import io.privacysuite.fulfilment.RequestProcessorHandler;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.RequestStatus;
@@ -40,7 +41,7 @@ final class ExportBench {
     static final String TABLE = "bench-export-records";
     static final int RUNS = 3;
 
-    static void run(LocalStack stack) {
+    static void run(LocalSuite stack) {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         if (!dynamo.listTables().tableNames().contains(TABLE)) {
             dynamo.createTable(b -> b.tableName(TABLE).billingMode("PAY_PER_REQUEST")
@@ -60,7 +61,7 @@ final class ExportBench {
         }
         Env env = stack.env("RequestProcessorFunction").with(Map.of(DataMap.FILE_VARIABLE, mapFile.toString()));
         FulfilmentService service = RequestProcessorHandler.serviceFrom(env, new AwsClients(env), Clock.systemUTC());
-        RequestStore store = new RequestStore(dynamo, env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
+        RequestStore store = new DynamoDbRequestStore(dynamo, env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
         LegalClock legalClock = LegalClock.from(env);
 
         System.out.println("export bench (DynamoDB Local + S3Mock on this machine; ms, " + RUNS + " runs each)");

@@ -5,11 +5,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.notify.MimeMessages;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.notifier.MimeMessages;
+import io.privacysuite.notifier.NotifierHandler;
+import io.privacysuite.notifier.TemplateRenderer;
 import io.privacysuite.notify.Notification;
-import io.privacysuite.notify.NotifierHandler;
-import io.privacysuite.notify.TemplateRenderer;
 import io.privacysuite.requests.api.RequestsApiHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
- * Data subject request figures: intake requests/s through the local stack's HTTP API (parse, two rate-limit
+ * Data subject request figures: intake requests/s through the local suite's HTTP API (parse, two rate-limit
  * counters, site lookup, conditional PutItem, SQS send), and notifier emails/s (suppression Query, template render,
  * MIME build, SES SendRawEmail against the emulator), beside render+MIME alone.
  */
@@ -33,7 +33,7 @@ final class RequestsBench {
     static final String[] LOCALES = {"en", "fr", "nl", "de"};
     static final String[] TYPES = {"access", "erasure", "portability", "objection"};
 
-    static void run(LocalStack stack) throws Exception {
+    static void run(LocalSuite stack) throws Exception {
         // Each simulated person comes from their own address, so the per-IP limit measures nothing here.
         System.setProperty("privacysuite.trustForwardedFor", "true");
         String siteId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
@@ -115,7 +115,7 @@ final class RequestsBench {
         MimeMessages mime = new MimeMessages(env.require("SENDER_EMAIL"));
         IntConsumer renderOnly = i -> {
             Notification n = notification(i, run);
-            mime.build(n.to(), renderer.render(n.template(), n.locale(), n.data(), null, false), null, n.id(), Instant.now());
+            mime.build(n.to(), renderer.render(n.emailTemplate().orElseThrow(), n.locale(), n.data(), null, false), null, n.id(), Instant.now());
         };
         Throughput.rate(renderOnly, 2000, 1);
         System.out.printf("render + MIME only: %,8.0f emails/s    (no I/O, 1 thread)%n", Throughput.rate(renderOnly, 20000, 1));

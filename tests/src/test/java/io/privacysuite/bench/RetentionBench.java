@@ -3,15 +3,15 @@ package io.privacysuite.bench;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import io.privacysuite.retention.RetentionStreamHandler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.Date;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class RetentionBench {
     private RetentionBench() {}
 
-    static void run(LocalStack stack) {
+    static void run(LocalSuite stack) {
         int consents = Integer.getInteger("bench.retention.consents", 2000);
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
         String table = stack.resources().tableName("ConsentsTable");

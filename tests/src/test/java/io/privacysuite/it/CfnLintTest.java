@@ -3,7 +3,7 @@ package io.privacysuite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.privacysuite.local.Template;
+import io.privacysuite.local.template.Template;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

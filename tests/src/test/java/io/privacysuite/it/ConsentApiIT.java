@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The cookie banner's server side, driven over HTTP through the local stack's routing to the real handler. */
+/** The cookie banner's server side, driven over HTTP through the local suite's routing to the real handler. */
 class ConsentApiIT extends IntegrationTest {
     static final String ORIGIN = "https://shop.example.com";
     String siteId;
@@ -292,7 +292,7 @@ class ConsentApiIT extends IntegrationTest {
     void primingForSnapStartShouldWriteNothing() {
         String table = stack.resources().tableName("ConsentsTable");
         int before = stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count();
-        new io.privacysuite.consent.ConsentApiHandler(stack.env("ConsentApiFunction")).prime();
+        new io.privacysuite.consent.api.ConsentApiHandler(stack.env("ConsentApiFunction")).prime();
         assertThat(stack.awsClients().dynamoDb().scan(r -> r.tableName(table).select("COUNT")).count())
                 .isEqualTo(before);
     }
@@ -377,9 +377,9 @@ class ConsentApiIT extends IntegrationTest {
         var aws = new io.privacysuite.core.aws.AwsClients(env);
         var dynamo = aws.build(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder(), "DYNAMODB");
         // Two containers of the same function: the site's budget holds across both.
-        var first = new io.privacysuite.consent.ConsentApiHandler(env);
-        var second = new io.privacysuite.consent.ConsentApiHandler(new io.privacysuite.consent.ConsentApiHandler(env)
-                .service(), io.privacysuite.consent.ConsentWriteLimits.from(env, dynamo, java.time.Clock.systemUTC()),
+        var first = new io.privacysuite.consent.api.ConsentApiHandler(env);
+        var second = new io.privacysuite.consent.api.ConsentApiHandler(new io.privacysuite.consent.api.ConsentApiHandler(env)
+                .service(), io.privacysuite.consent.api.ConsentWriteLimits.from(env, dynamo, java.time.Clock.systemUTC()),
                 new io.privacysuite.core.Metrics("it", new java.io.PrintStream(emitted, true, StandardCharsets.UTF_8),
                         java.time.Clock.systemUTC()));
 

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
-import io.privacysuite.consent.ConsentService;
 import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.consent.ConsentSubmission;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
-import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.api.ConsentService;
+import io.privacysuite.consent.api.ConsentSubmission;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
@@ -29,8 +30,8 @@ class ConsentExpiryIT extends IntegrationTest {
     private ConsentService serviceAt(Clock clock) {
         Env env = stack.functions().env("ConsentApiFunction");
         var dynamo = stack.awsClients().dynamoDb();
-        return new ConsentService(new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
-                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
+        return new ConsentService(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
                         new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env), clock);
     }
@@ -49,11 +50,11 @@ class ConsentExpiryIT extends IntegrationTest {
         assertThat(verification.status()).isEqualTo(ConsentService.Status.EXPIRED);
         assertThat(verification.record()).isNull();
 
-        ApiException history = catchThrowableOfType(ApiException.class,
-                () -> later.history(site, recorded.consentId(), recorded.key()));
+        ApiException history = ApiException.of(catchThrowableOfType(DomainException.class,
+                () -> later.history(site, recorded.consentId(), recorded.key())));
         assertThat(history.status()).isEqualTo(410);
-        ApiException change = catchThrowableOfType(ApiException.class, () -> later.withdraw(site,
-                recorded.consentId(), recorded.key(), null, null, new ConsentService.Visitor(null, false)));
+        ApiException change = ApiException.of(catchThrowableOfType(DomainException.class, () -> later.withdraw(site,
+                recorded.consentId(), recorded.key(), null, null, new ConsentService.Visitor(null, false))));
         assertThat(change.status()).isEqualTo(410);
 
         // Still there for DynamoDB, and still valid today: only the clock decided.

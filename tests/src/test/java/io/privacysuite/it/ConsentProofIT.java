@@ -79,7 +79,7 @@ class ConsentProofIT extends IntegrationTest {
 
     @Test
     void shouldSeedTheSampleSiteFromTheConsoleEvent() {
-        JsonNode site = io.privacysuite.local.LambdaJson.toTree(stack.functions().invokeEventFile("ConsentAdminFunction",
+        JsonNode site = io.privacysuite.local.runtime.LambdaJson.toTree(stack.functions().invokeEventFile("ConsentAdminFunction",
                 "events/consent-admin/register-site.json"));
         assertThat(site.get("siteId").asText()).isEqualTo("demo-shop");
         assertThat(http("OPTIONS", "/v1/sites/demo-shop/consents", null, "origin", "https://shop.example.com")

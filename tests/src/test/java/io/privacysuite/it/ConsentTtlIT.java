@@ -11,9 +11,10 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.local.LocalStackOptions;
-import io.privacysuite.local.Template;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.local.LocalSuiteOptions;
+import io.privacysuite.local.template.Template;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,11 +76,11 @@ class ConsentTtlIT extends IntegrationTest {
         Template template = Template.parse(yaml.replace("\nResources:\n", "\nResources:\n" + probe));
         Capture capture = new Capture();
         String prefix = "ttl" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        try (LocalStack ttlStack = LocalStack.start(LocalStackOptions.defaults().endpoints(stack.endpoints())
-                .template(template).prefix(prefix).httpPort(LocalStackOptions.NO_HTTP)
+        try (LocalSuite ttlStack = LocalSuite.start(LocalSuiteOptions.defaults().endpoints(stack.endpoints())
+                .template(template).prefix(prefix).httpPort(LocalSuiteOptions.NO_HTTP)
                 .handler("TtlProbeFunction", capture))) {
             String table = ttlStack.resources().tableName("ConsentsTable");
-            ConsentStore store = new ConsentStore(ttlStack.awsClients().dynamoDb(), table);
+            ConsentStore store = new DynamoDbConsentStore(ttlStack.awsClients().dynamoDb(), table);
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             ConsentRecord expired = consent("expired", now.minusSeconds(60), now.minusSeconds(1));
             ConsentRecord live = consent("live", now, now.plus(Duration.ofDays(365)));
@@ -109,8 +110,9 @@ class ConsentTtlIT extends IntegrationTest {
     }
 
     private static ConsentRecord consent(String label, Instant recordedAt, Instant expiresAt) {
-        return new ConsentRecord(label + "-" + UUID.randomUUID(), 1, "ttl-site", "ttl-group", Categories.NONE,
-                ConsentMethod.REJECT_ALL, "v1", "https://ttl.example/", null, null, false, recordedAt, expiresAt,
-                expiresAt, "end_user_12m", "k.sig", null, null);
+        return ConsentRecord.builder().consentId(label + "-" + UUID.randomUUID()).version(1).siteId("ttl-site")
+                .siteGroup("ttl-group").categories(Categories.NONE).method(ConsentMethod.REJECT_ALL).bannerVersion("v1")
+                .pageUrl("https://ttl.example/").recordedAt(recordedAt).validUntil(expiresAt).expiresAt(expiresAt)
+                .retentionRule("end_user_12m").key("k.sig").build();
     }
 }

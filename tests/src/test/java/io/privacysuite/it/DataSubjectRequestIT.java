@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import io.privacysuite.requests.api.RequestsApiHandler;
 import io.privacysuite.requests.reminder.DeadlineReminderHandler;
 import java.net.URI;
@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -24,11 +23,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Data subject requests end to end through the local stack: HTTP intake, the verification email captured by the SES
+ * Data subject requests end to end through the local suite: HTTP intake, the verification email captured by the SES
  * emulator, the link read out of it and followed over HTTP, the acknowledgement, the processing queue, operator
  * actions from console events, and the refusals (enumeration, rate limits, expired / forged / replayed links).
  */
@@ -99,7 +96,7 @@ class DataSubjectRequestIT extends IntegrationTest {
             boolean done = item.get("audit").l().stream().map(a -> a.m().get("action").s())
                     .anyMatch(a -> a.equals("complete") || a.equals("route_to_operator") || a.equals("escalate"));
             if (done) {
-                io.privacysuite.requests.DsarRequest request = new io.privacysuite.requests.RequestStore(
+                io.privacysuite.requests.DsarRequest request = new io.privacysuite.requests.DynamoDbRequestStore(
                         stack.awsClients().dynamoDb(), stack.resources().tableName("RequestsTable"),
                         new io.privacysuite.core.retention.RetentionPolicy(12)).find(requestId, Instant.now()).orElseThrow();
                 assertThat(item.get("audit").l()).extracting(a -> a.m().get("action").s()).contains("start_fulfilment");

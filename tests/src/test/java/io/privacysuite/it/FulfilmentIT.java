@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -45,14 +45,22 @@ class FulfilmentIT extends IntegrationTest {
         return consent.replaceAll(".*\"consentId\":\"([^\"]+)\".*", "$1");
     }
 
-    @Test
-    void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
-        String email = uniqueId("exp") + "@example.org";
+    /** A seeded customer who gave a consent, and their verified request naming it (with its key). */
+    record WithConsent(String email, String consentId, String requestId) {}
+
+    private WithConsent customerWithConsentAsks(String prefix, String type) {
+        String email = uniqueId(prefix) + "@example.org";
         seedCustomer(email);
         String consent = recordConsent();
-        String consentId = idOf(consent);
+        return new WithConsent(email, idOf(consent), verifiedRequest(email, type, "\"consents\":[" + consent + "]"));
+    }
 
-        String requestId = verifiedRequest(email, "access", "\"consents\":[" + consent + "]");
+    @Test
+    void shouldExportDataFromTwoTablesAndAWebhook_throughAnEmailedPresignedLink() throws Exception {
+        WithConsent asked = customerWithConsentAsks("exp", "access");
+        String email = asked.email();
+        String consentId = asked.consentId();
+        String requestId = asked.requestId();
 
         Mailbox.Email mail = awaitMail(email, "ready to download");
         String jsonLink = find(JSON_LINK, mail.text());
@@ -89,12 +97,10 @@ class FulfilmentIT extends IntegrationTest {
 
     @Test
     void shouldEraseWhatMayGo_andRestrictInvoicesKeptForTax_tellingThePersonWhy() {
-        String email = uniqueId("era") + "@example.org";
-        seedCustomer(email);
-        String consent = recordConsent();
-        String consentId = idOf(consent);
-
-        String requestId = verifiedRequest(email, "erasure", "\"consents\":[" + consent + "]");
+        WithConsent asked = customerWithConsentAsks("era", "erasure");
+        String email = asked.email();
+        String consentId = asked.consentId();
+        String requestId = asked.requestId();
 
         Mailbox.Email mail = awaitMail(email, "erasure request is complete");
         LocalDate until = LocalDate.of(LocalDate.now(ZoneId.of("Europe/Brussels")).getYear() + 11, 1, 1);
@@ -182,7 +188,7 @@ class FulfilmentIT extends IntegrationTest {
 
     /** The processing message of a stored request, as the queue carries it. */
     static io.privacysuite.requests.ProcessingMessage processingMessage(String requestId) {
-        return io.privacysuite.requests.ProcessingMessage.of(new io.privacysuite.requests.RequestStore(
+        return io.privacysuite.requests.ProcessingMessage.of(new io.privacysuite.requests.DynamoDbRequestStore(
                 stack.awsClients().dynamoDb(), stack.resources().tableName("RequestsTable"),
                 new io.privacysuite.core.retention.RetentionPolicy(12)).find(requestId, java.time.Instant.now()).orElseThrow());
     }
@@ -216,7 +222,7 @@ class FulfilmentIT extends IntegrationTest {
         String requestId = verifiedRequest(email, "objection");
 
         awaitMail(email, "objection request is complete");
-        var preferences = new io.privacysuite.notify.EmailPreferences(stack.awsClients().dynamoDb(),
+        var preferences = new io.privacysuite.notify.DynamoDbEmailPreferences(stack.awsClients().dynamoDb(),
                 stack.resources().tableName("EmailPreferencesTable"), new io.privacysuite.core.retention.RetentionPolicy(12));
         var state = preferences.stateOf(io.privacysuite.notify.EmailAddresses.hash(email), java.time.Instant.now());
         assertThat(state.objected()).isTrue();

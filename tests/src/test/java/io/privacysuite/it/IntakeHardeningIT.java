@@ -2,6 +2,7 @@ package io.privacysuite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.privacysuite.local.template.Template;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,7 +144,7 @@ class IntakeHardeningIT extends IntegrationTest {
     /** The project root, where README.md lives. */
     static final class Template {
         static java.nio.file.Path root() {
-            return io.privacysuite.local.Template.projectRoot();
+            return io.privacysuite.local.template.Template.projectRoot();
         }
     }
 }

@@ -2,7 +2,7 @@ package io.privacysuite.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.LocalStack;
+import io.privacysuite.local.LocalSuite;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,11 +15,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Base of the integration tests: a running local stack (emulators, resources from template.yaml, the HTTP API
+ * Base of the integration tests: a running local suite (emulators, resources from template.yaml, the HTTP API
  * routing to the real handlers, event sources polling) and an HTTP client to drive it like a browser would.
  */
 public abstract class IntegrationTest {
-    protected static LocalStack stack;
+    protected static LocalSuite stack;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -168,14 +168,14 @@ public abstract class IntegrationTest {
      * confirms it through the link's page and returns the request id.
      */
     protected static String submitAndConfirm(String body, String email) {
-        java.util.function.Predicate<io.privacysuite.local.Mailbox.Email> verification =
+        java.util.function.Predicate<io.privacysuite.local.emulators.Mailbox.Email> verification =
                 e -> e.isAddressedTo(email) && e.text().contains("/verify?token=");
         int earlier = (int) stack.mailbox().all().stream().filter(verification).count();
         HttpResponse<String> accepted = http("POST", "/v1/requests", body, "x-forwarded-for", DataSubjectRequestIT.randomIp());
         if (accepted.statusCode() != 202) {
             throw new AssertionError("intake answered " + accepted.statusCode() + ": " + accepted.body());
         }
-        List<io.privacysuite.local.Mailbox.Email> mails = stack.mailbox().awaitEmails(verification, earlier + 1,
+        List<io.privacysuite.local.emulators.Mailbox.Email> mails = stack.mailbox().awaitEmails(verification, earlier + 1,
                 Duration.ofSeconds(60));
         String link = DataSubjectRequestIT.find(DataSubjectRequestIT.VERIFY_LINK, mails.get(mails.size() - 1).text());
         HttpResponse<String> confirmed = confirmLink(link).confirmed();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

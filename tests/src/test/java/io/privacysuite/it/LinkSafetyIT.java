@@ -3,7 +3,8 @@ package io.privacysuite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.UnsubscribeLinks;
@@ -122,7 +123,7 @@ class LinkSafetyIT extends IntegrationTest {
         String reader = uniqueId("reader") + "@example.org";
         String hash = EmailAddresses.hash(reader);
         URI url = URI.create(UnsubscribeLinks.from(stack.functions().env("RequestsApiFunction")).url(hash, "newsletter"));
-        EmailPreferences preferences = new EmailPreferences(stack.awsClients().dynamoDb(),
+        EmailPreferences preferences = new DynamoDbEmailPreferences(stack.awsClients().dynamoDb(),
                 stack.resources().tableName("EmailPreferencesTable"), new RetentionPolicy(12));
 
         http("HEAD", url.getRawPath() + "?" + url.getRawQuery(), null);

@@ -2,7 +2,7 @@ package io.privacysuite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.privacysuite.local.Template;
+import io.privacysuite.local.template.Template;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
-import io.privacysuite.local.Mailbox;
+import io.privacysuite.local.emulators.Mailbox;
 import io.privacysuite.requests.api.RequestsApiHandler;
 import io.privacysuite.requests.operator.RequestsOperatorHandler;
 import java.net.URI;

@@ -3,11 +3,11 @@ package io.privacysuite.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.privacysuite.local.LambdaJson;
+import io.privacysuite.local.runtime.LambdaJson;
 import io.privacysuite.notify.EmailAddresses;
 import org.junit.jupiter.api.Test;
 
-/** The sample events in events/ (what operators paste into the Lambda console) work against the local stack. */
+/** The sample events in events/ (what operators paste into the Lambda console) work against the local suite. */
 class RequestSampleEventsIT extends IntegrationTest {
     static JsonNode invoke(String function, String file) {
         return LambdaJson.toTree(stack.functions().invokeEventFile(function, file));

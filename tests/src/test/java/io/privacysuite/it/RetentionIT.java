@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.DynamodbEvents;
+import io.privacysuite.local.events.DynamodbEvents;
 import io.privacysuite.retention.Cause;
+import io.privacysuite.retention.DeletionReceiptsTable;
 import io.privacysuite.retention.Receipt;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * The retention engine on the local stack, where DynamoDB Local's TTL really deletes: expired items reach
+ * The retention engine on the local suite, where DynamoDB Local's TTL really deletes: expired items reach
  * RetentionStreamFunction through the template's filtered stream mappings, which cascades and writes receipts;
  * account lifecycle messages go through the real queue; legal holds and reports through the operator function.
  */
@@ -58,10 +60,11 @@ class RetentionIT extends IntegrationTest {
     // ------------------------------------------------------------------ helpers
 
     private ConsentRecord consent(String siteId, String consentId, int version, Instant recordedAt, Instant expiresAt) {
-        ConsentRecord record = new ConsentRecord(consentId, version, siteId, "group", Categories.NONE,
-                ConsentMethod.REJECT_ALL, "v1", "https://" + siteId + ".example/", null, "192.0.2.0", false,
-                recordedAt, expiresAt, expiresAt, "end_user_12m", "k.sig", null, null);
-        assertThat(new ConsentStore(dynamo, consents).append(record)).isTrue();
+        ConsentRecord record = ConsentRecord.builder().consentId(consentId).version(version).siteId(siteId)
+                .siteGroup("group").categories(Categories.NONE).method(ConsentMethod.REJECT_ALL).bannerVersion("v1")
+                .pageUrl("https://" + siteId + ".example/").ipAnonymized("192.0.2.0").recordedAt(recordedAt)
+                .validUntil(expiresAt).expiresAt(expiresAt).retentionRule("end_user_12m").key("k.sig").build();
+        assertThat(new DynamoDbConsentStore(dynamo, consents).append(record)).isTrue();
         return record;
     }
 
@@ -84,12 +87,12 @@ class RetentionIT extends IntegrationTest {
     }
 
     private static String consentHash(String consentId, int version) {
-        return Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=" + String.format("V#%06d", version));
+        return Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=" + String.format("V#%06d", version));
     }
 
     private List<Receipt> receiptsOf(Set<String> keyHashes) {
         return dynamo.scanPaginator(s -> s.tableName(receipts)).items().stream()
-                .filter(i -> keyHashes.contains(i.get("keyHash").s())).map(Receipt::fromItem).toList();
+                .filter(i -> keyHashes.contains(i.get("keyHash").s())).map(DeletionReceiptsTable::fromItem).toList();
     }
 
     private void send(Map<String, Object> message) {
@@ -227,8 +230,8 @@ class RetentionIT extends IntegrationTest {
         assertThat(profile.get("billingLast4").s()).isEqualTo("4242");
         assertThat(Long.parseLong(profile.get("expiresAt").n())).isEqualTo(fiscal);
         assertThat(Long.parseLong(item(accounts, accountKey(account, "INVOICE#INV-1")).get("expiresAt").n())).isEqualTo(fiscal);
-        Map<String, Set<String>> causesByCategory = receiptsOf(Set.of(Receipt.sha256("sites/siteId=" + siteId),
-                consentHash(consentId, 1), Receipt.sha256("accounts/pk=ACCOUNT#" + account + "|sk=SYS#usage"))).stream()
+        Map<String, Set<String>> causesByCategory = receiptsOf(Set.of(Hashes.sha256Hex("sites/siteId=" + siteId),
+                consentHash(consentId, 1), Hashes.sha256Hex("accounts/pk=ACCOUNT#" + account + "|sk=SYS#usage"))).stream()
                 .collect(Collectors.groupingBy(r -> r.category().wire(),
                         Collectors.mapping(r -> r.cause().wire(), Collectors.toSet())));
         assertThat(causesByCategory).containsOnlyKeys("configuration", "end_user", "system")
@@ -256,8 +259,8 @@ class RetentionIT extends IntegrationTest {
         // Cancelled in 2014: ten full fiscal years 2015..2024, erased at 2025-01-01, already past.
         send(Map.of("type", "cancelled", "accountId", account, "occurredAt", "2014-03-01T00:00:00Z"));
 
-        Set<String> hashes = Set.of(Receipt.sha256("accounts/pk=ACCOUNT#" + account + "|sk=PROFILE"),
-                Receipt.sha256("accounts/pk=ACCOUNT#" + account + "|sk=INVOICE#2013-7"));
+        Set<String> hashes = Set.of(Hashes.sha256Hex("accounts/pk=ACCOUNT#" + account + "|sk=PROFILE"),
+                Hashes.sha256Hex("accounts/pk=ACCOUNT#" + account + "|sk=INVOICE#2013-7"));
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> receiptsOf(hashes).size() == 2);
         assertThat(item(accounts, accountKey(account, "PROFILE"))).isNull();
         assertThat(receiptsOf(hashes)).allSatisfy(r -> {
@@ -291,7 +294,7 @@ class RetentionIT extends IntegrationTest {
         assertThat(item(consents, consentKey(consentId, 1))).isNotNull().doesNotContainKey("expiresAt");
         assertThat(item(consents, consentKey(expiring, 1))).isNotNull().doesNotContainKey("expiresAt");
         assertThat(receiptsOf(Set.of(consentHash(consentId, 1), consentHash(expiring, 1),
-                Receipt.sha256("sites/siteId=" + siteId)))).isEmpty();
+                Hashes.sha256Hex("sites/siteId=" + siteId)))).isEmpty();
         JsonNode holds = admin(Map.of("action", "listLegalHolds"));
         assertThat(holds.path("holds").findValuesAsText("holdId")).contains(hold.path("holdId").asText());
 
@@ -302,7 +305,7 @@ class RetentionIT extends IntegrationTest {
         assertThat(released.path("releasedBy").asText()).isEqualTo("cfo@example.com");
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() ->
                 receiptsOf(Set.of(consentHash(consentId, 1), consentHash(expiring, 1),
-                        Receipt.sha256("sites/siteId=" + siteId))).size() == 3);
+                        Hashes.sha256Hex("sites/siteId=" + siteId))).size() == 3);
         assertThat(item(sites, siteKey(siteId))).isNull();
         assertThat(item(consents, consentKey(consentId, 1))).isNull();
         assertThat(item(accounts, accountKey(account, "PROFILE")).get("expiresAt")).isNotNull();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
 import io.privacysuite.fulfilment.DataMap;
-import io.privacysuite.local.Template;
+import io.privacysuite.local.template.Template;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

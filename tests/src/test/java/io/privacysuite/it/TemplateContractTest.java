@@ -8,7 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
-import io.privacysuite.local.Template;
+import io.privacysuite.local.template.Template;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.privacysuite.it;
 
-import io.privacysuite.local.AwsEndpoints;
-import io.privacysuite.local.EmbeddedEmulators;
-import io.privacysuite.local.LocalStack;
-import io.privacysuite.local.LocalStackOptions;
+import io.privacysuite.local.LocalSuite;
+import io.privacysuite.local.LocalSuiteOptions;
+import io.privacysuite.local.emulators.AwsEndpoints;
+import io.privacysuite.local.emulators.EmbeddedEmulators;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
@@ -18,18 +18,18 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class TestBackends {
     static final String PROPERTY = "privacysuite.backend";
-    private static LocalStack stack;
+    private static LocalSuite stack;
     private static RuntimeException startFailure;
 
     private TestBackends() {}
 
-    static synchronized LocalStack stack() {
+    static synchronized LocalSuite stack() {
         if (startFailure != null) {
             throw startFailure;
         }
         if (stack == null) {
             try {
-                stack = LocalStack.start(withFulfilmentSources(LocalStackOptions.defaults().httpPort(0)
+                stack = LocalSuite.start(withFulfilmentSources(LocalSuiteOptions.defaults().httpPort(0)
                         .endpoints(endpoints())));
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-local-stack"));
             } catch (RuntimeException e) {
@@ -50,7 +50,7 @@ final class TestBackends {
      * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
      * here (orders deleted, reviews anonymized, invoices retained), the {@link TestWebhook} and the suite's own data. Retries are immediate so escalation takes seconds.
      */
-    private static LocalStackOptions withFulfilmentSources(LocalStackOptions options) {
+    private static LocalSuiteOptions withFulfilmentSources(LocalSuiteOptions options) {
         String dataMap;
         try {
             dataMap = java.nio.file.Path.of(TestBackends.class.getResource("/it-data-map.json").toURI()).toString();

@@ -6,7 +6,7 @@ import java.util.TreeMap;
 
 /**
  * A function's configuration: on Lambda the process environment, locally and in tests a map that the
- * local stack builds from template.yaml. Handlers receive one instead of calling System.getenv, so many
+ * local suite builds from template.yaml. Handlers receive one instead of calling System.getenv, so many
  * functions with different settings can share one JVM.
  */
 public final class Env {
@@ -31,13 +31,13 @@ public final class Env {
         return new Env(values, true);
     }
 
-    /** True on Lambda (or any real process environment), false for a map built by the local stack or a test. */
+    /** True on Lambda (or any real process environment), false for a map built by the local suite or a test. */
     public boolean isProcessEnvironment() {
         return processEnvironment;
     }
 
     /**
-     * True when the local stack or a test built this configuration (never on Lambda, whose configuration is the
+     * True when the local suite or a test built this configuration (never on Lambda, whose configuration is the
      * process environment): only then may links and webhooks use plain http, and only to a loopback host.
      */
     public boolean isLocalRun() {

@@ -3,6 +3,7 @@ package io.privacysuite.fulfilment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
+import io.privacysuite.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,7 +29,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
     public static final int SCHEMA_VERSION = 1;
     /** The bundled data map's place on the classpath. */
     public static final String RESOURCE = "privacysuite/data-map.json";
-    /** Names a data map file to use instead of the bundled one (the local stack, tests and benchmarks). */
+    /** Names a data map file to use instead of the bundled one (the local suite, tests and benchmarks). */
     public static final String FILE_VARIABLE = "DATA_MAP_FILE";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -158,7 +159,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                 yield new Source(id, kind, category, description, resolve(required(n, "table", id), env, id, false),
                         n.hasNonNull("index") ? n.get("index").asText() : null,
                         required(lookup, "attribute", id + ".lookup"), by,
-                        n.path("ttlAttribute").asText("expiresAt"), List.copyOf(rectifiable), resolves,
+                        n.path("ttlAttribute").asText(RetentionPolicy.TTL_ATTRIBUTE), List.copyOf(rectifiable), resolves,
                         n.hasNonNull("accountAttribute") ? n.get("accountAttribute").asText() : null,
                         null, null, 0, 0, 0, null, erasure);
             }

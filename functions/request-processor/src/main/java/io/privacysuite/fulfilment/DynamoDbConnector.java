@@ -62,17 +62,7 @@ public final class DynamoDbConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        int held = 0;
-        for (Map<String, AttributeValue> item : items(subject, now)) {
-            Map<String, Object> record = Items.plain(item);
-            if (isHeld(item, subject)) {
-                record.put(Holds.EXPORT_MARKER, true);
-                held++;
-            }
-            records.add(record);
-        }
-        return SourceOutcome.found(source, records, held);
+        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), Items::plain);
     }
 
     @Override
@@ -111,8 +101,8 @@ public final class DynamoDbConnector implements Connector {
         }
         retained.forEach((until, count) -> kept.add(new SourceOutcome.Kept(source.category(), count, rule.legalBasis(),
                 until, rule.restrict())));
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(),
-                deleted, anonymized, 0, held, kept, List.of());
+        return SourceOutcome.of(source).found(items.size()).deleted(deleted).anonymized(anonymized).held(held)
+                .kept(kept).build();
     }
 
     /**
@@ -217,8 +207,8 @@ public final class DynamoDbConnector implements Connector {
                 applicable.keySet().stream().filter(f -> !notApplied.contains(f)).forEach(notApplied::add);
             }
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                updated, held, List.of(), items.isEmpty() ? List.of() : notApplied);
+        return SourceOutcome.of(source).found(items.size()).updated(updated).held(held)
+                .notApplied(items.isEmpty() ? List.of() : notApplied).build();
     }
 
     @Override
@@ -235,8 +225,7 @@ public final class DynamoDbConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": flag failed", e);
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), items.size(), 0, 0,
-                items.size(), 0, List.of(), List.of());
+        return SourceOutcome.of(source).found(items.size()).updated(items.size()).build();
     }
 
     /** Whether a legal hold covers the item: one on the person, or on the account the item names. */

@@ -1,43 +1,12 @@
 package io.privacysuite.fulfilment;
 
-import io.privacysuite.requests.ExportFiles;
 import java.time.Duration;
-import java.util.Map;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-/**
- * Puts export files in the exports bucket ({@link ExportFiles#key}, SSE; the bucket's lifecycle deletes them after
- * 7 days). Nothing is presigned here: the emailed links point at the requests API, which presigns a short link at each
- * click with the credentials it has then. Writing the same key again overwrites it, so a redelivered request does not
- * leave copies.
- */
-public final class ExportStore {
-    private final S3Client s3;
-    private final String bucket;
-    private final Duration linkLifetime;
+/** Where a request's export files are kept for the person to download, as long as their links work. */
+public interface ExportStore {
+    /** How long the emailed download links work (the files are kept that long). */
+    Duration linkLifetime();
 
-    public ExportStore(S3Client s3, String bucket, Duration linkLifetime) {
-        if (linkLifetime.compareTo(Duration.ofDays(7)) > 0) {
-            throw new IllegalArgumentException("the bucket keeps exports 7 days: links cannot outlive them");
-        }
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.linkLifetime = linkLifetime;
-    }
-
-    public Duration linkLifetime() {
-        return linkLifetime;
-    }
-
-    /** Stores one file of a request's export. */
-    public void put(String requestId, String fileName, String contentType, String content) {
-        String key = ExportFiles.key(requestId, fileName);
-        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType)
-                        .serverSideEncryption(ServerSideEncryption.AES256)
-                        .contentDisposition("attachment; filename=\"" + fileName + "\"")
-                        .metadata(Map.of("request-id", requestId)),
-                RequestBody.fromString(content));
-    }
+    /** Stores one file of a request's export; storing it again replaces it. */
+    void put(String requestId, String fileName, String contentType, String content);
 }

@@ -1,14 +1,15 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import io.privacysuite.requests.RequestType;
@@ -77,20 +78,31 @@ public final class FulfilmentService {
         }
     }
 
-    public FulfilmentService(RequestStore store, List<Connector> connectors, Supplier<HoldIndex> holds,
-                             ExportStore exports, Outbox outbox, EmailPreferences preferences, Metrics metrics,
-                             String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone, Clock clock) {
-        this.store = store;
+    /** Where the service reads and writes: requests, exports, the person's email preferences, the active holds. */
+    public record Stores(RequestStore requests, ExportStore exports, EmailPreferences preferences,
+                         Supplier<HoldIndex> holds) {}
+
+    /**
+     * @param operatorEmail where escalations and routed rectifications go
+     * @param publicBaseUrl the suite's public address, for download links
+     * @param maxReceives   the processing queue's maxReceiveCount: the last delivery escalates
+     * @param zone          the legal time zone (download links' expiry date)
+     */
+    public record Settings(String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone) {}
+
+    public FulfilmentService(Stores stores, List<Connector> connectors, Outbox outbox, Metrics metrics,
+                             Settings settings, Clock clock) {
+        this.store = stores.requests();
         this.connectors = List.copyOf(connectors);
-        this.holds = holds;
-        this.exports = exports;
+        this.holds = stores.holds();
+        this.exports = stores.exports();
         this.outbox = outbox;
-        this.preferences = preferences;
+        this.preferences = stores.preferences();
         this.metrics = metrics;
-        this.operatorEmail = operatorEmail;
-        this.publicBaseUrl = publicBaseUrl;
-        this.maxReceives = maxReceives;
-        this.zone = zone;
+        this.operatorEmail = settings.operatorEmail();
+        this.publicBaseUrl = settings.publicBaseUrl();
+        this.maxReceives = settings.maxReceives();
+        this.zone = settings.zone();
         this.clock = clock;
     }
 
@@ -164,7 +176,7 @@ public final class FulfilmentService {
                 if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
                     return Result.SKIPPED; // an operator closed it meanwhile
                 }
-                outbox.notify(operatorNotice(escalated, "operator_escalation", Map.of("failedSources",
+                outbox.notify(operatorNotice(escalated, EmailTemplate.OPERATOR_ESCALATION, Map.of("failedSources",
                         String.join(", ", failed), "attempts", Integer.toString(receiveCount))));
                 return Result.ESCALATED;
             }
@@ -177,7 +189,7 @@ public final class FulfilmentService {
             case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
             case ERASURE -> erasure(request, entries, outcomes, searched, now);
             case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-            case RESTRICTION, OBJECTION -> complete(request, entries, now, "request_completed", searched.data(Map.of(
+            case RESTRICTION, OBJECTION -> complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
                     "note", request.type() == RequestType.OBJECTION
                             ? "You will receive no direct marketing from us any more; your objection is recorded."
                             : "Your data is now restricted: we only store it and will not otherwise use it.")),
@@ -262,7 +274,7 @@ public final class FulfilmentService {
         data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.HTML, token));
         data.put("expiresOn", expiresOn.toString());
         data.put("recordCount", Integer.toString(pkg.recordCount()));
-        return complete(request, entries, now, "export_ready", searched.data(data), "export of " + pkg.recordCount()
+        return complete(request, entries, now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
                         + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
                         + " source(s) sent; links expire " + expiresOn,
                 r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(token)).downloadExpiresAt(expiresAt).build());
@@ -283,7 +295,7 @@ public final class FulfilmentService {
                     + (k.restricted() ? "; restricted: kept only for this purpose" : ""))
                     .collect(Collectors.joining("\n")));
         }
-        return complete(request, entries, now, "erasure_done", searched.data(data), "erased " + erased
+        return complete(request, entries, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
                 + " record(s), kept " + kept.stream().mapToInt(SourceOutcome.Kept::count).sum()
                 + " under a legal obligation or hold", UnaryOperator.identity());
     }
@@ -299,7 +311,7 @@ public final class FulfilmentService {
         Set<String> routed = new LinkedHashSet<>(subject.changes().keySet());
         routed.removeAll(applied);
         if (routed.isEmpty() && !applied.isEmpty()) {
-            return complete(request, entries, now, "request_completed",
+            return complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED,
                     searched.data(Map.of("note", "Corrected: " + String.join(", ", applied) + ".")),
                     "applied: " + String.join(", ", applied), UnaryOperator.identity());
         }
@@ -309,18 +321,18 @@ public final class FulfilmentService {
         String changes = subject.changes().isEmpty() ? request.details().getOrDefault("message", "(none given)")
                 : subject.changes().entrySet().stream().filter(e -> routed.contains(e.getKey()))
                 .map(e -> "- " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"));
-        outbox.notify(operatorNotice(saved, "operator_rectification", Map.of("changes", changes,
+        outbox.notify(operatorNotice(saved, EmailTemplate.OPERATOR_RECTIFICATION, Map.of("changes", changes,
                 "applied", applied.isEmpty() ? "none" : String.join(", ", applied))));
-        outbox.notify(personNotice(saved, "rectification_routed", searched.data(Map.of())));
+        outbox.notify(personNotice(saved, EmailTemplate.RECTIFICATION_ROUTED, searched.data(Map.of())));
         return Result.ROUTED;
     }
 
     private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now) {
-        return complete(request, entries, now, "request_no_data", searched.data(Map.of()),
+        return complete(request, entries, now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
                 "no data about the person in any source", UnaryOperator.identity());
     }
 
-    private Result complete(DsarRequest request, List<AuditEntry> entries, Instant now, String template,
+    private Result complete(DsarRequest request, List<AuditEntry> entries, Instant now, EmailTemplate template,
                             Map<String, String> data, String why, UnaryOperator<DsarRequest> extra) {
         boolean[] closedHere = {false};
         DsarRequest saved = save(request, r -> {
@@ -357,24 +369,24 @@ public final class FulfilmentService {
         }
     }
 
-    private Notification personNotice(DsarRequest r, String template, Map<String, String> extra) {
+    private Notification personNotice(DsarRequest r, EmailTemplate template, Map<String, String> extra) {
         Map<String, String> data = new LinkedHashMap<>(extra);
         data.put("requestId", r.requestId());
         data.put("type", r.type().wire());
         // One id per request and answer: a repeated queueing of the same answer is sent once by the notifier.
-        return new Notification(template + "-" + r.requestId(), Notification.TRANSACTIONAL, template, r.locale(),
-                r.email(), null, data, r.requestId());
+        return Notification.transactional(template.wire() + "-" + r.requestId(), template, r.locale(), r.email(), data,
+                r.requestId());
     }
 
-    private Notification operatorNotice(DsarRequest r, String template, Map<String, String> extra) {
+    private Notification operatorNotice(DsarRequest r, EmailTemplate template, Map<String, String> extra) {
         Map<String, String> data = new LinkedHashMap<>(extra);
         data.put("requestId", r.requestId());
         data.put("type", r.type().wire());
         data.put("siteId", r.siteId());
         data.put("status", r.status().wire());
         data.put("dueOn", r.deadline().dueOn().toString());
-        return new Notification(template + "-" + r.requestId() + "-v" + r.version(), Notification.TRANSACTIONAL,
-                template, "en", operatorEmail, null, data, r.requestId());
+        return Notification.transactional(template.wire() + "-" + r.requestId() + "-v" + r.version(), template, "en",
+                operatorEmail, data, r.requestId());
     }
 
     static Map<String, String> changes(Map<String, String> details) {

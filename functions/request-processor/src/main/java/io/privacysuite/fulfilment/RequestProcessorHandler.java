@@ -4,19 +4,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
+import io.privacysuite.consent.Site;
+import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
-import io.privacysuite.consent.Site;
-import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.notify.EmailPreferences;
-import io.privacysuite.requests.Outbox;
+import io.privacysuite.core.sqs.SqsBatch;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.ProcessingMessage;
-import io.privacysuite.core.Metrics;
-import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.SqsOutbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +71,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         ZoneId zone = ZoneId.of(env.get("LEGAL_TIME_ZONE", "Europe/Brussels"));
         DataMap map = DataMap.load(env);
         Duration webhookBackoff = Duration.ofMillis(env.getInt("WEBHOOK_BACKOFF_MILLIS", 250));
-        SiteRegistry sites = new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock);
+        SiteRegistry sites = new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock);
         List<Connector> connectors = new ArrayList<>();
         for (DataMap.Source source : map.sources()) {
             connectors.add(switch (source.kind()) {
@@ -85,57 +87,59 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         // Path-style addressing against an endpoint override (S3Mock, LocalStack); virtual-hosted on AWS.
         boolean pathStyle = aws.endpointFor("S3").isPresent();
         S3Client s3 = aws.build(S3Client.builder().forcePathStyle(pathStyle), "S3");
-        ExportStore exports = new ExportStore(s3, env.require("EXPORTS_BUCKET"),
+        ExportStore exports = new S3ExportStore(s3, env.require("EXPORTS_BUCKET"),
                 Duration.ofDays(env.getInt("EXPORT_LINK_DAYS", 7)));
         LegalHoldStore holds = new LegalHoldStore(dynamo, env.require("LEGAL_HOLDS_TABLE"));
-        return new FulfilmentService(new RequestStore(dynamo, env.require("REQUESTS_TABLE"), retention), connectors,
-                holds::activeIndex, exports, new Outbox(aws.build(SqsClient.builder(), "SQS"),
-                env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")),
-                new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                Metrics.from(env), env.require("OPERATOR_EMAIL"),
-                env.get("PUBLIC_BASE_URL", "http://localhost:3000"), env.getInt("MAX_RECEIVES", 5), zone, clock);
+        FulfilmentService.Stores stores = new FulfilmentService.Stores(
+                new DynamoDbRequestStore(dynamo, env.require("REQUESTS_TABLE"), retention), exports,
+                new DynamoDbEmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention), holds::activeIndex);
+        return new FulfilmentService(stores, connectors, new SqsOutbox(aws.build(SqsClient.builder(), "SQS"),
+                env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")), Metrics.from(env),
+                new FulfilmentService.Settings(env.require("OPERATOR_EMAIL"), env.get("PUBLIC_BASE_URL", "http://localhost:3000"),
+                        env.getInt("MAX_RECEIVES", 5), zone), clock);
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Log log = Log.of(context);
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
-        for (SQSEvent.SQSMessage message : records) {
-            int delivery = receiveCount(message);
-            String requestId = "-";
-            try {
-                ProcessingMessage m = Json.MAPPER.readValue(message.getBody(), ProcessingMessage.class);
-                requestId = m.requestId();
-                FulfilmentService.Outcome outcome = service.process(m, delivery, leaseOwner(context, message),
-                        leaseFor(context));
-                FulfilmentService.Result result = outcome.result();
-                log.info("request_fulfilment", "requestId", requestId, "type", m.type(), "result", result,
-                        "delivery", delivery);
-                if (result == FulfilmentService.Result.BUSY) {
+        return SqsBatch.process(event, message -> deliver(message, context, log),
+                (message, e) -> log.error("request_fulfilment_failed", e, "messageId", message.getMessageId()));
+    }
+
+    /** One message: retried (with a backoff) unless the request was completed, routed, skipped. */
+    private SqsBatch.Result deliver(SQSEvent.SQSMessage message, Context context, Log log) {
+        int delivery = SqsBatch.receiveCount(message);
+        String requestId = "-";
+        try {
+            ProcessingMessage m = Json.MAPPER.readValue(message.getBody(), ProcessingMessage.class);
+            requestId = m.requestId();
+            FulfilmentService.Outcome outcome = service.process(m, delivery, leaseOwner(context, message),
+                    leaseFor(context));
+            FulfilmentService.Result result = outcome.result();
+            log.info("request_fulfilment", "requestId", requestId, "type", m.type(), "result", result,
+                    "delivery", delivery);
+            switch (result) {
+                case BUSY -> {
                     // Another delivery of this request is running: come back when it should be done.
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
                     long untilLeaseEnds = Math.max(1, Duration.between(Instant.now(), outcome.leaseUntil()).toSeconds());
                     setVisibility(message, Math.max(1, Math.min(untilLeaseEnds, backoffSeconds(delivery))), log);
-                } else if (result == FulfilmentService.Result.RETRY) {
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                    backoff(message, delivery, log);
-                } else if (result == FulfilmentService.Result.ESCALATED) {
-                    // Fails once more: this was the last delivery, so SQS moves it to the DLQ on the next receive.
-                    failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                    backoff(message, delivery, log);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                log.warn("request_fulfilment_malformed", "messageId", message.getMessageId(), "delivery", delivery);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-            } catch (RuntimeException e) {
-                log.error("request_fulfilment_failed", e, "requestId", requestId, "messageId", message.getMessageId(),
-                        "delivery", delivery);
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-                backoff(message, delivery, log);
+                // ESCALATED fails once more: this was the last delivery, so SQS moves it to the DLQ on the next receive.
+                case RETRY, ESCALATED -> backoff(message, delivery, log);
+                default -> {
+                    return SqsBatch.Result.DONE;
+                }
             }
+            return SqsBatch.Result.RETRY;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            log.warn("request_fulfilment_malformed", "messageId", message.getMessageId(), "delivery", delivery);
+            return SqsBatch.Result.RETRY;
+        } catch (RuntimeException e) {
+            log.error("request_fulfilment_failed", e, "requestId", requestId, "messageId", message.getMessageId(),
+                    "delivery", delivery);
+            backoff(message, delivery, log);
+            return SqsBatch.Result.RETRY;
         }
-        return new SQSBatchResponse(failures);
     }
 
     /** The lease lasts what is left of this invocation (Lambda stops it then), plus a margin. */
@@ -168,15 +172,6 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         } catch (RuntimeException e) {
             // The queue's own visibility timeout applies instead.
             log.warn("request_fulfilment_backoff_failed", "messageId", message.getMessageId());
-        }
-    }
-
-    static int receiveCount(SQSEvent.SQSMessage message) {
-        String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
-        try {
-            return count == null ? 1 : Integer.parseInt(count);
-        } catch (NumberFormatException e) {
-            return 1;
         }
     }
 }

@@ -4,6 +4,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What one source did for a request: the records found (for exports), counts of what was deleted, anonymized,
@@ -24,14 +27,72 @@ public record SourceOutcome(String sourceId, String category, String description
 
     /** Records found for an export; {@code held} of them are under a legal hold (and marked so). */
     public static SourceOutcome found(DataMap.Source source, List<Map<String, Object>> records, int held) {
-        return new SourceOutcome(source.id(), source.category(), source.description(), records, records.size(),
-                0, 0, 0, held, List.of(), List.of());
+        return of(source).records(records).found(records.size()).held(held).build();
+    }
+
+    /**
+     * Records found for an export: each item as {@code record} shows it to the person, marked
+     * {@value Holds#EXPORT_MARKER} where a legal hold covers it ({@code held}).
+     */
+    static SourceOutcome exported(DataMap.Source source, List<Map<String, AttributeValue>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        int heldCount = 0;
+        for (Map<String, AttributeValue> item : items) {
+            Map<String, Object> shown = record.apply(item);
+            if (held.test(item)) {
+                shown.put(Holds.EXPORT_MARKER, true);
+                heldCount++;
+            }
+            records.add(shown);
+        }
+        return found(source, records, heldCount);
     }
 
     /** Only counted: what a source found (and how much a hold covers), nothing changed. */
     public static SourceOutcome counted(DataMap.Source source, int found, int held) {
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), found, 0, 0, 0,
-                held, List.of(), List.of());
+        return of(source).found(found).held(held).build();
+    }
+
+    /** An outcome of {@code source}, every count zero and every list empty until set. */
+    public static Builder of(DataMap.Source source) {
+        return new Builder(source.id(), source.category(), source.description());
+    }
+
+    /** Mutable builder; every setter returns this. */
+    public static final class Builder {
+        private final String sourceId;
+        private final String category;
+        private final String description;
+        private List<Map<String, Object>> records = List.of();
+        private int found;
+        private int deleted;
+        private int anonymized;
+        private int updated;
+        private int held;
+        private List<Kept> kept = List.of();
+        private List<String> notApplied = List.of();
+
+        Builder(String sourceId, String category, String description) {
+            this.sourceId = sourceId;
+            this.category = category;
+            this.description = description;
+        }
+
+        public Builder records(List<Map<String, Object>> v) { records = v; return this; }
+        public Builder found(int v) { found = v; return this; }
+        public Builder deleted(int v) { deleted = v; return this; }
+        public Builder anonymized(int v) { anonymized = v; return this; }
+        public Builder updated(int v) { updated = v; return this; }
+        public Builder held(int v) { held = v; return this; }
+        public Builder kept(List<Kept> v) { kept = v; return this; }
+        public Builder notApplied(List<String> v) { notApplied = v; return this; }
+
+        public SourceOutcome build() {
+            return new SourceOutcome(sourceId, category, description, records, found, deleted, anonymized, updated,
+                    held, kept, notApplied);
+        }
     }
 
     /** One line for the audit trail: counts and reasons, no personal data. */

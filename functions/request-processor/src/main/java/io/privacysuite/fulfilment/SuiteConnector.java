@@ -1,8 +1,10 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailPreferences;
-import io.privacysuite.requests.RequestStore;
+import io.privacysuite.notify.EmailPreferencesTable;
+import io.privacysuite.requests.RequestsTable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -54,17 +56,7 @@ public final class SuiteConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        List<Map<String, Object>> records = new ArrayList<>();
-        int held = 0;
-        for (Map<String, AttributeValue> item : items(subject, now)) {
-            Map<String, Object> record = exported(item);
-            if (isHeld(item, subject)) {
-                record.put(Holds.EXPORT_MARKER, true);
-                held++;
-            }
-            records.add(record);
-        }
-        return SourceOutcome.found(source, records, held);
+        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), this::exported);
     }
 
     @Override
@@ -102,7 +94,7 @@ public final class SuiteConnector implements Connector {
                     int keptCount = 0;
                     for (Map<String, AttributeValue> item : items) {
                         String sk = item.get("sk").s();
-                        if (sk.equals(EmailPreferences.SUPPRESSED) || sk.equals(EmailPreferences.OBJECTION)) {
+                        if (sk.equals(EmailPreferencesTable.SUPPRESSED) || sk.equals(EmailPreferencesTable.OBJECTION)) {
                             keptCount++;
                         } else {
                             delete(item);
@@ -120,8 +112,7 @@ public final class SuiteConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": erase failed", e);
         }
-        return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), all.size(),
-                deleted, 0, 0, held, kept, List.of());
+        return SourceOutcome.of(source).found(all.size()).deleted(deleted).held(held).kept(kept).build();
     }
 
     /** Whether a hold covers the item: on the person, or for a consent on it or on its site's account. */
@@ -191,15 +182,16 @@ public final class SuiteConnector implements Connector {
             switch (source.dataset()) {
                 case CONSENTS -> {
                     for (String consentId : subject.consentIds()) {
-                        out.addAll(dynamo.query(r -> r.tableName(table).keyConditionExpression("pk = :pk")
-                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId))))
+                        out.addAll(dynamo.query(r -> r.tableName(table).keyConditionExpression("#pk = :pk")
+                                .expressionAttributeNames(Map.of("#pk", ConsentsTable.PK))
+                                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConsentsTable.pk(consentId)))))
                                 .items());
                     }
                 }
                 case EMAIL_PREFERENCES -> out.addAll(dynamo.query(r -> r.tableName(table)
                         .keyConditionExpression("pk = :pk")
                         .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(subject.emailHash())))).items());
-                case REQUESTS -> dynamo.queryPaginator(r -> r.tableName(table).indexName(RequestStore.SUBJECT_INDEX)
+                case REQUESTS -> dynamo.queryPaginator(r -> r.tableName(table).indexName(RequestsTable.SUBJECT_INDEX)
                                 .keyConditionExpression("emailHash = :h")
                                 .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(subject.emailHash()))))
                         .items().stream()
@@ -227,9 +219,7 @@ public final class SuiteConnector implements Connector {
             }
             return out;
         }
-        plain.remove("pk");
-        plain.remove("gsi1pk");
-        plain.remove("gsi1sk");
+        ConsentsTable.KEY_PLUMBING.forEach(plain::remove);
         if (plain.get(RetentionPolicy.TTL_ATTRIBUTE) instanceof Number n) {
             plain.put(RetentionPolicy.TTL_ATTRIBUTE, Instant.ofEpochSecond(n.longValue()).atOffset(ZoneOffset.UTC).toString());
         }

@@ -71,8 +71,7 @@ public final class WebhookConnector implements Connector {
             SourceOutcome restricted = outcome(call("restrict", subject, null));
             List<SourceOutcome.Kept> kept = restricted.found() == 0 ? List.of()
                     : List.of(new SourceOutcome.Kept(source.category(), restricted.found(), Holds.LEGAL_BASIS, null, true));
-            return new SourceOutcome(source.id(), source.category(), source.description(), List.of(),
-                    restricted.found(), 0, 0, 0, restricted.found(), kept, List.of());
+            return SourceOutcome.of(source).found(restricted.found()).held(restricted.found()).kept(kept).build();
         }
         return outcome(call("erase", subject, null));
     }
@@ -81,8 +80,7 @@ public final class WebhookConnector implements Connector {
     public SourceOutcome rectify(Subject subject, Instant now) {
         if (subject.holds().person()) {
             // Evidence under a legal hold is not changed: every field goes to operators.
-            return new SourceOutcome(source.id(), source.category(), source.description(), List.of(), 0, 0, 0, 0, 0,
-                    List.of(), List.copyOf(subject.changes().keySet()));
+            return SourceOutcome.of(source).notApplied(List.copyOf(subject.changes().keySet())).build();
         }
         return outcome(call("rectify", subject, subject.changes()));
     }
@@ -169,9 +167,9 @@ public final class WebhookConnector implements Connector {
         List<String> notApplied = new ArrayList<>();
         answer.path("notApplied").forEach(f -> notApplied.add(f.asText()));
         int found = answer.has("found") ? answer.get("found").asInt() : records.size();
-        return new SourceOutcome(source.id(), source.category(), source.description(), records, found,
-                answer.path("deleted").asInt(0), answer.path("anonymized").asInt(0), answer.path("updated").asInt(0),
-                0, kept, notApplied);
+        return SourceOutcome.of(source).records(records).found(found).deleted(answer.path("deleted").asInt(0))
+                .anonymized(answer.path("anonymized").asInt(0)).updated(answer.path("updated").asInt(0)).kept(kept)
+                .notApplied(notApplied).build();
     }
 
     private static void sleep(Duration d) {

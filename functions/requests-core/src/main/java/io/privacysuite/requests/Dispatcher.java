@@ -1,5 +1,6 @@
 package io.privacysuite.requests;
 
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public final class Dispatcher {
         data.put("dueOn", r.deadline().dueOn().toString());
         data.put("statusUrl", statusUrl(r.requestId(), statusToken));
         data.put("siteId", r.siteId());
-        return new Notification("ack-" + r.requestId() + "-" + Instant.now(clock).toEpochMilli(),
-                Notification.TRANSACTIONAL, "request_acknowledged", r.locale(), r.email(), null, data, r.requestId());
+        return Notification.transactional("ack-" + r.requestId() + "-" + Instant.now(clock).toEpochMilli(),
+                EmailTemplate.REQUEST_ACKNOWLEDGED, r.locale(), r.email(), data, r.requestId());
     }
 }

@@ -1,36 +1,10 @@
 package io.privacysuite.requests;
 
-import io.privacysuite.core.Json;
 import io.privacysuite.notify.Notification;
-import java.util.Map;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** Sends to the notifications and processing queues (URLs from the environment the template sets). */
-public final class Outbox {
-    private final SqsClient sqs;
-    private final String notificationsQueueUrl;
-    private final String processingQueueUrl;
+/** Where the requests' messages go: emails to the notifier, verified requests to the processor (at least once). */
+public interface Outbox {
+    void notify(Notification notification);
 
-    public Outbox(SqsClient sqs, String notificationsQueueUrl, String processingQueueUrl) {
-        this.sqs = sqs;
-        this.notificationsQueueUrl = notificationsQueueUrl;
-        this.processingQueueUrl = processingQueueUrl;
-    }
-
-    public void notify(Notification notification) {
-        sqs.sendMessage(r -> r.queueUrl(notificationsQueueUrl).messageBody(Json.write(notification))
-                .messageAttributes(Map.of("template", text(notification.template()))));
-    }
-
-    public void process(ProcessingMessage message) {
-        sqs.sendMessage(r -> r.queueUrl(processingQueueUrl).messageBody(Json.write(message))
-                .messageAttributes(Map.of("requestType", text(message.type()),
-                        "schemaVersion", MessageAttributeValue.builder().dataType("Number")
-                                .stringValue(Integer.toString(message.schemaVersion())).build())));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
+    void process(ProcessingMessage message);
 }

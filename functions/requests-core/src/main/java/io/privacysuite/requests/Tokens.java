@@ -1,11 +1,10 @@
 package io.privacysuite.requests;
 
+import io.privacysuite.core.Hashes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** Unguessable link tokens (256 bits) and the SHA-256 hashes that are stored instead of them. */
 public final class Tokens {
@@ -20,12 +19,7 @@ public final class Tokens {
     }
 
     public static String sha256Hex(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Hashes.sha256Hex(value);
     }
 
     /** Whether {@code token} hashes to {@code expectedHash}, compared in constant time. */

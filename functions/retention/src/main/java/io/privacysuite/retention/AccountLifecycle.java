@@ -95,13 +95,15 @@ public final class AccountLifecycle {
         values.put(":rule", AttributeValue.fromS(policy.ruleName(DataCategory.ACCOUNT)));
         try {
             dynamo.updateItem(u -> u.tableName(engine.tables().accounts())
-                    .key(AccountStore.key(accountId, AccountStore.PROFILE_SK))
-                    .updateExpression("SET #status = :active, lifecycleAt = :t, retentionRule = :rule "
-                            + "REMOVE cancelledAt, expiresAt, heldExpiresAt, normalExpiresAt")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(lifecycleAt) OR lifecycleAt <= :t)"
-                            + " AND (attribute_not_exists(expiresAt) OR expiresAt > :now)"
-                            + " AND (attribute_not_exists(heldExpiresAt) OR heldExpiresAt > :now)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .key(AccountsTable.key(accountId, AccountsTable.PROFILE_SK))
+                    .updateExpression("SET #status = :active, lifecycleAt = :t, #rule = :rule "
+                            + "REMOVE cancelledAt, #ttl, #held, #normal")
+                    .conditionExpression("attribute_exists(#pk) AND (attribute_not_exists(lifecycleAt) OR lifecycleAt <= :t)"
+                            + " AND (attribute_not_exists(#ttl) OR #ttl > :now)"
+                            + " AND (attribute_not_exists(#held) OR #held > :now)")
+                    .expressionAttributeNames(Map.of("#status", "status", "#pk", AccountsTable.PK,
+                            "#rule", RetentionPolicy.RULE_ATTRIBUTE, "#ttl", RetentionPolicy.TTL_ATTRIBUTE,
+                            "#held", RetentionPolicy.HELD_TTL_ATTRIBUTE, "#normal", Retimer.NORMAL_TTL_ATTRIBUTE))
                     .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             return new Reactivation(accounts.find(accountId, now).isPresent() ? Applied.STALE : Applied.TOO_LATE, 0);
@@ -133,17 +135,20 @@ public final class AccountLifecycle {
         values.put(":cat", AttributeValue.fromS(DataCategory.ACCOUNT.wire()));
         values.put(":id", AttributeValue.fromS(accountId));
         values.put(":none", AttributeValue.fromN("0"));
-        String ttl = held ? "heldExpiresAt" : "expiresAt";
-        String other = held ? "expiresAt" : "heldExpiresAt";
+        // A hold parks the account data's expiry instead of arming the TTL.
+        String ttl = held ? RetentionPolicy.HELD_TTL_ATTRIBUTE : RetentionPolicy.TTL_ATTRIBUTE;
+        String other = held ? RetentionPolicy.TTL_ATTRIBUTE : RetentionPolicy.HELD_TTL_ATTRIBUTE;
         try {
             dynamo.updateItem(u -> u.tableName(engine.tables().accounts())
-                    .key(AccountStore.key(accountId, AccountStore.PROFILE_SK))
-                    .updateExpression("SET #status = :cancelled, cancelledAt = :t, lifecycleAt = :t, " + ttl + " = :e, "
-                            + "retentionRule = :rule, dataCategory = :cat, accountId = :id, "
-                            + "normalExpiresAt = if_not_exists(normalExpiresAt, :none) REMOVE " + other)
+                    .key(AccountsTable.key(accountId, AccountsTable.PROFILE_SK))
+                    .updateExpression("SET #status = :cancelled, cancelledAt = :t, lifecycleAt = :t, #ttl = :e, "
+                            + "#rule = :rule, #category = :cat, #account = :id, "
+                            + "#normal = if_not_exists(#normal, :none) REMOVE #other")
                     // A profile that does not exist yet is created cancelled: its sites and consents still go.
                     .conditionExpression("attribute_not_exists(lifecycleAt) OR lifecycleAt <= :t")
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(Map.of("#status", "status", "#ttl", ttl, "#other", other,
+                            "#rule", RetentionPolicy.RULE_ATTRIBUTE, "#category", RetentionPolicy.CATEGORY_ATTRIBUTE,
+                            "#account", AccountsTable.ACCOUNT_ID, "#normal", Retimer.NORMAL_TTL_ATTRIBUTE))
                     .expressionAttributeValues(values));
             return true;
         } catch (ConditionalCheckFailedException e) {

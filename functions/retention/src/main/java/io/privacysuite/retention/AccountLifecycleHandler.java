@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.sqs.SqsBatch;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -40,21 +39,16 @@ public final class AccountLifecycleHandler implements RequestHandler<SQSEvent, S
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         Log log = Log.of(context);
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : event == null || event.getRecords() == null
-                ? List.<SQSEvent.SQSMessage>of() : event.getRecords()) {
+        return SqsBatch.process(event, message -> {
             try {
                 apply(LifecycleEvent.parse(message.getBody()), log);
+                return SqsBatch.Result.DONE;
             } catch (IllegalArgumentException e) {
                 // Validation messages name fields, never values.
                 log.warn("lifecycle_rejected", "messageId", message.getMessageId(), "reason", e.getMessage());
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-            } catch (RuntimeException e) {
-                log.error("lifecycle_failed", e, "messageId", message.getMessageId());
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+                return SqsBatch.Result.RETRY;
             }
-        }
-        return new SQSBatchResponse(failures);
+        }, (message, e) -> log.error("lifecycle_failed", e, "messageId", message.getMessageId()));
     }
 
     void apply(LifecycleEvent event, Log log) {
@@ -77,7 +71,7 @@ public final class AccountLifecycleHandler implements RequestHandler<SQSEvent, S
                 attributes.put("amountCents", AttributeValue.fromN(Long.toString(invoice.path("amountCents").asLong(0))));
                 attributes.put("currency", AttributeValue.fromS(invoice.path("currency").asText("EUR")));
                 attributes.put("issuedAt", AttributeValue.fromS(event.occurredAt().toString()));
-                services.accounts().putItem(event.accountId(), "INVOICE#" + number, DataCategory.ACCOUNT, attributes,
+                services.accounts().putItem(event.accountId(), AccountsTable.invoiceSk(number), DataCategory.ACCOUNT, attributes,
                         event.occurredAt());
                 log.info("invoice_recorded", "accountId", event.accountId());
             }

@@ -11,13 +11,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Account data in AccountsTable: {@code pk = ACCOUNT#<id>}; {@code sk = PROFILE} (name, status, billing card's
- * last four digits only), {@code INVOICE#<number>} (tax records), {@code SYS#<name>} (system-generated data such as
- * usage counters). Every write is stamped by the {@link RetentionPolicy}.
+ * Account data in AccountsTable ({@link AccountsTable}): the profile (name, status, the billing card's last four
+ * digits only), invoices and system-generated data. Every write is stamped by the {@link RetentionPolicy}.
  */
 public final class AccountStore {
-    public static final String PK_PREFIX = "ACCOUNT#";
-    public static final String PROFILE_SK = "PROFILE";
     static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
 
@@ -46,20 +43,21 @@ public final class AccountStore {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":name", AttributeValue.fromS(name == null || name.isBlank() ? accountId : name));
         values.put(":active", AttributeValue.fromS("active"));
-        values.put(":cat", AttributeValue.fromS(DataCategory.ACCOUNT.wire()));
-        values.put(":rule", AttributeValue.fromS(policy.ruleName(DataCategory.ACCOUNT)));
         values.put(":at", AttributeValue.fromS(at.toString()));
         values.put(":id", AttributeValue.fromS(accountId));
-        String set = "SET #name = :name, accountId = :id, dataCategory = :cat, retentionRule = :rule, updatedAt = :at, "
+        Map<String, String> names = new HashMap<>(Map.of("#name", "name", "#status", "status"));
+        // The account's rule, no TTL while active: an update never undoes the expiry a cancellation set.
+        String stamp = policy.stampFor(DataCategory.ACCOUNT, at).setClauses(names, values);
+        String set = "SET #name = :name, " + AccountsTable.ACCOUNT_ID + " = :id, " + stamp + ", updatedAt = :at, "
                 + "createdAt = if_not_exists(createdAt, :at), #status = if_not_exists(#status, :active)";
         if (billingLast4 != null) {
             values.put(":last4", AttributeValue.fromS(billingLast4));
             set += ", billingLast4 = :last4";
         }
         String expression = set;
-        dynamo.updateItem(u -> u.tableName(table).key(key(accountId, PROFILE_SK))
+        dynamo.updateItem(u -> u.tableName(table).key(AccountsTable.key(accountId, AccountsTable.PROFILE_SK))
                 .updateExpression(expression)
-                .expressionAttributeNames(Map.of("#name", "name", "#status", "status"))
+                .expressionAttributeNames(names)
                 .expressionAttributeValues(values));
     }
 
@@ -71,8 +69,8 @@ public final class AccountStore {
             throw new IllegalArgumentException("accounts hold account and system data only");
         }
         Map<String, AttributeValue> item = new HashMap<>(attributes);
-        item.putAll(key(accountId, sk));
-        item.put("accountId", AttributeValue.fromS(accountId));
+        item.putAll(AccountsTable.key(accountId, sk));
+        item.put(AccountsTable.ACCOUNT_ID, AttributeValue.fromS(accountId));
         item.put("writtenAt", AttributeValue.fromS(at.toString()));
         policy.stamp(item, category, at);
         dynamo.putItem(p -> p.tableName(table).item(item));
@@ -81,17 +79,13 @@ public final class AccountStore {
     /** The profile as readers may see it: absent once past its expiry, even before TTL removes it. */
     public Optional<Account> find(String accountId, Instant now) {
         Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(key(accountId, PROFILE_SK))).item();
+                .key(AccountsTable.key(accountId, AccountsTable.PROFILE_SK))).item();
         if (item == null || item.isEmpty() || RetentionPolicy.isExpired(item, now)) {
             return Optional.empty();
         }
         return Optional.of(new Account(accountId, text(item, "name"), text(item, "status"), text(item, "billingLast4"),
                 item.containsKey("cancelledAt") ? Instant.parse(item.get("cancelledAt").s()) : null,
                 RetentionPolicy.expiryOf(item).orElse(null)));
-    }
-
-    static Map<String, AttributeValue> key(String accountId, String sk) {
-        return Map.of("pk", AttributeValue.fromS(PK_PREFIX + accountId), "sk", AttributeValue.fromS(sk));
     }
 
     static void requireId(String accountId) {

@@ -81,8 +81,8 @@ final class Eraser {
             for (Erasure e : chunk) {
                 actions.add(TransactWriteItem.builder().delete(delete(e.item())).build());
                 actions.add(TransactWriteItem.builder().put(Put.builder().tableName(tables.receipts())
-                        .item(e.receipt(now).toItem())
-                        .conditionExpression("attribute_not_exists(receiptId)").build()).build());
+                        .item(DeletionReceiptsTable.toItem(e.receipt(now)))
+                        .conditionExpression("attribute_not_exists(" + DeletionReceiptsTable.RECEIPT_ID + ")").build()).build());
             }
             try {
                 dynamo.transactWriteItems(t -> t.transactItems(actions));

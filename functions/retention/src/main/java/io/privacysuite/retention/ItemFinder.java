@@ -1,6 +1,7 @@
 package io.privacysuite.retention;
 
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.SitesTable;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,7 +23,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * before what they depend on, so an interrupted run that is retried still finds everything left.
  */
 final class ItemFinder {
-    static final String SITES_BY_ACCOUNT = "byAccount";
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
@@ -45,10 +45,10 @@ final class ItemFinder {
         List<StoredItem> sites = sitesOf(accountId);
         Map<String, StoredItem> consents = new LinkedHashMap<>();
         for (StoredItem site : sites) {
-            consentsOfSite(site.text("siteId").orElseThrow(), now).forEach(c -> consents.put(c.canonicalKey(), c));
+            consentsOfSite(site.text(SitesTable.SITE_ID).orElseThrow(), now).forEach(c -> consents.put(c.canonicalKey(), c));
         }
         if (withParked) {
-            parkedConsentsOf(sites.stream().map(s -> s.text("siteId").orElseThrow()).toList())
+            parkedConsentsOf(sites.stream().map(s -> s.text(SitesTable.SITE_ID).orElseThrow()).toList())
                     .forEach(c -> consents.put(c.canonicalKey(), c));
         }
         items.addAll(consents.values());
@@ -60,26 +60,29 @@ final class ItemFinder {
     }
 
     static boolean isProfile(StoredItem item) {
-        return item.source() == Source.ACCOUNTS && item.text("sk").map(AccountStore.PROFILE_SK::equals).orElse(false);
+        return item.source() == Source.ACCOUNTS && item.text(AccountsTable.SK).map(AccountsTable.PROFILE_SK::equals).orElse(false);
     }
 
     List<StoredItem> accountItems(String accountId) {
         return query(Source.ACCOUNTS, QueryRequest.builder().tableName(tables.accounts()).consistentRead(true)
-                .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(AccountStore.PK_PREFIX + accountId))));
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", AccountsTable.PK))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(AccountsTable.pk(accountId)))));
     }
 
     List<StoredItem> sitesOf(String accountId) {
-        return query(Source.SITES, QueryRequest.builder().tableName(tables.sites()).indexName(SITES_BY_ACCOUNT)
-                .keyConditionExpression("accountId = :a")
+        return query(Source.SITES, QueryRequest.builder().tableName(tables.sites()).indexName(SitesTable.BY_ACCOUNT_INDEX)
+                .keyConditionExpression("#account = :a")
+                .expressionAttributeNames(Map.of("#account", SitesTable.ACCOUNT_ID))
                 .expressionAttributeValues(Map.of(":a", AttributeValue.fromS(accountId))));
     }
 
     /** Versions (and any other items) of one consent, oldest first. */
     List<StoredItem> ofSubject(String consentId) {
         return query(Source.CONSENTS, QueryRequest.builder().tableName(tables.consents()).consistentRead(true)
-                .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CONSENT#" + consentId))));
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", ConsentsTable.PK))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(ConsentsTable.pk(consentId)))));
     }
 
     /**
@@ -93,9 +96,10 @@ final class ItemFinder {
         LocalDate first = LocalDate.ofInstant(now.minus(policy.sweeperGrace()), ZoneOffset.UTC)
                 .minusMonths(policy.endUserMonths()).minusDays(1);
         for (LocalDate day = first; !day.isAfter(today.plusDays(1)); day = day.plusDays(1)) {
-            String pk = siteId + "#" + day;
-            queryEach(QueryRequest.builder().tableName(tables.consents()).indexName(ConsentStore.SITE_DAY_INDEX)
-                    .keyConditionExpression("gsi1pk = :pk")
+            String pk = ConsentsTable.siteDay(siteId, day);
+            queryEach(QueryRequest.builder().tableName(tables.consents()).indexName(ConsentsTable.SITE_DAY_INDEX)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", ConsentsTable.SITE_DAY_PK))
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))),
                     item -> found.put(Source.CONSENTS.canonicalKey(item), new StoredItem(Source.CONSENTS, item)));
         }

@@ -1,5 +1,6 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.consent.SitesTable;
 import io.privacysuite.core.retention.HoldIndex;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,16 +27,16 @@ final class Ownership {
         if (own.isPresent() || item.source() != Source.CONSENTS) {
             return own;
         }
-        return item.text("siteId").flatMap(this::accountOfSite);
+        return item.text(SitesTable.SITE_ID).flatMap(this::accountOfSite);
     }
 
     Optional<String> accountOfSite(String siteId) {
         return accountOfSite.computeIfAbsent(siteId, id -> {
             Map<String, AttributeValue> site = dynamo.getItem(g -> g.tableName(tables.sites()).consistentRead(true)
-                    .key(Map.of("siteId", AttributeValue.fromS(id)))
-                    .projectionExpression("accountId")).item();
-            return site == null || !site.containsKey("accountId") ? Optional.empty()
-                    : Optional.of(site.get("accountId").s());
+                    .key(SitesTable.key(id))
+                    .projectionExpression(SitesTable.ACCOUNT_ID)).item();
+            return site == null || !site.containsKey(SitesTable.ACCOUNT_ID) ? Optional.empty()
+                    : Optional.of(site.get(SitesTable.ACCOUNT_ID).s());
         });
     }
 

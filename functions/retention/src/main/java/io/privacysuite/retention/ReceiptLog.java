@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** The deletion-receipt audit table: receipts are written, never changed, and read by day. */
 public final class ReceiptLog {
-    public static final String BY_DAY_INDEX = "byDay";
     private static final int BATCH = 25;
     private final DynamoDbClient dynamo;
     private final String table;
@@ -52,7 +51,7 @@ public final class ReceiptLog {
             // One BatchWriteItem, retrying what DynamoDB left unprocessed.
             List<WriteRequest> writes = new ArrayList<>();
             for (Receipt r : slice) {
-                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(r.toItem()).build()).build());
+                writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(DeletionReceiptsTable.toItem(r)).build()).build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(table, writes);
             int attempt = 0;
@@ -73,16 +72,17 @@ public final class ReceiptLog {
         List<Receipt> page = new ArrayList<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             for (int shard = 0; shard < Receipt.DAY_SHARDS; shard++) {
-                String pk = Receipt.dayPartition(day, shard);
+                String pk = DeletionReceiptsTable.dayPartition(day, shard);
                 Map<String, AttributeValue> start = null;
                 do {
                     Map<String, AttributeValue> exclusive = start;
-                    QueryResponse response = dynamo.query(q -> q.tableName(table).indexName(BY_DAY_INDEX)
-                            .keyConditionExpression("byDayPk = :pk")
+                    QueryResponse response = dynamo.query(q -> q.tableName(table).indexName(DeletionReceiptsTable.BY_DAY_INDEX)
+                            .keyConditionExpression("#pk = :pk")
+                            .expressionAttributeNames(Map.of("#pk", DeletionReceiptsTable.BY_DAY_PK))
                             .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
                             .exclusiveStartKey(exclusive));
                     for (Map<String, AttributeValue> item : response.items()) {
-                        Receipt receipt = Receipt.fromItem(item);
+                        Receipt receipt = DeletionReceiptsTable.fromItem(item);
                         every.accept(receipt);
                         if (page.size() < limit) {
                             page.add(receipt);
@@ -99,7 +99,7 @@ public final class ReceiptLog {
 
     public java.util.Optional<Receipt> find(String receiptId) {
         Map<String, AttributeValue> item = dynamo.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of("receiptId", AttributeValue.fromS(receiptId)))).item();
-        return item == null || item.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Receipt.fromItem(item));
+                .key(DeletionReceiptsTable.key(receiptId))).item();
+        return item == null || item.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(DeletionReceiptsTable.fromItem(item));
     }
 }

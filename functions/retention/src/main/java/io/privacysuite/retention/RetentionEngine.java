@@ -1,5 +1,7 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.SitesTable;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -150,11 +152,10 @@ public final class RetentionEngine {
         for (int t = 0; t < triggers.size(); t++) {
             StoredItem trigger = triggers.get(t);
             if (trigger.isConsentVersion()) {
-                int version = Integer.parseInt(trigger.text("sk").orElseThrow().substring(2));
-                String pk = trigger.text("pk").orElseThrow();
+                int version = ConsentsTable.versionOf(trigger.text(ConsentsTable.SK).orElseThrow());
+                String pk = trigger.text(ConsentsTable.PK).orElseThrow();
                 for (int v = 1; v < version; v++) {
-                    Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS(pk),
-                            "sk", AttributeValue.fromS(String.format("V#%06d", v)));
+                    Map<String, AttributeValue> key = ConsentsTable.versionKey(pk, v);
                     String canonical = Source.CONSENTS.logicalName() + "/" + Source.CONSENTS.canonicalKey(key);
                     if (claimed.add(canonical)) {
                         ownerOfCandidate.put(canonical, t);
@@ -165,7 +166,7 @@ public final class RetentionEngine {
                 String accountId = trigger.ownAccountId().orElseThrow();
                 result.put(t, unclaimed(finder.ofAccount(accountId, now), claimed));
             } else if (trigger.source() == Source.SITES) {
-                result.put(t, unclaimed(finder.consentsOfSite(trigger.text("siteId").orElseThrow(), now), claimed));
+                result.put(t, unclaimed(finder.consentsOfSite(trigger.text(SitesTable.SITE_ID).orElseThrow(), now), claimed));
             }
         }
         for (StoredItem existing : finder.current(Source.CONSENTS, candidateKeys)) {

@@ -4,6 +4,7 @@ import static io.privacysuite.core.retention.RetentionPolicy.HELD_TTL_ATTRIBUTE;
 import static io.privacysuite.core.retention.RetentionPolicy.RULE_ATTRIBUTE;
 import static io.privacysuite.core.retention.RetentionPolicy.TTL_ATTRIBUTE;
 
+import io.privacysuite.consent.ConsentsTable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,8 +98,8 @@ final class Retimer {
         if (ttl != null) {
             image.put(HELD_TTL_ATTRIBUTE, ttl);
         }
-        if (item.source() == Source.CONSENTS && image.containsKey("siteId")) {
-            image.put(PARKED_SITE_ATTRIBUTE, image.get("siteId"));
+        if (item.source() == Source.CONSENTS && image.containsKey(ConsentsTable.SITE_ID)) {
+            image.put(PARKED_SITE_ATTRIBUTE, image.get(ConsentsTable.SITE_ID));
         }
         try {
             dynamo.putItem(p -> p.tableName(tables.physical(item.source())).item(image)
@@ -111,12 +112,12 @@ final class Retimer {
 
     private static void parkedSite(StoredItem item, boolean held, List<String> set, List<String> remove,
                                    Map<String, AttributeValue> values) {
-        if (item.source() != Source.CONSENTS || item.text("siteId").isEmpty()) {
+        if (item.source() != Source.CONSENTS || item.text(ConsentsTable.SITE_ID).isEmpty()) {
             return;
         }
         if (held) {
             set.add(PARKED_SITE_ATTRIBUTE + " = :site");
-            values.put(":site", AttributeValue.fromS(item.text("siteId").get()));
+            values.put(":site", AttributeValue.fromS(item.text(ConsentsTable.SITE_ID).get()));
         } else {
             remove.add(PARKED_SITE_ATTRIBUTE);
         }

@@ -1,5 +1,7 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.SitesTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +9,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** A table holding personal data that the engine erases, with its key schema. */
 public enum Source {
-    CONSENTS("consents", List.of("pk", "sk")),
-    SITES("sites", List.of("siteId")),
-    ACCOUNTS("accounts", List.of("pk", "sk"));
+    CONSENTS("consents", List.of(ConsentsTable.PK, ConsentsTable.SK)),
+    SITES("sites", List.of(SitesTable.SITE_ID)),
+    ACCOUNTS("accounts", List.of(AccountsTable.PK, AccountsTable.SK));
 
     private final String logicalName;
     private final List<String> keyAttributes;

@@ -1,5 +1,7 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.SitesTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
@@ -52,18 +54,18 @@ public record StoredItem(Source source, Map<String, AttributeValue> image) {
     /** The account whose items these are, where the item itself says so. */
     public Optional<String> ownAccountId() {
         return switch (source) {
-            case ACCOUNTS -> text("pk").map(pk -> pk.substring(AccountStore.PK_PREFIX.length()));
-            case SITES -> text("accountId");
-            case CONSENTS -> text("accountId");
+            case ACCOUNTS -> text(AccountsTable.PK).map(AccountsTable::accountIdOf);
+            case SITES -> text(SitesTable.ACCOUNT_ID);
+            case CONSENTS -> text(SitesTable.ACCOUNT_ID);
         };
     }
 
     /** The data subject the item is about: for consents the consent id (the visitor's only identity here). */
     public Optional<String> subjectId() {
-        return source == Source.CONSENTS ? text("consentId") : Optional.empty();
+        return source == Source.CONSENTS ? text(ConsentsTable.CONSENT_ID) : Optional.empty();
     }
 
     public boolean isConsentVersion() {
-        return source == Source.CONSENTS && text("sk").map(sk -> sk.startsWith("V#")).orElse(false);
+        return source == Source.CONSENTS && text(ConsentsTable.SK).map(ConsentsTable::isVersion).orElse(false);
     }
 }

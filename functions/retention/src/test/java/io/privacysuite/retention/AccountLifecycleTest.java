@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -17,28 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class AccountLifecycleTest {
+class AccountLifecycleTest extends LocalDynamoTest {
     static final Instant NOW = Instant.parse("2026-05-12T09:00:00Z");
     static final Instant CANCELLED_AT = Instant.parse("2026-05-10T12:00:00Z");
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12), Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
+    static void startEngine() {
+        start(new RetentionPolicy(12), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     /** An account with every category: profile + invoice (account), usage counter (system), 2 sites, consents. */
@@ -63,11 +53,11 @@ class AccountLifecycleTest {
     }
 
     private Map<String, AttributeValue> profile(String id) {
-        return db.get(LocalDynamo.TABLES.accounts(), AccountStore.key(id, AccountStore.PROFILE_SK));
+        return db.get(LocalDynamo.TABLES.accounts(), AccountsTable.key(id, AccountsTable.PROFILE_SK));
     }
 
     private Map<String, AttributeValue> accountItem(String id, String sk) {
-        return db.get(LocalDynamo.TABLES.accounts(), AccountStore.key(id, sk));
+        return db.get(LocalDynamo.TABLES.accounts(), AccountsTable.key(id, sk));
     }
 
     private Map<String, AttributeValue> site(String siteId) {
@@ -79,14 +69,14 @@ class AccountLifecycleTest {
     }
 
     private Map<String, Long> cancellationReceiptsByCategory(List<String> keyHashes) {
-        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(Receipt::fromItem)
+        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(DeletionReceiptsTable::fromItem)
                 .filter(r -> keyHashes.contains(r.keyHash()))
                 .peek(r -> assertThat(r.cause()).isEqualTo(Cause.CANCELLATION))
                 .collect(Collectors.groupingBy(r -> r.category().wire(), Collectors.counting()));
     }
 
     private static String hash(String canonical) {
-        return Receipt.sha256(canonical);
+        return Hashes.sha256Hex(canonical);
     }
 
     private List<String> hashes(Account a) {
@@ -185,7 +175,7 @@ class AccountLifecycleTest {
         assertThat(profile(a.id()).get("heldExpiresAt").n())
                 .isEqualTo(Long.toString(Instant.parse("2037-01-01T00:00:00Z").getEpochSecond()));
         // Readers treat the cancelled site as gone even though the hold keeps it.
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).find(a.site1())).isEmpty();
+        assertThat(new DynamoDbSiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isEmpty();
         // Neither the sweeper nor the TTL stream may touch held items.
         RetentionServices later = db.services(new RetentionPolicy(12), Clock.fixed(NOW.plusSeconds(86400 * 30), ZoneOffset.UTC));
         assertThat(later.sweeper().sweep(NOW.plusSeconds(86400 * 30), () -> true).skippedHeld()).isGreaterThanOrEqualTo(6);
@@ -222,7 +212,7 @@ class AccountLifecycleTest {
         assertThat(consent(a.consent1(), 2)).doesNotContainKeys("heldExpiresAt", "normalExpiresAt", "parkedSiteId");
         assertThat(site(a.site1())).doesNotContainKeys("expiresAt", "heldExpiresAt");
         assertThat(accountItem(a.id(), "SYS#usage#2026-05")).doesNotContainKeys("expiresAt", "heldExpiresAt");
-        assertThat(new SiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).find(a.site1())).isPresent();
+        assertThat(new DynamoDbSiteRegistry(db.dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).find(a.site1())).isPresent();
     }
 
     @Test

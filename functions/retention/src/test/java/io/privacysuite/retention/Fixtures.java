@@ -7,8 +7,10 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
-import io.privacysuite.consent.SiteRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,19 +32,20 @@ final class Fixtures {
     }
 
     void site(String siteId, String accountId) {
-        new SiteRegistry(dynamo, LocalDynamo.TABLES.sites(), Clock.systemUTC()).put(new Site(siteId, siteId, accountId,
+        new DynamoDbSiteRegistry(dynamo, LocalDynamo.TABLES.sites(), LocalDynamo.POLICY, Clock.systemUTC()).put(new Site(siteId, siteId, accountId,
                 accountId, List.of("https://" + siteId + ".example.com"), "1", 12, Instant.now()));
     }
 
     /** Appends a consent version through ConsentStore (the consent API's own write path) and returns the item. */
     Map<String, AttributeValue> consent(String siteId, String consentId, int version, Instant recordedAt,
                                         Instant expiresAt) {
-        ConsentRecord record = new ConsentRecord(consentId, version, siteId, "group-" + siteId,
-                new Categories(true, false, version % 2 == 0), ConsentMethod.CUSTOM, "1",
-                "https://" + siteId + ".example.com/", null, "192.0.2.0", false, recordedAt, expiresAt, expiresAt,
-                "end_user_12m", "signed-key", null, null);
-        new ConsentStore(dynamo, LocalDynamo.TABLES.consents()).append(record);
-        return ConsentStore.toItem(record);
+        ConsentRecord record = ConsentRecord.builder().consentId(consentId).version(version).siteId(siteId)
+                .siteGroup("group-" + siteId).categories(new Categories(true, false, version % 2 == 0))
+                .method(ConsentMethod.CUSTOM).bannerVersion("1").pageUrl("https://" + siteId + ".example.com/")
+                .ipAnonymized("192.0.2.0").recordedAt(recordedAt).validUntil(expiresAt).expiresAt(expiresAt)
+                .retentionRule("end_user_12m").key("signed-key").build();
+        new DynamoDbConsentStore(dynamo, LocalDynamo.TABLES.consents()).append(record);
+        return ConsentsTable.toItem(record);
     }
 
     static Map<String, AttributeValue> consentKey(String consentId, int version) {

@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
  * template.yaml created under its logical id, so these tests exercise the same keys and indexes as the stack.
  */
 final class LocalDynamo implements AutoCloseable {
+    /** The default policy, for writes the tests make themselves (sites, consents). */
+    static final RetentionPolicy POLICY = new RetentionPolicy(12);
     static final Tables TABLES = new Tables("ConsentsTable", "SitesTable", "AccountsTable", "DeletionReceiptsTable",
             "LegalHoldsTable");
     private final AmazonDynamoDBLocal local;

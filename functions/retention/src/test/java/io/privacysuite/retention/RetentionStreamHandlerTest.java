@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
@@ -13,38 +14,27 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class RetentionStreamHandlerTest {
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
+class RetentionStreamHandlerTest extends LocalDynamoTest {
     static RetentionStreamHandler handler;
 
     final Instant recorded = Instant.parse("2025-11-01T10:00:00Z");
     final Instant expired = Instant.parse("2026-11-01T10:00:00Z");
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12), Clock.systemUTC());
+    static void startEngine() {
+        start(new RetentionPolicy(12), Clock.systemUTC());
         handler = new RetentionStreamHandler(services);
     }
 
-    @AfterAll
-    static void stop() {
-        db.close();
-    }
-
     private List<Receipt> receiptsFor(String consentId) {
-        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(Receipt::fromItem)
-                .filter(r -> r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000001"))
-                        || r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000002"))
-                        || r.keyHash().equals(Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000003")))
+        return db.scan(LocalDynamo.TABLES.receipts()).stream().map(DeletionReceiptsTable::fromItem)
+                .filter(r -> r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000001"))
+                        || r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000002"))
+                        || r.keyHash().equals(Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000003")))
                 .toList();
     }
 
@@ -60,7 +50,7 @@ class RetentionStreamHandlerTest {
         StreamsEventResponse response = handler.handleRequest(Fixtures.event(List.of(ttl)), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(new ConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id)).isEmpty();
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id)).isEmpty();
         List<Receipt> receipts = receiptsFor(id);
         assertThat(receipts).hasSize(3).allSatisfy(r -> {
             assertThat(r.cause()).isEqualTo(Cause.TTL);
@@ -101,7 +91,7 @@ class RetentionStreamHandlerTest {
         handler.handleRequest(Fixtures.event(List.of(
                 fx.ttlDelete(LocalDynamo.TABLES.consents(), Fixtures.consentKey(id, 1)))), null);
 
-        assertThat(new ConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id))
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id))
                 .extracting(r -> r.version()).containsExactly(2);
         assertThat(receiptsFor(id)).hasSize(1);
     }
@@ -142,7 +132,7 @@ class RetentionStreamHandlerTest {
         assertThat(restored.get("heldExpiresAt").n()).isEqualTo(Long.toString(expired.getEpochSecond()));
         assertThat(receiptsFor(id)).isEmpty();
         // Readers still treat it as gone: its time is up, the hold only preserves it.
-        assertThat(new ConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id).get(0)
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id).get(0)
                 .isErased(Instant.now())).isTrue();
     }
 
@@ -168,7 +158,7 @@ class RetentionStreamHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         String consentId = "5b1e7f0c-2f7e-4c55-9b7e-0d3c2a9f1e11";
-        assertThat(services.engine().receipts().find(Receipt.sha256("receipt|"
-                + Receipt.sha256("consents/pk=CONSENT#" + consentId + "|sk=V#000002") + "|1795391000"))).isPresent();
+        assertThat(services.engine().receipts().find(Hashes.sha256Hex("receipt|"
+                + Hashes.sha256Hex("consents/pk=CONSENT#" + consentId + "|sk=V#000002") + "|1795391000"))).isPresent();
     }
 }

@@ -3,6 +3,7 @@ package io.privacysuite.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.privacysuite.core.Hashes;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.LegalHold;
@@ -15,29 +16,18 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class SweeperAndReportTest {
+class SweeperAndReportTest extends LocalDynamoTest {
     static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-    static LocalDynamo db;
-    static Fixtures fx;
-    static RetentionServices services;
 
     @BeforeAll
-    static void start() {
-        db = new LocalDynamo();
-        fx = new Fixtures(db.dynamo);
-        services = db.services(new RetentionPolicy(12, Duration.ofHours(72), 24,
+    static void startEngine() {
+        start(new RetentionPolicy(12, Duration.ofHours(72), 24,
                 io.privacysuite.core.retention.FiscalCalendar.CALENDAR_YEAR_TEN, Duration.ofHours(48)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        db.close();
     }
 
     @Test
@@ -66,7 +56,7 @@ class SweeperAndReportTest {
         assertThat(db.get(LocalDynamo.TABLES.consents(), Fixtures.consentKey(withinGrace, 1))).isNotNull();
         assertThat(db.get(LocalDynamo.TABLES.consents(), Fixtures.consentKey(held, 1))).isNotNull();
         assertThat(db.get(LocalDynamo.TABLES.consents(), Fixtures.consentKey(live, 1))).isNotNull();
-        List<Receipt> receipts = db.scan(LocalDynamo.TABLES.receipts()).stream().map(Receipt::fromItem)
+        List<Receipt> receipts = db.scan(LocalDynamo.TABLES.receipts()).stream().map(DeletionReceiptsTable::fromItem)
                 .filter(r -> r.cause() == Cause.SWEEPER).toList();
         assertThat(receipts).hasSize(2).allSatisfy(r -> {
             assertThat(r.deletedAt()).isEqualTo(NOW);
@@ -107,7 +97,7 @@ class SweeperAndReportTest {
         JsonNode receipts = Json.MAPPER.valueToTree(admin.handleRequest(Map.of("action", "receiptsReport",
                 "from", NOW.toString().substring(0, 10), "to", NOW.toString().substring(0, 10), "limit", 1000), null));
         assertThat(receipts.path("byCategory").path("end_user").path("sweeper").asInt()).isGreaterThanOrEqualTo(1);
-        String goneHash = Receipt.sha256("consents/pk=CONSENT#" + gone + "|sk=V#000001");
+        String goneHash = Hashes.sha256Hex("consents/pk=CONSENT#" + gone + "|sk=V#000001");
         assertThat(receipts.path("receipts").findValuesAsText("keyHash")).contains(goneHash);
         // Receipts never carry the deleted data or its key in clear.
         assertThat(receipts.toString()).doesNotContain(gone).doesNotContain("192.0.2.0");
@@ -161,9 +151,9 @@ class SweeperAndReportTest {
 
         assertThat(a.receiptId()).isEqualTo(b.receiptId());
         assertThat(Receipt.of(later, "r", null, NOW, Cause.TTL, null).receiptId()).isNotEqualTo(a.receiptId());
-        assertThat(a.keyHash()).hasSize(64).isEqualTo(Receipt.sha256("consents/pk=CONSENT#visitor-q|sk=V#000001"));
-        assertThat(a.toItem().toString()).doesNotContain("visitor-q").doesNotContain("192.0.2.0");
-        assertThat(Receipt.fromItem(a.toItem())).isEqualTo(a);
-        assertThat(LocalDate.parse(a.toItem().get("byDayPk").s().substring(0, 10))).isEqualTo(LocalDate.of(2026, 11, 22));
+        assertThat(a.keyHash()).hasSize(64).isEqualTo(Hashes.sha256Hex("consents/pk=CONSENT#visitor-q|sk=V#000001"));
+        assertThat(DeletionReceiptsTable.toItem(a).toString()).doesNotContain("visitor-q").doesNotContain("192.0.2.0");
+        assertThat(DeletionReceiptsTable.fromItem(DeletionReceiptsTable.toItem(a))).isEqualTo(a);
+        assertThat(LocalDate.parse(DeletionReceiptsTable.toItem(a).get("byDayPk").s().substring(0, 10))).isEqualTo(LocalDate.of(2026, 11, 22));
     }
 }

@@ -11,8 +11,8 @@ import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.core.errors.DomainException;
+import io.privacysuite.core.errors.FieldErrors;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,7 +25,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The operator's view of consent: site registry upkeep, date-range proof exports, and the auditor's check. */
 public final class ConsentAdmin {
@@ -106,7 +105,7 @@ public final class ConsentAdmin {
         }
         errors.throwIfAny();
         if (!Ids.isSiteId(siteId) || sites.find(siteId).isEmpty()) {
-            throw ApiException.notFound("Site");
+            throw DomainException.notFound("Site");
         }
         Cursor cursor = input.hasNonNull("nextToken") ? Cursor.decode(input.get("nextToken").asText(), from, to)
                 : new Cursor(from, null);
@@ -114,7 +113,7 @@ public final class ConsentAdmin {
         StringBuilder jsonl = new StringBuilder();
         int count = 0;
         LocalDate day = cursor.day();
-        Map<String, AttributeValue> startKey = cursor.startKey();
+        Map<String, String> startKey = cursor.startKey();
         while (!day.isAfter(to) && count < limit) {
             ConsentStore.Page page = store.siteDay(siteId, day, startKey, limit - count);
             for (ConsentRecord record : page.records()) {
@@ -196,13 +195,13 @@ public final class ConsentAdmin {
     }
 
     /** Where an export page stopped: the day, and DynamoDB's position inside it. Opaque to operators. */
-    record Cursor(LocalDate day, Map<String, AttributeValue> startKey) {
+    record Cursor(LocalDate day, Map<String, String> startKey) {
         String encode() {
             ObjectNode node = Json.object();
             node.put("day", day.toString());
             if (startKey != null) {
                 ObjectNode key = node.putObject("key");
-                startKey.forEach((k, v) -> key.put(k, v.s()));
+                startKey.forEach(key::put);
             }
             return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(node).getBytes(StandardCharsets.UTF_8));
         }
@@ -212,21 +211,21 @@ public final class ConsentAdmin {
                 JsonNode node = Json.read(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
                 LocalDate day = LocalDate.parse(node.path("day").asText());
                 if (day.isBefore(from) || day.isAfter(to)) {
-                    throw ApiException.badRequest("nextToken does not belong to this date range.");
+                    throw DomainException.badRequest("nextToken does not belong to this date range.");
                 }
-                Map<String, AttributeValue> key = null;
+                Map<String, String> key = null;
                 if (node.has("key")) {
                     key = new java.util.HashMap<>();
                     for (var it = node.get("key").fields(); it.hasNext(); ) {
                         var e = it.next();
-                        key.put(e.getKey(), AttributeValue.fromS(e.getValue().asText()));
+                        key.put(e.getKey(), e.getValue().asText());
                     }
                 }
                 return new Cursor(day, key);
-            } catch (ApiException e) {
+            } catch (DomainException e) {
                 throw e;
             } catch (Exception e) {
-                throw ApiException.badRequest("nextToken is not valid.");
+                throw DomainException.badRequest("nextToken is not valid.");
             }
         }
     }

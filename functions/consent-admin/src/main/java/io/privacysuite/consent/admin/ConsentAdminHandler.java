@@ -3,12 +3,13 @@ package io.privacysuite.consent.admin;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
-import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.core.http.ConsoleActions;
+import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,8 +41,8 @@ public final class ConsentAdminHandler implements RequestHandler<Map<String, Obj
         AwsClients aws = new AwsClients(env);
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         Clock clock = Clock.systemUTC();
-        return new ConsentAdmin(new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
-                new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)), clock);
+        return new ConsentAdmin(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)), clock);
     }
 
     @Override

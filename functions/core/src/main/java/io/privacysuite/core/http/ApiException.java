@@ -1,5 +1,6 @@
 package io.privacysuite.core.http;
 
+import io.privacysuite.core.errors.DomainException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,6 +55,32 @@ public class ApiException extends RuntimeException {
     public static ApiException tooManyRequests(long retryAfterSeconds) {
         return new ApiException(429, "too_many_requests", "Too many requests; retry after " + retryAfterSeconds + " s.",
                 Map.of(), Map.of("retry-after", Long.toString(retryAfterSeconds)));
+    }
+
+    /**
+     * The edge's answer to a refusal, in the one place the suite maps refusals to HTTP statuses (and, through
+     * {@link ApiResponses#consoleError}, to console answers): a service's {@link DomainException} by its kind, an
+     * ApiException (the edge's own: body size, media type, malformed path) as it is.
+     */
+    public static ApiException of(RuntimeException refusal) {
+        if (refusal instanceof ApiException api) {
+            return api;
+        }
+        if (!(refusal instanceof DomainException e)) {
+            throw new IllegalArgumentException("not a refusal: " + refusal.getClass().getName());
+        }
+        if (e.kind() == DomainException.Kind.LIMITED) {
+            return tooManyRequests(e.retryAfterSeconds());
+        }
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case GONE -> 410;
+            case LIMITED -> 429;
+        };
+        return new ApiException(status, e.code(), e.getMessage(), e.fieldErrors());
     }
 
     /** Headers the error response carries (e.g. {@code retry-after} with a 429). */

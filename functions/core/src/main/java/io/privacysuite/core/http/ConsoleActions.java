@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.errors.DomainException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -39,9 +40,10 @@ public final class ConsoleActions {
             log.info(logName + "_done", "action", action);
             return Json.MAPPER.convertValue(result, Json.MAPPER.getTypeFactory()
                     .constructMapType(LinkedHashMap.class, String.class, Object.class));
-        } catch (ApiException e) {
-            log.warn(logName + "_refused", "action", action, "code", e.code());
-            return ApiResponses.consoleError(e);
+        } catch (ApiException | DomainException e) {
+            ApiException refusal = ApiException.of(e);
+            log.warn(logName + "_refused", "action", action, "code", refusal.code());
+            return ApiResponses.consoleError(refusal);
         } catch (IllegalArgumentException e) {
             // Services say what is wrong with an operator's input this way; the message names fields, not data.
             log.warn(logName + "_refused", "action", action, "code", "bad_request");

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The public base URL of the HTTP API ({@code PUBLIC_BASE_URL}, the template's {@code PublicBaseUrl}), from which
  * every emailed link is built. Emailed links carry tokens, so it must be https; plain http is accepted only in a
- * local run and only to an exact loopback host (what the local stack supplies). Checked at init: a function with a
+ * local run and only to an exact loopback host (what the local suite supplies). Checked at init: a function with a
  * wrong value fails its cold start with a message naming the parameter, instead of mailing tokens in clear text.
  */
 public final class PublicBaseUrl {

@@ -1,10 +1,7 @@
 package io.privacysuite.core.retention;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * A legal hold: while active, nothing in its scope is erased (by TTL, sweeper or cancellation). Who placed and
@@ -43,32 +40,6 @@ public record LegalHold(
     }
 
     public static String partitionKey(Scope scope, String scopeId) {
-        return scope.wire() + "#" + scopeId;
-    }
-
-    Map<String, AttributeValue> toItem() {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(partitionKey()));
-        item.put("holdId", AttributeValue.fromS(holdId));
-        item.put("scope", AttributeValue.fromS(scope.wire()));
-        item.put("scopeId", AttributeValue.fromS(scopeId));
-        item.put("status", AttributeValue.fromS(isActive() ? "active" : "released"));
-        item.put("reason", AttributeValue.fromS(reason));
-        item.put("placedBy", AttributeValue.fromS(placedBy));
-        item.put("placedAt", AttributeValue.fromS(placedAt.toString()));
-        if (releasedAt != null) {
-            item.put("releasedBy", AttributeValue.fromS(releasedBy));
-            item.put("releasedAt", AttributeValue.fromS(releasedAt.toString()));
-            item.put("releaseReason", AttributeValue.fromS(releaseReason));
-        }
-        return item;
-    }
-
-    static LegalHold fromItem(Map<String, AttributeValue> item) {
-        return new LegalHold(item.get("holdId").s(), Scope.fromWire(item.get("scope").s()), item.get("scopeId").s(),
-                item.get("reason").s(), item.get("placedBy").s(), Instant.parse(item.get("placedAt").s()),
-                item.containsKey("releasedBy") ? item.get("releasedBy").s() : null,
-                item.containsKey("releasedAt") ? Instant.parse(item.get("releasedAt").s()) : null,
-                item.containsKey("releaseReason") ? item.get("releaseReason").s() : null);
+        return LegalHoldsTable.pk(scope, scopeId);
     }
 }

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
-/** Legal holds: {@code pk = <scope>#<scopeId>}, {@code holdId}. A small table, read whole per batch. */
+/** Legal holds ({@link LegalHoldsTable}). A small table, read whole per batch. */
 public final class LegalHoldStore {
     private final DynamoDbClient dynamo;
     private final String table;
@@ -21,20 +21,19 @@ public final class LegalHoldStore {
     }
 
     public void place(LegalHold hold) {
-        dynamo.putItem(p -> p.tableName(table).item(hold.toItem()).conditionExpression("attribute_not_exists(pk)"));
+        dynamo.putItem(p -> p.tableName(table).item(LegalHoldsTable.toItem(hold)).conditionExpression("attribute_not_exists(" + LegalHoldsTable.PK + ")"));
     }
 
     /** Marks the hold released; false if it was already released (a repeated release changes nothing). */
     public boolean release(LegalHold hold, String by, String reason, Instant at) {
         try {
             dynamo.updateItem(u -> u.tableName(table)
-                    .key(Map.of("pk", AttributeValue.fromS(hold.partitionKey()),
-                            "holdId", AttributeValue.fromS(hold.holdId())))
+                    .key(LegalHoldsTable.key(hold))
                     .updateExpression("SET #status = :released, releasedBy = :by, releasedAt = :at, releaseReason = :why")
                     .conditionExpression("#status = :active")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":released", AttributeValue.fromS("released"),
-                            ":active", AttributeValue.fromS("active"), ":by", AttributeValue.fromS(by),
+                    .expressionAttributeNames(Map.of("#status", LegalHoldsTable.STATUS))
+                    .expressionAttributeValues(Map.of(":released", AttributeValue.fromS(LegalHoldsTable.RELEASED),
+                            ":active", AttributeValue.fromS(LegalHoldsTable.ACTIVE), ":by", AttributeValue.fromS(by),
                             ":at", AttributeValue.fromS(at.toString()), ":why", AttributeValue.fromS(reason))));
             return true;
         } catch (ConditionalCheckFailedException e) {
@@ -57,7 +56,7 @@ public final class LegalHoldStore {
         do {
             Map<String, AttributeValue> exclusive = start;
             ScanResponse page = dynamo.scan(s -> s.tableName(table).consistentRead(true).exclusiveStartKey(exclusive));
-            page.items().forEach(item -> holds.add(LegalHold.fromItem(item)));
+            page.items().forEach(item -> holds.add(LegalHoldsTable.fromItem(item)));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return holds;

@@ -147,18 +147,18 @@ public final class RetentionPolicy {
         return category == DataCategory.ACCOUNT ? fiscal.ruleName() : category.wire() + "_at_cancellation";
     }
 
+    /** The stamp of a record of {@code category} written at {@code writtenAt}: its category, rule and active TTL. */
+    public RetentionStamp stampFor(DataCategory category, Instant writtenAt) {
+        return new RetentionStamp(category, ruleName(category), activeExpiryOf(category, writtenAt).orElse(null));
+    }
+
     /**
      * Stamps a personal-data item about to be written: its category, and for categories with a time limit the
-     * TTL and the rule it came from. The single write path every store uses.
+     * TTL and the rule it came from. The single write path every store uses ({@link RetentionStamp}).
      */
     public Map<String, AttributeValue> stamp(Map<String, AttributeValue> item, DataCategory category,
                                              Instant writtenAt) {
-        item.put(CATEGORY_ATTRIBUTE, AttributeValue.fromS(category.wire()));
-        item.put(RULE_ATTRIBUTE, AttributeValue.fromS(ruleName(category)));
-        activeExpiryOf(category, writtenAt).ifPresentOrElse(
-                expiry -> item.put(TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(expiry.getEpochSecond()))),
-                () -> item.remove(TTL_ATTRIBUTE));
-        return item;
+        return stampFor(category, writtenAt).onto(item);
     }
 
     /** Whether a record whose TTL is {@code expiresAtEpochSeconds} must be treated as gone (TTL deletion lags). */

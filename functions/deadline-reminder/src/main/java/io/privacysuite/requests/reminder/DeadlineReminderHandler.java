@@ -8,8 +8,10 @@ import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.requests.Dispatcher;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.SqsOutbox;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,9 +49,9 @@ public final class DeadlineReminderHandler implements RequestHandler<Map<String,
 
     static DeadlineReminders remindersFrom(Env env, Clock clock) {
         AwsClients aws = new AwsClients(env);
-        RequestStore store = new RequestStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+        RequestStore store = new DynamoDbRequestStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
                 env.require("REQUESTS_TABLE"), RetentionPolicy.from(env));
-        Outbox outbox = new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
+        Outbox outbox = new SqsOutbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                 env.require("PROCESSING_QUEUE_URL"));
         return new DeadlineReminders(store, outbox,
                 new Dispatcher(store, outbox, io.privacysuite.core.http.PublicBaseUrl.from(env), clock),

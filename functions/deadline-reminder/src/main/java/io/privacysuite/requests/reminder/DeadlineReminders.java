@@ -1,5 +1,6 @@
 package io.privacysuite.requests.reminder;
 
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.requests.Dispatcher;
 import io.privacysuite.requests.DsarRequest;
@@ -95,7 +96,7 @@ public final class DeadlineReminders {
             case "2d" -> "due in 2 days";
             default -> "due in 7 days";
         });
-        return new Notification("reminder-" + due + "-" + r.requestId(), Notification.TRANSACTIONAL,
-                "operator_reminder", "en", operatorEmail, null, data, r.requestId());
+        return Notification.transactional("reminder-" + due + "-" + r.requestId(), EmailTemplate.OPERATOR_REMINDER,
+                "en", operatorEmail, data, r.requestId());
     }
 }

@@ -1,18 +1,19 @@
 package io.privacysuite.requests.api;
 
-import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.consent.ConsentProofs;
-import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.core.errors.DomainException;
+import io.privacysuite.core.errors.FieldErrors;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.AuditEntry;
 import io.privacysuite.requests.Dispatcher;
-import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.ExportFiles;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.RequestStatus;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
  * Intake, verification by emailed link, the person's status view and one-click unsubscribe. Intake does the
@@ -56,26 +56,33 @@ public final class IntakeService {
      */
     public record Limits(int perAddressPerHour, int perIpPerHour) {}
 
-    public IntakeService(SiteRegistry sites, RequestStore store, RateLimiter rateLimiter, Outbox outbox,
-                         Dispatcher dispatcher, EmailPreferences preferences, UnsubscribeLinks unsubscribeLinks,
-                         ConsentProofs consentProofs, IdentityAssertions identityAssertions, ExportDownloads downloads,
-                         LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl,
-                         Clock clock) {
-        this.sites = sites;
-        this.store = store;
+    /** Where intake reads and writes: sites, requests, email preferences, and the export files' download links. */
+    public record Stores(SiteRegistry sites, RequestStore requests, EmailPreferences preferences,
+                         ExportDownloads downloads) {}
+
+    /** What checks that a person holds what they name: consent keys, identity assertions, unsubscribe links. */
+    public record Proofs(ConsentProofs consents, IdentityAssertions identities, UnsubscribeLinks unsubscribeLinks) {}
+
+    /** The rules intake applies: the legal clock, the retention policy, the rate limits, the public base URL. */
+    public record Rules(LegalClock legalClock, RetentionPolicy retention, Limits limits, String publicBaseUrl) {}
+
+    public IntakeService(Stores stores, Proofs proofs, Rules rules, RateLimiter rateLimiter, Outbox outbox,
+                         Dispatcher dispatcher, Clock clock) {
+        this.sites = stores.sites();
+        this.store = stores.requests();
         this.rateLimiter = rateLimiter;
         this.outbox = outbox;
         this.dispatcher = dispatcher;
-        this.preferences = preferences;
-        this.unsubscribeLinks = unsubscribeLinks;
-        this.consentProofs = consentProofs;
-        this.identityAssertions = identityAssertions;
-        this.downloads = downloads;
-        this.legalClock = legalClock;
-        this.retention = retention;
-        this.limits = limits;
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-                : publicBaseUrl;
+        this.preferences = stores.preferences();
+        this.unsubscribeLinks = proofs.unsubscribeLinks();
+        this.consentProofs = proofs.consents();
+        this.identityAssertions = proofs.identities();
+        this.downloads = stores.downloads();
+        this.legalClock = rules.legalClock();
+        this.retention = rules.retention();
+        this.limits = rules.limits();
+        String base = rules.publicBaseUrl();
+        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.clock = clock;
     }
 
@@ -84,12 +91,12 @@ public final class IntakeService {
         Instant now = clock.instant();
         String emailHash = EmailAddresses.hash(submission.email());
         if (sites.find(submission.siteId()).isEmpty()) {
-            throw ApiException.validation(Map.of("siteId", "unknown site"));
+            throw DomainException.invalid(Map.of("siteId", "unknown site"));
         }
         List<String> subjectIds = List.of();
         if (submission.identity() != null) {
             identityAssertions.refusal(submission.identity(), submission.email(), now).ifPresent(why -> {
-                throw ApiException.validation(Map.of("identity", why));
+                throw DomainException.invalid(Map.of("identity", why));
             });
             subjectIds = List.of(submission.identity().subjectId());
         }
@@ -113,7 +120,7 @@ public final class IntakeService {
                 .subjectIds(subjectIds).ignoredIdentifiers(submission.ignoredIdentifiers()).receivedAt(now)
                 .deadline(legalClock.deadlineFor(now)).verifyTokenHash(Tokens.sha256Hex(token))
                 .verifyTokenExpiresAt(tokenExpiresAt).audit(audit).build();
-        List<TransactWriteItem> counters = new ArrayList<>();
+        List<RequestStore.Counter> counters = new ArrayList<>();
         counters.add(rateLimiter.hit("addr", emailHash, limits.perAddressPerHour(), now));
         // The mailbox as well: Ann+1@… and ann@… are one inbox to flood.
         counters.add(rateLimiter.hit("mbox", Tokens.sha256Hex(EmailAddresses.mailbox(submission.email())),
@@ -126,8 +133,8 @@ public final class IntakeService {
         try {
             // The request and every counter in one transaction: a refused request leaves no trace.
             store.create(request, now, counters);
-        } catch (RequestStore.AlongsideRefusedException e) {
-            throw ApiException.tooManyRequests(rateLimiter.retryAfter(now));
+        } catch (RequestStore.CounterFullException e) {
+            throw DomainException.limited(rateLimiter.retryAfter(now));
         }
         Map<String, String> data = new LinkedHashMap<>();
         data.put("requestId", requestId);
@@ -137,8 +144,8 @@ public final class IntakeService {
         // The first notice says when to expect an answer (CCPA regs 7021; the GDPR month runs from receipt).
         data.put("dueOn", request.deadline().dueOn().toString());
         data.put("siteId", submission.siteId());
-        outbox.notify(new Notification("verify-" + requestId, Notification.TRANSACTIONAL, "request_verify",
-                submission.locale(), submission.email(), null, data, requestId));
+        outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
+                submission.locale(), submission.email(), data, requestId));
         return requestId;
     }
 

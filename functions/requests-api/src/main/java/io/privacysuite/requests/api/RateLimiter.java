@@ -1,46 +1,24 @@
 package io.privacysuite.requests.api;
 
-import io.privacysuite.core.retention.DataCategory;
-import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.requests.RequestStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Fixed-window counters in the requests table ({@code pk = RATE#<scope>#<hash>#<window start>}), incremented
- * with a condition inside the transaction that stores the request, so concurrent containers never exceed the
- * limit and a refused request leaves nothing behind. Keys hold hashes only; counters expire by retention policy.
+ * Fixed-window intake limits: per address, mailbox, IP and IPv6 /64. The counters are written by the request store in
+ * the transaction that stores the request ({@link RequestStore.Counter}), so concurrent containers never exceed a limit
+ * and a refused request leaves nothing behind. Counters hold hashes only.
  */
 public final class RateLimiter {
-    private final String table;
-    private final RetentionPolicy retention;
     private final Duration window;
 
-    public RateLimiter(String table, RetentionPolicy retention, Duration window) {
-        this.table = table;
-        this.retention = retention;
+    public RateLimiter(Duration window) {
         this.window = window;
     }
 
-    /** The conditional increment of one counter, to run inside the transaction that stores the request. */
-    public TransactWriteItem hit(String scope, String keyHash, int limit, Instant now) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS("RATE#" + scope + "#" + keyHash + "#" + windowStart(now)),
-                        "sk", AttributeValue.fromS("RATE")))
-                .updateExpression("ADD hits :one SET #ttl = :ttl, #rule = :rule")
-                .conditionExpression("attribute_not_exists(hits) OR hits < :limit")
-                .expressionAttributeNames(Map.of("#ttl", RetentionPolicy.TTL_ATTRIBUTE,
-                        "#rule", RetentionPolicy.RULE_ATTRIBUTE))
-                .expressionAttributeValues(Map.of(
-                        ":one", AttributeValue.fromN("1"),
-                        ":limit", AttributeValue.fromN(Integer.toString(limit)),
-                        ":ttl", AttributeValue.fromN(Long.toString(retention
-                                .expiryOf(DataCategory.RATE_LIMIT_COUNTER, now).getEpochSecond())),
-                        ":rule", AttributeValue.fromS(retention.ruleName(DataCategory.RATE_LIMIT_COUNTER))))
-                .build()).build();
+    /** One counter of this window, to be written with the request. */
+    public RequestStore.Counter hit(String scope, String keyHash, int limit, Instant now) {
+        return new RequestStore.Counter(scope, keyHash, windowStart(now), limit);
     }
 
     /**

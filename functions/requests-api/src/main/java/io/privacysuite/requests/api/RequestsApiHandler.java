@@ -7,26 +7,28 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.ConsentProofs;
 import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.ConsentStore;
-import io.privacysuite.consent.SiteRegistry;
+import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.core.Env;
-import io.privacysuite.core.Ids;
 import io.privacysuite.core.Json;
 import io.privacysuite.core.Log;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
 import io.privacysuite.core.http.PublicBaseUrl;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.core.secrets.Secrets;
-import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.UnsubscribeLinks;
 import io.privacysuite.requests.Dispatcher;
 import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.SqsOutbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -88,26 +90,21 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         String requestsTable = env.require("REQUESTS_TABLE");
         String baseUrl = PublicBaseUrl.from(env);
         Secrets secrets = Secrets.from(env, aws);
-        RequestStore store = new RequestStore(dynamo, requestsTable, retention);
-        Outbox outbox = new Outbox(sqs, env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL"));
-        return new IntakeService(
-                new SiteRegistry(dynamo, env.require("SITES_TABLE"), clock),
-                store,
-                new RateLimiter(requestsTable, retention, Duration.ofHours(1)),
-                outbox,
-                new Dispatcher(store, outbox, baseUrl, clock),
-                new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
-                UnsubscribeLinks.from(secrets, env),
-                new ConsentProofs(new ConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(secrets.secret(Secrets.CONSENT_SIGNING)),
-                        clock),
-                IdentityAssertions.from(secrets),
-                ExportDownloads.from(env, aws),
-                LegalClock.from(env),
-                retention,
+        RequestStore store = new DynamoDbRequestStore(dynamo, requestsTable, retention);
+        Outbox outbox = new SqsOutbox(sqs, env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL"));
+        IntakeService.Stores stores = new IntakeService.Stores(
+                new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock), store,
+                new DynamoDbEmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
+                ExportDownloads.from(env, aws));
+        IntakeService.Proofs proofs = new IntakeService.Proofs(
+                new ConsentProofs(new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
+                        new ConsentSigner(secrets.secret(Secrets.CONSENT_SIGNING)), clock),
+                IdentityAssertions.from(secrets), UnsubscribeLinks.from(secrets, env));
+        IntakeService.Rules rules = new IntakeService.Rules(LegalClock.from(env), retention,
                 new IntakeService.Limits(env.getInt("RATE_LIMIT_PER_ADDRESS_PER_HOUR", 5),
-                        env.getInt("RATE_LIMIT_PER_IP_PER_HOUR", 30)),
-                baseUrl,
-                clock);
+                        env.getInt("RATE_LIMIT_PER_IP_PER_HOUR", 30)), baseUrl);
+        return new IntakeService(stores, proofs, rules, new RateLimiter(Duration.ofHours(1)), outbox,
+                new Dispatcher(store, outbox, baseUrl, clock), clock);
     }
 
     @Override
@@ -118,7 +115,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
     APIGatewayV2HTTPResponse handle(ApiRequest request, Log log) {
         try {
             return route(request, log);
-        } catch (ApiException e) {
+        } catch (ApiException | DomainException refusal) {
+            ApiException e = ApiException.of(refusal);
             log.info("request_api_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
             Map<String, String> headers = e.status() == 429 ? Map.of("retry-after", retryAfter(e)) : Map.of();
             return ApiResponses.error(e, headers);

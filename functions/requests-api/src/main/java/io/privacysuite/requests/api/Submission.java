@@ -1,7 +1,7 @@
 package io.privacysuite.requests.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.privacysuite.core.http.FieldErrors;
+import io.privacysuite.core.errors.FieldErrors;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.requests.RequestType;
 import java.util.ArrayList;

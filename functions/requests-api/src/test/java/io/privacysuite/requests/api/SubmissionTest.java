@@ -1,9 +1,9 @@
 package io.privacysuite.requests.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.privacysuite.core.Json;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.requests.RequestType;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,8 @@ class SubmissionTest {
     private static ApiException refusal(String json) {
         try {
             parse(json);
-        } catch (ApiException e) {
-            return e;
+        } catch (DomainException e) {
+            return ApiException.of(e);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

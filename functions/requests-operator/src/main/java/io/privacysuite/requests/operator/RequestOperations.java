@@ -1,9 +1,11 @@
 package io.privacysuite.requests.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.Metrics;
+import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.notify.EmailAddresses;
 import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
 import io.privacysuite.notify.SesFeedback;
 import io.privacysuite.requests.AuditEntry;
@@ -13,7 +15,6 @@ import io.privacysuite.requests.DsarRequest;
 import io.privacysuite.requests.LegalClock;
 import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.Regime;
-import io.privacysuite.core.Metrics;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
 import java.time.Clock;
@@ -68,7 +69,7 @@ public final class RequestOperations {
         Regime regime = request.deadline().regime();
         String unitField = regime == Regime.CCPA ? "days" : "months";
         if (!input.path(unitField).canConvertToInt()) {
-            throw ApiException.validation(Map.of(unitField, "required: by how many " + unitField + " to extend"));
+            throw DomainException.invalid(Map.of(unitField, "required: by how many " + unitField + " to extend"));
         }
         String reason = input.path("reason").asText("");
         Instant now = clock.instant();
@@ -76,7 +77,7 @@ public final class RequestOperations {
         try {
             extended = legalClock.extend(request.deadline(), input.path(unitField).asInt(), reason, now);
         } catch (DeadlineRuleException e) {
-            throw new ApiException(409, e.code(), e.getMessage());
+            throw DomainException.conflict(e.code(), e.getMessage());
         }
         DsarRequest saved = save(request.withDeadline(extended, now, operator, reason.strip()), now);
         return noticeAndSummary(saved, extendedNotice(saved, reason.strip()));
@@ -88,14 +89,14 @@ public final class RequestOperations {
         requireOpen(request, "reject");
         String reason = input.path("reason").asText("").strip();
         if (reason.isEmpty()) {
-            throw ApiException.validation(Map.of("reason", "required: it is emailed to the person"));
+            throw DomainException.invalid(Map.of("reason", "required: it is emailed to the person"));
         }
         Instant now = clock.instant();
         DsarRequest saved = save(request.transition(RequestStatus.REJECTED, now, operator, "reject", reason), now);
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        return noticeAndSummary(saved, closedNotice(saved, "request_rejected", Map.of("reason", reason)));
+        return noticeAndSummary(saved, closedNotice(saved, EmailTemplate.REQUEST_REJECTED, Map.of("reason", reason)));
     }
 
     public Map<String, Object> complete(JsonNode input) {
@@ -109,7 +110,7 @@ public final class RequestOperations {
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        return noticeAndSummary(saved, closedNotice(saved, "request_completed",
+        return noticeAndSummary(saved, closedNotice(saved, EmailTemplate.REQUEST_COMPLETED,
                 note.isEmpty() ? Map.of() : Map.of("note", note)));
     }
 
@@ -117,7 +118,7 @@ public final class RequestOperations {
         DsarRequest request = load(input);
         String operator = operator(input);
         if (request.status() != RequestStatus.VERIFIED) {
-            throw ApiException.conflict("invalid_state", "Only a verified request can be started; it is "
+            throw DomainException.conflict("invalid_state", "Only a verified request can be started; it is "
                     + request.status().wire() + ".");
         }
         Instant now = clock.instant();
@@ -149,16 +150,16 @@ public final class RequestOperations {
         DsarRequest request = load(input);
         String resend = "-resend-" + clock.millis();
         Notification notice = switch (request.status()) {
-            case REJECTED -> closedNotice(request, "request_rejected", Map.of("reason", request.closeReason()));
-            case COMPLETED -> closedNotice(request, "request_completed", Map.of());
+            case REJECTED -> closedNotice(request, EmailTemplate.REQUEST_REJECTED, Map.of("reason", request.closeReason()));
+            case COMPLETED -> closedNotice(request, EmailTemplate.REQUEST_COMPLETED, Map.of());
             case VERIFIED, IN_PROGRESS -> {
                 if (!request.deadline().isExtended()) {
-                    throw ApiException.conflict("nothing_to_resend", "The request has no extension, rejection or completion.");
+                    throw DomainException.conflict("nothing_to_resend", "The request has no extension, rejection or completion.");
                 }
                 String[] reasons = request.deadline().extensionReason().split("\n");
                 yield extendedNotice(request, reasons[reasons.length - 1]);
             }
-            default -> throw ApiException.conflict("nothing_to_resend", "The request is not verified.");
+            default -> throw DomainException.conflict("nothing_to_resend", "The request is not verified.");
         };
         notice = new Notification(notice.id() + resend, notice.kind(), notice.template(), notice.locale(), notice.to(),
                 notice.topic(), notice.data(), notice.ref());
@@ -188,10 +189,10 @@ public final class RequestOperations {
             String email = input.path("email").asText("");
             String reason = input.path("reason").asText("");
             if (!EmailAddresses.isSendable(email)) {
-                throw ApiException.validation(Map.of("email", "required: the address to suppress"));
+                throw DomainException.invalid(Map.of("email", "required: the address to suppress"));
             }
             if (!reason.equals("hard_bounce") && !reason.equals("complaint")) {
-                throw ApiException.validation(Map.of("reason", "must be hard_bounce or complaint"));
+                throw DomainException.invalid(Map.of("reason", "must be hard_bounce or complaint"));
             }
             String hash = EmailAddresses.hash(email);
             preferences.suppress(hash, reason, "operator:" + operator(input), now);
@@ -206,25 +207,25 @@ public final class RequestOperations {
     private DsarRequest load(JsonNode input) {
         String requestId = input.path("requestId").asText("");
         if (requestId.isBlank()) {
-            throw ApiException.validation(Map.of("requestId", "required"));
+            throw DomainException.invalid(Map.of("requestId", "required"));
         }
         if (!io.privacysuite.core.Ids.isUuid(requestId)) {
-            throw ApiException.notFound("Request"); // no request id looks different; no store read
+            throw DomainException.notFound("Request"); // no request id looks different; no store read
         }
-        return store.find(requestId, clock.instant()).orElseThrow(() -> ApiException.notFound("Request"));
+        return store.find(requestId, clock.instant()).orElseThrow(() -> DomainException.notFound("Request"));
     }
 
     private static String operator(JsonNode input) {
         String operator = input.path("operator").asText("").strip();
         if (operator.isEmpty() || operator.length() > 100) {
-            throw ApiException.validation(Map.of("operator", "required: who is acting (recorded in the audit trail)"));
+            throw DomainException.invalid(Map.of("operator", "required: who is acting (recorded in the audit trail)"));
         }
         return operator;
     }
 
     private static void requireOpen(DsarRequest request, String action) {
         if (!request.status().isOpen()) {
-            throw ApiException.conflict("invalid_state", "Cannot " + action + " a request that is "
+            throw DomainException.conflict("invalid_state", "Cannot " + action + " a request that is "
                     + request.status().wire() + ".");
         }
     }
@@ -233,7 +234,7 @@ public final class RequestOperations {
         try {
             return store.update(changed, now);
         } catch (RequestStore.ConcurrentChangeException e) {
-            throw ApiException.conflict("concurrent_change", "The request changed meanwhile; check its status and retry.");
+            throw DomainException.conflict("concurrent_change", "The request changed meanwhile; check its status and retry.");
         }
     }
 
@@ -253,15 +254,15 @@ public final class RequestOperations {
         Map<String, String> data = base(r);
         data.put("dueOn", r.deadline().dueOn().toString());
         data.put("reason", reason);
-        return new Notification("extend-" + r.requestId() + "-" + r.version(), Notification.TRANSACTIONAL,
-                "request_extended", r.locale(), r.email(), null, data, r.requestId());
+        return Notification.transactional("extend-" + r.requestId() + "-" + r.version(), EmailTemplate.REQUEST_EXTENDED,
+                r.locale(), r.email(), data, r.requestId());
     }
 
-    private Notification closedNotice(DsarRequest r, String template, Map<String, String> extra) {
+    private Notification closedNotice(DsarRequest r, EmailTemplate template, Map<String, String> extra) {
         Map<String, String> data = base(r);
         data.putAll(extra);
-        return new Notification(template + "-" + r.requestId(), Notification.TRANSACTIONAL, template, r.locale(),
-                r.email(), null, data, r.requestId());
+        return Notification.transactional(template.wire() + "-" + r.requestId(), template, r.locale(), r.email(), data,
+                r.requestId());
     }
 
     private static Map<String, String> base(DsarRequest r) {

@@ -3,14 +3,14 @@ package io.privacysuite.requests.operator;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.http.ConsoleActions;
 import io.privacysuite.core.retention.RetentionPolicy;
-import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
+import io.privacysuite.requests.DynamoDbRequestStore;
 import io.privacysuite.requests.LegalClock;
-import io.privacysuite.requests.Outbox;
-import io.privacysuite.core.Metrics;
-import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.SqsOutbox;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -58,11 +58,11 @@ public final class RequestsOperatorHandler implements RequestHandler<Map<String,
         DynamoDbClient dynamo = aws.build(DynamoDbClient.builder(), "DYNAMODB");
         RetentionPolicy retention = RetentionPolicy.from(env);
         return new RequestOperations(
-                new RequestStore(dynamo, env.require("REQUESTS_TABLE"), retention),
+                new DynamoDbRequestStore(dynamo, env.require("REQUESTS_TABLE"), retention),
                 LegalClock.from(env),
-                new Outbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
+                new SqsOutbox(aws.build(SqsClient.builder(), "SQS"), env.require("NOTIFICATIONS_QUEUE_URL"),
                         env.require("PROCESSING_QUEUE_URL")),
-                new EmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
+                new DynamoDbEmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
                 Metrics.from(env), clock);
     }
 

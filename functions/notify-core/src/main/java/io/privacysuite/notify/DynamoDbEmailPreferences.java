@@ -1,0 +1,147 @@
+package io.privacysuite.notify;
+
+import io.privacysuite.core.retention.DataCategory;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/** Email preferences and the send ledger in EmailPreferencesTable ({@link EmailPreferencesTable}). */
+public final class DynamoDbEmailPreferences implements EmailPreferences {
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final RetentionPolicy retention;
+
+    public DynamoDbEmailPreferences(DynamoDbClient dynamo, String table, RetentionPolicy retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retention = retention;
+    }
+
+    @Override
+    public State stateOf(String addressHash, Instant now) {
+        QueryResponse response = dynamo.query(r -> r.tableName(table)
+                .keyConditionExpression(EmailPreferencesTable.PK + " = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(addressHash))));
+        boolean suppressed = false;
+        boolean objected = false;
+        boolean restricted = false;
+        List<String> topics = new java.util.ArrayList<>();
+        for (Map<String, AttributeValue> item : response.items()) {
+            if (RetentionPolicy.isExpired(item, now)) {
+                continue;
+            }
+            String sk = item.get(EmailPreferencesTable.SK).s();
+            if (EmailPreferencesTable.SUPPRESSED.equals(sk)) {
+                suppressed = true;
+            } else if (OBJECTION.equals(sk)) {
+                objected = true;
+            } else if (RESTRICTED.equals(sk)) {
+                restricted = true;
+            } else if (sk.startsWith(EmailPreferencesTable.OPT_OUT_PREFIX)) {
+                topics.add(sk.substring(EmailPreferencesTable.OPT_OUT_PREFIX.length()));
+            }
+        }
+        return new State(suppressed, topics, objected, restricted);
+    }
+
+    @Override
+    public void suppress(String addressHash, String reason, String source, Instant now) {
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.suppression(addressHash, reason, source, now)));
+    }
+
+    @Override
+    public void flag(String addressHash, String flag, String requestId, Instant now) {
+        if (!OBJECTION.equals(flag) && !RESTRICTED.equals(flag)) {
+            throw new IllegalArgumentException("unknown subject flag " + flag);
+        }
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.subjectFlag(addressHash, flag, requestId, now)));
+    }
+
+    @Override
+    public Claim claimSend(String id, Instant now, java.time.Duration stale) {
+        Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "sending", now);
+        item.put(EmailPreferencesTable.CLAIMED_AT, AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#pk) OR (#state = :sending AND #claimedAt < :stale)")
+                    .expressionAttributeNames(Map.of("#pk", EmailPreferencesTable.PK, "#state", EmailPreferencesTable.STATE,
+                            "#claimedAt", EmailPreferencesTable.CLAIMED_AT))
+                    .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"),
+                            ":stale", AttributeValue.fromN(Long.toString(now.minus(stale).getEpochSecond())))));
+            return Claim.CLAIMED;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                    .key(EmailPreferencesTable.ledgerKey(id))).item();
+            boolean sending = held != null && held.containsKey(EmailPreferencesTable.STATE) && "sending".equals(held.get(EmailPreferencesTable.STATE).s());
+            return sending ? Claim.IN_PROGRESS : Claim.ALREADY_DONE;
+        }
+    }
+
+    @Override
+    public void markSent(String id, String state, Instant now) {
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.ledgerEntry(id, state, now)));
+    }
+
+    @Override
+    public void releaseSend(String id) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(EmailPreferencesTable.ledgerKey(id)).conditionExpression("#state = :sending")
+                    .expressionAttributeNames(Map.of("#state", EmailPreferencesTable.STATE))
+                    .expressionAttributeValues(Map.of(":sending", AttributeValue.fromS("sending"))));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            // Already sent or failed by another delivery: leave it.
+        }
+    }
+
+    @Override
+    public boolean markFailed(String id, String template, String ref, String reason, Instant now) {
+        Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "failed", now);
+        putText(item, "template", template);
+        putText(item, "ref", ref);
+        putText(item, "reason", reason);
+        try {
+            dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(" + EmailPreferencesTable.PK + ")"));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public List<Map<String, String>> failedSends(Instant now) {
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)
+                        .filterExpression("begins_with(" + EmailPreferencesTable.PK + ", :send) AND #state = :failed")
+                        .expressionAttributeNames(Map.of("#state", EmailPreferencesTable.STATE))
+                        .expressionAttributeValues(Map.of(":send", AttributeValue.fromS(EmailPreferencesTable.SEND_PREFIX),
+                                ":failed", AttributeValue.fromS("failed"))))
+                .items().stream().filter(item -> !RetentionPolicy.isExpired(item, now)).forEach(item -> {
+                    Map<String, String> f = new java.util.LinkedHashMap<>();
+                    for (String k : List.of("notificationId", "template", "ref", "reason", "at")) {
+                        if (item.containsKey(k)) {
+                            f.put(k.equals("notificationId") ? "id" : k, item.get(k).s());
+                        }
+                    }
+                    out.add(f);
+                });
+        out.sort(java.util.Comparator.comparing((Map<String, String> f) -> f.getOrDefault("at", "")).reversed());
+        return out;
+    }
+
+    private static void putText(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            item.put(name, AttributeValue.fromS(value.length() > 200 ? value.substring(0, 200) : value));
+        }
+    }
+
+    @Override
+    public void optOut(String addressHash, String topic, String method, Instant now) {
+        dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.optOut(addressHash, topic, method, now,
+                retention.stampFor(DataCategory.END_USER, now))));
+    }
+}

@@ -1,0 +1,256 @@
+package io.privacysuite.fulfilment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.privacysuite.core.Env;
+import io.privacysuite.core.Metrics;
+import io.privacysuite.core.retention.HoldIndex;
+import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.fixtures.InMemoryEmailPreferences;
+import io.privacysuite.fixtures.InMemoryRequestStore;
+import io.privacysuite.fixtures.MutableClock;
+import io.privacysuite.fixtures.RecordingOutbox;
+import io.privacysuite.notify.EmailPreferences;
+import io.privacysuite.notify.Notification;
+import io.privacysuite.requests.AuditEntry;
+import io.privacysuite.requests.DsarRequest;
+import io.privacysuite.requests.LegalClock;
+import io.privacysuite.requests.ProcessingMessage;
+import io.privacysuite.requests.Regime;
+import io.privacysuite.requests.RequestStatus;
+import io.privacysuite.requests.RequestType;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** FulfilmentService on in-memory stores and scripted sources: each outcome of a delivery, without an emulator. */
+class FulfilmentServiceTest {
+    private static final Instant RECEIVED = Instant.parse("2026-11-02T09:00:00Z");
+    private static final ZoneId ZONE = ZoneId.of("Europe/Brussels");
+    private static final String REQUEST_ID = "5b6f4e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b";
+    private static final DataMap MAP = DataMap.parse("""
+            {"schemaVersion":1,"sources":[
+             {"id":"orders","kind":"dynamodb","table":"Orders","category":"orders","description":"Your orders",
+              "lookup":{"attribute":"email","by":"email"},"erasure":{"mode":"delete"}},
+             {"id":"crm","kind":"dynamodb","table":"Crm","category":"contact","description":"Your contact details",
+              "lookup":{"attribute":"email","by":"email"},"erasure":{"mode":"delete"}}]}""", Env.of(Map.of()));
+
+    private final MutableClock clock = new MutableClock(RECEIVED.plus(Duration.ofDays(1)));
+    private final InMemoryRequestStore store = new InMemoryRequestStore(new RetentionPolicy(12));
+    private final RecordingOutbox outbox = new RecordingOutbox();
+    private final InMemoryEmailPreferences preferences = new InMemoryEmailPreferences();
+    private final Map<String, String> files = new TreeMap<>();
+    private final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
+    private final ScriptedSource orders = new ScriptedSource(MAP.sources().get(0));
+    private final ScriptedSource crm = new ScriptedSource(MAP.sources().get(1));
+    private final FulfilmentService service = new FulfilmentService(
+            new FulfilmentService.Stores(store, new MemoryExports(), preferences, HoldIndex::none),
+            List.of(orders, crm), outbox,
+            new Metrics("test", new PrintStream(metricLines, true, StandardCharsets.UTF_8), clock),
+            new FulfilmentService.Settings("dpo@example.com", "https://privacy.example.com", 3, ZONE), clock);
+
+    /** A data source whose answers the test sets. */
+    static final class ScriptedSource implements Connector {
+        private final DataMap.Source source;
+        List<Map<String, Object>> records = List.of();
+        RuntimeException failure;
+        int calls;
+
+        ScriptedSource(DataMap.Source source) {
+            this.source = source;
+        }
+
+        @Override
+        public DataMap.Source source() {
+            return source;
+        }
+
+        private SourceOutcome answer(SourceOutcome.Builder outcome) {
+            calls++;
+            if (failure != null) {
+                throw failure;
+            }
+            return outcome.build();
+        }
+
+        @Override
+        public SourceOutcome collect(Subject subject, Instant now) {
+            return answer(SourceOutcome.of(source).records(records).found(records.size()));
+        }
+
+        @Override
+        public SourceOutcome erase(Subject subject, Instant now) {
+            return answer(SourceOutcome.of(source).found(records.size()).deleted(records.size()));
+        }
+
+        @Override
+        public SourceOutcome rectify(Subject subject, Instant now) {
+            return answer(SourceOutcome.of(source).found(records.size()));
+        }
+
+        @Override
+        public SourceOutcome flag(Subject subject, String flag, Instant now) {
+            return answer(SourceOutcome.of(source).found(records.size()));
+        }
+    }
+
+    final class MemoryExports implements ExportStore {
+        @Override
+        public Duration linkLifetime() {
+            return Duration.ofDays(7);
+        }
+
+        @Override
+        public void put(String requestId, String fileName, String contentType, String content) {
+            files.put(requestId + "/" + fileName, content);
+        }
+    }
+
+    private DsarRequest verified(RequestType type) {
+        DsarRequest request = DsarRequest.builder().requestId(REQUEST_ID).type(type)
+                .status(RequestStatus.VERIFIED).siteId("shop").email("ann@example.org").emailHash("hash-of-ann")
+                .locale("nl").receivedAt(RECEIVED).deadline(new LegalClock(Regime.GDPR, ZONE).deadlineFor(RECEIVED))
+                .verifiedAt(RECEIVED.plusSeconds(600))
+                .audit(List.of(new AuditEntry(RECEIVED, "subject", "verify", "pending_verification", "verified", "link")))
+                .build();
+        return store.create(request, clock.instant());
+    }
+
+    private FulfilmentService.Outcome deliver(DsarRequest request, int receiveCount) {
+        return service.process(ProcessingMessage.of(request), receiveCount, "delivery-" + receiveCount,
+                Duration.ofMinutes(3));
+    }
+
+    private DsarRequest current() {
+        return store.stored(REQUEST_ID).orElseThrow();
+    }
+
+    private List<String> actions() {
+        return current().audit().stream().map(AuditEntry::action).toList();
+    }
+
+    @Test
+    void shouldExportWhatEverySourceHolds_andEmailDownloadLinksToTheSuite() {
+        orders.records = List.of(Map.of("orderId", "o-1"), Map.of("orderId", "o-2"));
+        DsarRequest request = verified(RequestType.ACCESS);
+
+        FulfilmentService.Outcome outcome = deliver(request, 1);
+
+        assertThat(outcome.result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+        assertThat(files).containsOnlyKeys(REQUEST_ID + "/export.json", REQUEST_ID + "/export.html");
+        assertThat(files.get(REQUEST_ID + "/export.json")).contains("o-1", "o-2", "\"orders\"");
+        assertThat(current().status()).isEqualTo(RequestStatus.COMPLETED);
+        assertThat(current().downloadTokenHash()).hasSize(64);
+        assertThat(current().downloadExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(actions()).containsSubsequence("start_fulfilment", "source_done", "source_done", "complete");
+        Notification email = outbox.notifications().get(0);
+        assertThat(outbox.notifications()).hasSize(1);
+        assertThat(email.template()).isEqualTo("export_ready");
+        assertThat(email.id()).isEqualTo("export_ready-" + REQUEST_ID);
+        assertThat(email.to()).isEqualTo("ann@example.org");
+        assertThat(email.data().get("jsonUrl"))
+                .startsWith("https://privacy.example.com/v1/requests/" + REQUEST_ID + "/download/export.json?token=");
+        assertThat(email.data()).containsEntry("recordCount", "2").containsEntry("expiresOn", "2026-11-10");
+    }
+
+    @Test
+    void shouldTellThePersonNothingIsHeld_whenNoSourceFoundAnything() {
+        DsarRequest request = verified(RequestType.ERASURE);
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(outbox.notifications()).extracting(Notification::template).containsExactly("request_no_data");
+        assertThat(current().status()).isEqualTo(RequestStatus.COMPLETED);
+        assertThat(files).isEmpty();
+    }
+
+    @Test
+    void shouldRecordAFailingSourceAndRetry_thenEscalateOnTheLastDelivery() {
+        crm.failure = new Connector.SourceFailedException("crm: timed out", null);
+        DsarRequest request = verified(RequestType.ERASURE);
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.RETRY);
+        assertThat(current().status()).isEqualTo(RequestStatus.IN_PROGRESS);
+        assertThat(actions()).contains("source_failed");
+        assertThat(current().audit().stream().filter(e -> e.action().equals("source_failed")).findFirst().orElseThrow()
+                .why()).isEqualTo("crm: timed out (delivery 1 of 3)");
+        assertThat(outbox.notifications()).isEmpty();
+
+        assertThat(deliver(current(), 3).result()).isEqualTo(FulfilmentService.Result.ESCALATED);
+        assertThat(current().status()).isEqualTo(RequestStatus.NEEDS_ATTENTION);
+        assertThat(outbox.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.template()).isEqualTo("operator_escalation");
+            assertThat(n.to()).isEqualTo("dpo@example.com");
+            assertThat(n.data()).containsEntry("failedSources", "crm").containsEntry("attempts", "3");
+        });
+
+        int callsBefore = orders.calls;
+        assertThat(deliver(current(), 4).result()).as("a further delivery of an escalated request")
+                .isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(orders.calls).isEqualTo(callsBefore);
+    }
+
+    @Test
+    void shouldLeaveARequestAlone_whileAnotherDeliveryHoldsItsLease() {
+        DsarRequest request = verified(RequestType.ACCESS);
+        Instant otherUntil = clock.instant().plus(Duration.ofMinutes(2));
+        store.acquireLease(REQUEST_ID, "other-delivery", otherUntil, clock.instant());
+
+        FulfilmentService.Outcome outcome = deliver(request, 2);
+
+        assertThat(outcome.result()).isEqualTo(FulfilmentService.Result.BUSY);
+        assertThat(outcome.leaseUntil()).isEqualTo(otherUntil);
+        assertThat(orders.calls + crm.calls).isZero();
+        assertThat(current().status()).isEqualTo(RequestStatus.VERIFIED);
+    }
+
+    @Test
+    void shouldRecordAnObjectionInTheEmailPreferences_beforeAskingTheSources() {
+        DsarRequest request = verified(RequestType.OBJECTION);
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(preferences.flagsOf("hash-of-ann")).containsExactly(EmailPreferences.OBJECTION);
+        assertThat(outbox.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.template()).isEqualTo("request_completed");
+            assertThat(n.data().get("note")).contains("no direct marketing");
+        });
+    }
+
+    @Test
+    void shouldLetAnOperatorsCloseStand_whenItLandsDuringTheDelivery() {
+        DsarRequest request = verified(RequestType.ERASURE);
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        List<DsarRequest> operatorClose = new ArrayList<>();
+        // An operator rejects the request just before the processor's first write: that write finds a newer copy.
+        store.beforeNextUpdate(() -> operatorClose.add(store.update(current()
+                .transition(RequestStatus.REJECTED, clock.instant(), "alice", "reject", "duplicate"), clock.instant())));
+
+        FulfilmentService.Outcome outcome = deliver(request, 1);
+
+        assertThat(operatorClose).hasSize(1);
+        assertThat(outcome.result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(current().status()).isEqualTo(RequestStatus.REJECTED);
+        assertThat(current().closeReason()).isEqualTo("duplicate");
+        assertThat(outbox.notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldCountARequestClosedAfterItsDueDate() {
+        DsarRequest request = verified(RequestType.ERASURE);
+        clock.set(request.deadline().dueAt().plusSeconds(60));
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(current().closedLate()).isTrue();
+        assertThat(metricLines.toString(StandardCharsets.UTF_8)).contains("\"RequestsClosedLate\":1");
+    }
+}
