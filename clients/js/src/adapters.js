@@ -1,0 +1,164 @@
+const g = globalThis
+
+/** Banner purpose, service or category names to the suite's categories; replace it with the `map` option. */
+export const BANNER_MAP = {
+  preferences: 'preferences',
+  functionality: 'preferences',
+  personalization: 'preferences',
+  analytics: 'statistics',
+  statistics: 'statistics',
+  performance: 'statistics',
+  marketing: 'marketing',
+  advertising: 'marketing',
+  ads: 'marketing',
+  targeting: 'marketing'
+}
+
+/**
+ * Connects a banner to a client, both ways. The banner is described by six functions:
+ * items() the things it asks about, [{name, groups}] (groups: the purposes a service serves);
+ * read() its decisions {name: boolean}; decided() whether it holds a choice; write(decisions) saves ours;
+ * ask() forgets its choice and shows it again; listen(callback) calls back when the visitor decides.
+ * A category is granted when any item mapped to it is. Bursts of banner events become one consent version.
+ */
+export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
+  let muted = 0
+  let timer = 0
+  const categoryOf = item => {
+    const category = map[item.name] || (item.groups || []).map(group => map[group]).find(Boolean)
+    return category == 'preferences' || category == 'statistics' || category == 'marketing' ? category : undefined
+  }
+  // Our own writes into the banner fire its events too: those are not the visitor's.
+  const quietly = action => {
+    muted++
+    try {
+      action()
+    } finally {
+      muted--
+    }
+  }
+  const flush = () => {
+    clearTimeout(timer)
+    timer = 0
+    if (!banner.decided()) return
+    const decisions = banner.read()
+    const categories = { preferences: false, statistics: false, marketing: false }
+    for (const item of banner.items()) {
+      const category = categoryOf(item)
+      if (category && decisions[item.name]) categories[category] = true
+    }
+    client.save(categories).catch(() => {})
+  }
+  banner.listen(() => {
+    if (muted) return
+    clearTimeout(timer)
+    timer = setTimeout(flush, fold)
+  })
+  g.addEventListener && g.addEventListener('pagehide', () => timer && flush())
+  client.on('consent', ({ categories }) => {
+    const decisions = banner.read()
+    const next = {}
+    let differs = !banner.decided()
+    for (const item of banner.items()) {
+      const category = categoryOf(item)
+      if (category) {
+        next[item.name] = categories[category]
+        differs = differs || next[item.name] != !!decisions[item.name]
+      }
+    }
+    if (differs) quietly(() => banner.write(next))
+  })
+  client.on('show', () => {
+    clearTimeout(timer)
+    timer = 0
+    quietly(banner.ask)
+  })
+  // A choice the banner keeps without the suite's proof of it (recorded elsewhere, or before the suite): ask again.
+  client.start().then(status => status == 'none' && banner.decided() && quietly(banner.ask))
+  return client
+}
+
+/** Klaro 0.7: the manager's saveConsents event; services map by name or by purpose. */
+export function klaro(client, options = {}) {
+  const k = options.klaro || g.klaro
+  const m = k.getManager(options.config)
+  return connect(
+    client,
+    {
+      items: () => m.config.services.map(s => ({ name: s.name, groups: s.purposes })),
+      read: () => m.consents,
+      decided: () => m.confirmed,
+      write(decisions) {
+        for (const name in decisions) m.updateConsent(name, decisions[name])
+        m.saveAndApplyConsents('script')
+      },
+      ask() {
+        m.resetConsents()
+        k.show(options.config)
+      },
+      listen: callback => m.watch({ update: (_, event) => event == 'saveConsents' && callback() })
+    },
+    options
+  )
+}
+
+/** Orejime 3: the manager's update events (one per call that sets consents); purposes map by id or group id. */
+export function orejime(client, options = {}) {
+  const leaves = (purposes, group) =>
+    purposes.flatMap(p => (p.purposes ? leaves(p.purposes, p.id) : [{ name: p.id, groups: group ? [group] : [] }]))
+  const attach = instance => {
+    const m = instance.manager
+    connect(
+      client,
+      {
+        items: () => leaves(instance.config.purposes),
+        read: () => m.getAllConsents(),
+        decided: () => !m.isDirty(),
+        write: decisions => m.setConsents(decisions),
+        ask: () => m.clearConsents(),
+        listen: callback => m.on('update', callback)
+      },
+      options
+    )
+  }
+  const instance = options.orejime || g.orejime
+  instance ? attach(instance) : g.document.addEventListener('orejime.loaded', e => attach(e.detail), { once: true })
+  return client
+}
+
+/** vanilla-cookieconsent 3: runs CookieConsent with `config`; its categories map by name. */
+export function cookieconsent(client, config, options = {}) {
+  const cc = options.CookieConsent || g.CookieConsent
+  const names = () => Object.keys(config.categories)
+  const read = () => {
+    const accepted = cc.getUserPreferences().acceptedCategories
+    const decisions = {}
+    for (const name of names()) decisions[name] = accepted.includes(name)
+    return decisions
+  }
+  let running = cc.run(config)
+  return connect(
+    client,
+    {
+      items: () => names().map(name => ({ name })),
+      read,
+      decided: () => cc.validConsent(),
+      write(decisions) {
+        const now = read()
+        cc.acceptCategory(names().filter(name => (name in decisions ? decisions[name] : now[name])))
+        cc.hide()
+      },
+      ask() {
+        running = Promise.resolve(running).then(() => {
+          cc.reset(true)
+          return cc.run(config)
+        })
+      },
+      listen(callback) {
+        g.addEventListener('cc:onFirstConsent', callback)
+        g.addEventListener('cc:onChange', callback)
+      }
+    },
+    options
+  )
+}
