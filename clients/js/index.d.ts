@@ -78,7 +78,8 @@ export declare class ConsentError extends Error {
   route?: boolean
 }
 
-export declare class Client {
+/** What create() returns. */
+export interface Client {
   /** The stored consent, or null. */
   readonly consent: StoredConsent | null
   /** navigator.globalPrivacyControl; the browser itself sends Sec-GPC: 1, which the API records. */

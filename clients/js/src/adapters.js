@@ -1,4 +1,4 @@
-const g = globalThis
+const win = globalThis
 
 /** Banner purpose, service or category names to the suite's categories; replace it with the `map` option. */
 export const BANNER_MAP = {
@@ -54,7 +54,7 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
     clearTimeout(timer)
     timer = setTimeout(flush, fold)
   })
-  g.addEventListener && g.addEventListener('pagehide', () => timer && flush())
+  win.addEventListener?.('pagehide', () => timer && flush())
   client.on('consent', ({ categories }) => {
     const decisions = banner.read()
     const next = {}
@@ -80,7 +80,7 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
 
 /** Klaro 0.7: the manager's saveConsents event; services map by name or by purpose. */
 export function klaro(client, options = {}) {
-  const k = options.klaro || g.klaro
+  const k = options.klaro || win.klaro
   const m = k.getManager(options.config)
   return connect(
     client,
@@ -94,7 +94,8 @@ export function klaro(client, options = {}) {
       },
       ask() {
         m.resetConsents()
-        k.show(options.config)
+        // Before DOMContentLoaded Klaro has not rendered yet: its first render shows the notice by itself.
+        if (win.document.readyState != 'loading') k.show(options.config)
       },
       listen: callback => m.watch({ update: (_, event) => event == 'saveConsents' && callback() })
     },
@@ -121,20 +122,18 @@ export function orejime(client, options = {}) {
       options
     )
   }
-  const instance = options.orejime || g.orejime
-  instance ? attach(instance) : g.document.addEventListener('orejime.loaded', e => attach(e.detail), { once: true })
+  const instance = options.orejime || win.orejime
+  instance ? attach(instance) : win.document.addEventListener('orejime.loaded', e => attach(e.detail), { once: true })
   return client
 }
 
 /** vanilla-cookieconsent 3: runs CookieConsent with `config`; its categories map by name. */
 export function cookieconsent(client, config, options = {}) {
-  const cc = options.CookieConsent || g.CookieConsent
+  const cc = options.CookieConsent || win.CookieConsent
   const names = () => Object.keys(config.categories)
   const read = () => {
     const accepted = cc.getUserPreferences().acceptedCategories
-    const decisions = {}
-    for (const name of names()) decisions[name] = accepted.includes(name)
-    return decisions
+    return Object.fromEntries(names().map(name => [name, accepted.includes(name)]))
   }
   let running = cc.run(config)
   return connect(
@@ -155,8 +154,8 @@ export function cookieconsent(client, config, options = {}) {
         })
       },
       listen(callback) {
-        g.addEventListener('cc:onFirstConsent', callback)
-        g.addEventListener('cc:onChange', callback)
+        win.addEventListener('cc:onFirstConsent', callback)
+        win.addEventListener('cc:onChange', callback)
       }
     },
     options

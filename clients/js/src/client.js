@@ -25,16 +25,18 @@ const failure = (status, body) => {
   return e
 }
 const retryable = e => e.code == 'network' || e.status == 429 || e.status >= 500
-const noConsent = () => new ConsentError(0, 'no_consent', 'No consent is stored to change or withdraw.')
+// The API keeps no query or fragment (they carry e-mail addresses and tokens): neither do storage and beacons.
+const pageUrl = () => g.location.href.split(/[?#]/)[0]
+const noConsent = () => new ConsentError(0, 'no_consent', 'No consent is stored.')
+const badAnswer = body => new ConsentError(0, 'bad_answer', 'Not an answer of the consent API.', body)
 
-/** A random UUID (version 4), the API's idempotency key. randomUUID exists only in secure contexts. */
+/** A random UUID (version 4), the API's idempotency key. randomUUID exists only in secure contexts (not http). */
 export function requestId() {
-  if (g.crypto.randomUUID) return g.crypto.randomUUID()
-  const b = g.crypto.getRandomValues(new Uint8Array(16))
-  b[6] = (b[6] & 15) | 64
-  b[8] = (b[8] & 63) | 128
-  const h = Array.from(b, x => (x + 256).toString(16).slice(1)).join('')
-  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20)
+  const c = g.crypto
+  if (c.randomUUID) return c.randomUUID()
+  // Each 0, 1 or 8 of the template becomes a random hex digit; 4 stays (the version) and 8 becomes 8 to b.
+  return '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, d =>
+    (d ^ (c.getRandomValues(new Uint8Array(1))[0] & (15 >> (d / 4)))).toString(16))
 }
 
 const pick = c => {
@@ -76,11 +78,22 @@ function storage(name, domain) {
   }
 }
 
+/** The API needs no cookies; keep-alive lets a write outlive the page. */
+const request = (url, method, body, keepalive, signal) =>
+  g.fetch(url, {
+    method,
+    body,
+    keepalive,
+    credentials: 'omit',
+    headers: body ? { 'content-type': 'application/json' } : {},
+    signal
+  })
+
 export function create(options) {
   return new Client(options)
 }
 
-export class Client {
+class Client {
   constructor(o) {
     // Formats as the API checks them (see README): a typo fails here, not as a 400 on every visitor's click.
     const check = (ok, option) => {
@@ -107,10 +120,8 @@ export class Client {
     this.gtag('default', null, { wait_for_update: 500 })
     // A write waiting to be retried would die with the page: hand it to the browser instead.
     const hidden = () => this.flush()
-    g.addEventListener && g.addEventListener('pagehide', hidden)
-    g.document &&
-      g.document.addEventListener &&
-      g.document.addEventListener('visibilitychange', () => g.document.visibilityState == 'hidden' && hidden())
+    g.addEventListener?.('pagehide', hidden)
+    g.document?.addEventListener?.('visibilitychange', () => g.document.visibilityState == 'hidden' && hidden())
   }
 
   /** The stored consent ({consentId, version, key, categories}) or null. */
@@ -120,7 +131,7 @@ export class Client {
 
   /** Whether the browser sends Global Privacy Control (it then adds `Sec-GPC: 1` to every request). */
   get gpc() {
-    return !!g.navigator && g.navigator.globalPrivacyControl === true
+    return g.navigator?.globalPrivacyControl === true
   }
 
   on(type, listener) {
@@ -196,11 +207,11 @@ export class Client {
 
   /** Withdraws the stored consent: a new signed version refusing every optional category. */
   withdraw() {
-    const pageUrl = g.location.href
+    const page = pageUrl()
     return this.act(() => {
       if (!this.state) throw noConsent()
       const { consentId, key } = this.state
-      return this.write('POST', '/consents/' + consentId + '/withdraw', { key, pageUrl }, 'withdraw')
+      return this.write('POST', '/consents/' + consentId + '/withdraw', { key, pageUrl: page }, 'withdraw')
     })
   }
 
@@ -217,7 +228,7 @@ export class Client {
       c.marketing = false
       method = 'gpc'
     }
-    return { method, categories: c, bannerVersion: this.bannerVersion, pageUrl: g.location.href }
+    return { method, categories: c, bannerVersion: this.bannerVersion, pageUrl: pageUrl() }
   }
 
   update(submission) {
@@ -246,7 +257,7 @@ export class Client {
     const state = { consentId: r.consentId, version: r.version, key: r.key, categories: pick(r.categories || {}) }
     if (!validConsent(state)) {
       this.keep(this.state)
-      throw new ConsentError(0, 'bad_answer', 'The API answered without a consent.', r)
+      throw badAnswer(r)
     }
     this.keep(state)
     this.apply(state, source)
@@ -273,14 +284,18 @@ export class Client {
       this.emit('error', e)
       return 'unverified'
     }
-    if (answer.status == 'valid') return 'valid'
-    if (answer.status == 'outdated_version' && answer.currentBannerVersion != this.bannerVersion) {
-      // Asking again would record the same outdated version: the configuration, not the visitor, needs fixing.
-      this.emit('error', new ConsentError(0, 'banner_version_mismatch', 'bannerVersion "' + this.bannerVersion +
-        '" is not the site\'s registered "' + answer.currentBannerVersion + '"', answer))
+    const status = answer.status
+    if (status == 'valid') return status
+    // Asking again would record the same outdated version: the configuration, not the visitor, needs fixing.
+    const mismatch = status == 'outdated_version' && answer.currentBannerVersion != this.bannerVersion
+    if (mismatch || typeof status != 'string') {
+      this.emit('error', mismatch
+        ? new ConsentError(0, 'banner_version_mismatch', 'bannerVersion "' + this.bannerVersion +
+          '" is not the site\'s registered "' + answer.currentBannerVersion + '"', answer)
+        : badAnswer(answer))
       return 'unverified'
     }
-    return this.reask(answer.status)
+    return this.reask(status)
   }
 
   /** One call with retries: network failures, 429 (after retry-after) and 5xx; never another 4xx. */
@@ -290,20 +305,14 @@ export class Client {
     for (let attempt = 0; ; attempt++) {
       let response, error, wait
       try {
-        response = await g.fetch(url, {
-          method,
-          body,
-          keepalive: write,
-          credentials: 'omit',
-          headers: body ? { 'content-type': 'application/json' } : {},
-          signal: g.AbortSignal && AbortSignal.timeout ? AbortSignal.timeout(this.timeout) : undefined
-        })
+        response = await request(url, method, body, write, g.AbortSignal?.timeout?.(this.timeout))
       } catch (e) {
-        error = new ConsentError(0, 'network', String((e && e.message) || e))
+        error = new ConsentError(0, 'network', String(e))
       }
       if (response) {
         const data = await response.json().catch(() => null)
-        if (response.ok) return data
+        // A 200 that is not JSON (a captive portal, a proxy's page) is answered as an empty object.
+        if (response.ok) return data || {}
         error = failure(response.status, data)
         if (!retryable(error)) throw error
         wait = retryAfter(response.headers.get('retry-after'))
@@ -332,28 +341,28 @@ export class Client {
   flush() {
     for (const r of this.waiting) {
       this.waiting.delete(r)
-      const n = g.navigator
-      if (r.method == 'POST' && n && n.sendBeacon && n.sendBeacon(r.url, new Blob([r.body], { type: 'text/plain' }))) continue
-      g.fetch(r.url, {
-        method: r.method,
-        body: r.body,
-        keepalive: true,
-        credentials: 'omit',
-        headers: { 'content-type': 'application/json' }
-      }).catch(() => {})
+      if (r.method == 'POST' && g.navigator?.sendBeacon?.(r.url, new Blob([r.body], { type: 'text/plain' }))) continue
+      request(r.url, r.method, r.body, true).catch(() => {})
     }
   }
 
   /** Reads storage; false when what is there was not written by this client. */
   load() {
-    let saved
+    let raw, saved
     try {
-      saved = JSON.parse(this.store.get() || 'null')
+      raw = this.store.get()
+    } catch (e) {
+      // Storage switched off (a privacy mode): nothing stored, which is not tampering.
+      this.emit('error', e)
+      return true
+    }
+    try {
+      saved = JSON.parse(raw || 'null')
     } catch (e) {
       return false
     }
     if (saved === null) return true
-    if (typeof saved != 'object' || Array.isArray(saved)) return false
+    if (typeof saved != 'object') return false
     const { pending, ...state } = saved
     if (Object.keys(state).length) {
       if (!validConsent(state)) return false

@@ -102,6 +102,17 @@ test('klaro: tampered storage resets the banner and shows it', async () => {
   assert.equal(b.calls.length, 0)
 })
 
+test('klaro: asked again before the page has loaded, Klaro is reset and left to show itself when it renders', async () => {
+  b.store.set('privacysuite', '{"consentId":"forged"}')
+  globalThis.document.readyState = 'loading'
+  const k = fakeKlaro(KLARO_SERVICES)
+  k.manager.click('accept', true)
+  suite.klaro(client(), { klaro: k })
+  await settle()
+  assert.equal(k.manager.confirmed, false)
+  assert.deepEqual(k.shows, [], 'klaro.show would render into a document without a body yet')
+})
+
 test('klaro: a choice the banner keeps without the suite having a record of it is asked again', async () => {
   const k = fakeKlaro(KLARO_SERVICES)
   k.manager.click('accept', true)

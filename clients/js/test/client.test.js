@@ -2,7 +2,7 @@ import { test, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import {
-  suite, browser, reply, networkError, consentBody, settle, client, watched, UUID_V4, SITE, PAGE
+  suite, browser, reply, networkError, consentBody, settle, client, watched, UUID_V4, SITE
 } from './fakes.js'
 
 let b
@@ -37,7 +37,7 @@ test('record derives the method from the categories and sends what the API asks 
   assert.deepEqual(sent.map(s => s.method), cases.map(c => c[1]))
   assert.deepEqual(sent[2].categories, { preferences: false, statistics: true, marketing: false })
   assert.equal(sent[0].bannerVersion, '2026-11')
-  assert.equal(sent[0].pageUrl, PAGE)
+  assert.equal(sent[0].pageUrl, 'https://shop.example.com/cart', 'no query: it may hold an address or a token')
   assert.ok(b.calls.every(c => c.url == SITE + '/consents' && c.method == 'POST' && c.keepalive === true))
   assert.ok(b.calls.every(c => c.headers['content-type'] == 'application/json' && c.credentials == 'omit'))
 })
@@ -211,7 +211,7 @@ test('withdraw stores the new version and key, refuses every category and update
   assert.equal(call.url, SITE + '/consents/' + s.consentId + '/withdraw')
   const body = JSON.parse(call.body)
   assert.equal(body.key, s.key)
-  assert.equal(body.pageUrl, PAGE)
+  assert.equal(body.pageUrl, 'https://shop.example.com/cart')
   assert.match(body.clientRequestId, UUID_V4)
   assert.deepEqual(b.stored(), { consentId: s.consentId, version: 2, key: withdrawal.key,
     categories: { preferences: false, statistics: false, marketing: false } })
@@ -549,4 +549,29 @@ test('an error nobody listens to is still printed as a console warning', async (
   await c.record({}).catch(() => {})
   assert.equal(seen.error.length, 1)
   assert.equal(b.warnings.length, 1, 'a listener takes the place of the warning')
+})
+
+test('storage that cannot be read (switched off) is no tampering: nothing stored, an error, no banner forced', async () => {
+  globalThis.localStorage.getItem = () => {
+    throw new DOMException('The operation is insecure.', 'SecurityError')
+  }
+  const { client: c, seen } = watched()
+  assert.equal(await c.start(), 'none')
+  assert.deepEqual(seen.show, [])
+  assert.equal(seen.error[0].name, 'SecurityError')
+})
+
+test('a 200 that is not the API (a captive portal page) neither stores nor asks again', async () => {
+  const html = () => new Response('<html>Log in to the Wi-Fi</html>', { status: 200 })
+  b.answers.push(html())
+  await assert.rejects(client().record({}), e => e.code == 'bad_answer')
+  assert.equal(b.stored(), undefined)
+  const s = storedConsent()
+  store(s)
+  b.answers.push(html())
+  const { client: c, seen } = watched()
+  assert.equal(await c.start(), 'unverified')
+  assert.deepEqual(seen.show, [])
+  assert.equal(seen.error[0].code, 'bad_answer')
+  assert.deepEqual(b.stored(), s)
 })

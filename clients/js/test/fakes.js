@@ -107,6 +107,7 @@ export function browser({ gpc = false, gtag = true, beacon = true, storage = {} 
   set('dispatchEvent', b.window.dispatchEvent.bind(b.window))
   set('document', {
     visibilityState: 'visible',
+    readyState: 'complete',
     get cookie() {
       return [...b.cookies].map(([k, v]) => k + '=' + v).join('; ')
     },
