@@ -55,14 +55,15 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
     timer = setTimeout(flush, fold)
   })
   win.addEventListener?.('pagehide', () => timer && flush())
-  client.on('consent', ({ categories }) => {
+  client.on('consent', ({ categories, source }) => {
     const decisions = banner.read()
     const next = {}
     let differs = !banner.decided()
     for (const item of banner.items()) {
       const category = categoryOf(item)
-      if (category) {
-        next[item.name] = categories[category]
+      // A withdrawal withdraws everything, unmapped items too (the banner keeps its required ones on).
+      if (category || source == 'withdraw') {
+        next[item.name] = !!categories[category]
         differs = differs || next[item.name] != !!decisions[item.name]
       }
     }
@@ -85,7 +86,8 @@ export function klaro(client, options = {}) {
   return connect(
     client,
     {
-      items: () => m.config.services.map(s => ({ name: s.name, groups: s.purposes })),
+      // Required services are always on: not the visitor's decision.
+      items: () => m.config.services.filter(s => !s.required).map(s => ({ name: s.name, groups: s.purposes })),
       read: () => m.consents,
       decided: () => m.confirmed,
       write(decisions) {

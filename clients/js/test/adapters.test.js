@@ -43,13 +43,19 @@ const KLARO_SERVICES = [
   { name: 'session', purposes: ['functional'], required: true }
 ]
 
-test('klaro: accepting all records one consent, mapped by purpose', async () => {
+/** A Klaro banner connected to a client, on which the visitor has just accepted all. */
+async function klaroAccepted() {
   const k = fakeKlaro(KLARO_SERVICES)
   const c = suite.klaro(client(), { klaro: k })
   await c.start()
   b.answers.push(api())
   k.manager.click('accept', true)
   await settle()
+  return { k, c }
+}
+
+test('klaro: accepting all records one consent, mapped by purpose', async () => {
+  const { c } = await klaroAccepted()
   assert.equal(writes().length, 1)
   const sent = JSON.parse(writes()[0].body)
   assert.equal(sent.method, 'custom', 'intercom (livechat) maps to nothing, so preferences stay refused')
@@ -69,15 +75,9 @@ test('klaro: a category is granted when any of its services is; the map may name
   assert.deepEqual(JSON.parse(writes()[0].body).categories, { preferences: true, statistics: true, marketing: false })
 })
 
-test('klaro: a withdrawal through the suite is saved into the banner, without a second write', async () => {
-  const k = fakeKlaro(KLARO_SERVICES)
-  const c = suite.klaro(client(), { klaro: k })
-  await c.start()
-  b.answers.push(api(), api())
-  k.manager.click('accept', true)
-  await settle()
+test('klaro: a withdrawal through the suite declines every service in the banner, without a second write', async () => {
+  const { k, c } = await klaroAccepted()
   const saves = k.manager.saves
-  b.answers.length = 0
   b.answers.push(reply(200, consentBody({ consentId: c.consent.consentId, version: 2, method: 'withdrawal' })))
   await c.withdraw()
   await settle()
@@ -85,8 +85,8 @@ test('klaro: a withdrawal through the suite is saved into the banner, without a 
   assert.equal(k.manager.saves, saves + 1)
   assert.equal(k.manager.confirmed, true)
   assert.deepEqual(k.manager.consents, {
-    'google-analytics': false, matomo: false, 'facebook-pixel': false, intercom: true, session: true
-  })
+    'google-analytics': false, matomo: false, 'facebook-pixel': false, intercom: false, session: true
+  }, 'intercom maps to no category and is withdrawn all the same; the required session stays')
 })
 
 test('klaro: tampered storage resets the banner and shows it', async () => {
@@ -139,12 +139,7 @@ test('klaro: a consent stored by another site of the group is applied to a banne
 test('klaro: with GPC the refused marketing the API recorded is written back into the banner', async () => {
   b.restore()
   b = browser({ gpc: true })
-  const k = fakeKlaro(KLARO_SERVICES)
-  const c = suite.klaro(client(), { klaro: k })
-  await c.start()
-  b.answers.push(api())
-  k.manager.click('accept', true)
-  await settle()
+  const { k } = await klaroAccepted()
   assert.equal(JSON.parse(writes()[0].body).method, 'gpc')
   assert.equal(k.manager.consents['facebook-pixel'], false)
   assert.equal(k.manager.consents['google-analytics'], true)
