@@ -114,7 +114,7 @@ const modules = order.map(({ file, source }) => {
 const body = modules.map(m => m.text).join('\n')
 
 const esm = `${body}\nexport{${publicNames}}\n`
-const script = `var PrivacySuite=(function(){'use strict';\n${body}\nreturn{${publicNames}}})();\n`
+const script = `var PrivacySuite=(()=>{'use strict';\n${body}\nreturn{${publicNames}}})();\n`
 
 mkdirSync(join(root, 'dist'), { recursive: true })
 writeFileSync(join(root, 'dist/privacy-suite.mjs'), esm)

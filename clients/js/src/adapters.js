@@ -4,7 +4,6 @@ const win = globalThis
 export const BANNER_MAP = {
   preferences: 'preferences',
   functionality: 'preferences',
-  personalization: 'preferences',
   analytics: 'statistics',
   statistics: 'statistics',
   performance: 'statistics',
@@ -37,12 +36,16 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
       muted--
     }
   }
-  const flush = () => {
+  const cancel = () => {
     clearTimeout(timer)
     timer = 0
+  }
+  const flush = () => {
+    cancel()
     if (!banner.decided()) return
     const decisions = banner.read()
-    const categories = { preferences: false, statistics: false, marketing: false }
+    // Categories left out are refused.
+    const categories = {}
     for (const item of banner.items()) {
       const category = categoryOf(item)
       if (category && decisions[item.name]) categories[category] = true
@@ -51,7 +54,7 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
   }
   banner.listen(() => {
     if (muted) return
-    clearTimeout(timer)
+    cancel()
     timer = setTimeout(flush, fold)
   })
   win.addEventListener?.('pagehide', () => timer && flush())
@@ -70,8 +73,7 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
     if (differs) quietly(() => banner.write(next))
   })
   client.on('show', () => {
-    clearTimeout(timer)
-    timer = 0
+    cancel()
     quietly(banner.ask)
   })
   // A choice the banner keeps without the suite's proof of it (recorded elsewhere, or before the suite): ask again.
