@@ -1,3 +1,5 @@
+import { CATEGORIES } from './client.js'
+
 const win = globalThis
 
 /** Banner purpose, service or category names to the suite's categories; replace it with the `map` option. */
@@ -25,7 +27,7 @@ export function connect(client, banner, { map = BANNER_MAP, fold = 0 } = {}) {
   let timer = 0
   const categoryOf = item => {
     const category = map[item.name] || (item.groups || []).map(group => map[group]).find(Boolean)
-    return category == 'preferences' || category == 'statistics' || category == 'marketing' ? category : undefined
+    return CATEGORIES.includes(category) ? category : undefined
   }
   // Our own writes into the banner fire its events too: those are not the visitor's.
   const quietly = action => {
@@ -110,18 +112,28 @@ export function klaro(client, options = {}) {
 /** Orejime 3: the manager's update events (one per call that sets consents); purposes map by id or group id. */
 export function orejime(client, options = {}) {
   const leaves = (purposes, group) =>
-    purposes.flatMap(p => (p.purposes ? leaves(p.purposes, p.id) : [{ name: p.id, groups: group ? [group] : [] }]))
+    purposes.flatMap(p => (p.purposes ? leaves(p.purposes, p.id) : [{ name: p.id, groups: [group] }]))
   const attach = instance => {
     const m = instance.manager
+    let nudging = false
     connect(
       client,
       {
         items: () => leaves(instance.config.purposes),
         read: () => m.getAllConsents(),
         decided: () => !m.isDirty(),
-        write: decisions => m.setConsents(decisions),
+        write(decisions) {
+          m.setConsents(decisions)
+          // Orejime's banner re-renders on update events only once its hooks have subscribed, after the first
+          // frame (Preact: at most 100 ms). A write right after start would leave a needless banner open.
+          setTimeout(() => {
+            nudging = true
+            m.setConsents({})
+            nudging = false
+          }, 250)
+        },
         ask: () => m.clearConsents(),
-        listen: callback => m.on('update', callback)
+        listen: callback => m.on('update', () => nudging || callback())
       },
       options
     )

@@ -1,7 +1,7 @@
 import { CONSENT_MODE, consentModeSignals } from './consent-mode.js'
 
 const g = globalThis
-const CATEGORIES = ['preferences', 'statistics', 'marketing']
+export const CATEGORIES = ['preferences', 'statistics', 'marketing']
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const KEY = /^[\w-]{1,64}\.[\w-]{1,128}$/
 const PENDING_PATH = /^\/consents(\/[0-9a-f-]{36}(\/withdraw)?)?$/
@@ -44,6 +44,8 @@ const pick = c => {
   for (const k of CATEGORIES) categories[k] = c[k] === true
   return categories
 }
+/** The four fields kept of a consent version (the API's answer, or what storage held). */
+const toState = r => ({ consentId: r.consentId, version: r.version, key: r.key, categories: pick(r.categories || {}) })
 const validConsent = s =>
   is(UUID, s.consentId) && Number.isInteger(s.version) && s.version > 0 && is(KEY, s.key) &&
   !!s.categories && CATEGORIES.every(k => typeof s.categories[k] == 'boolean')
@@ -254,7 +256,7 @@ class Client {
       if (!retryable(e)) this.keep(this.state)
       throw e
     }
-    const state = { consentId: r.consentId, version: r.version, key: r.key, categories: pick(r.categories || {}) }
+    const state = toState(r)
     if (!validConsent(state)) {
       this.keep(this.state)
       throw badAnswer(r)
@@ -290,8 +292,8 @@ class Client {
     const mismatch = status == 'outdated_version' && answer.currentBannerVersion != this.bannerVersion
     if (mismatch || typeof status != 'string') {
       this.emit('error', mismatch
-        ? new ConsentError(0, 'banner_version_mismatch', 'bannerVersion "' + this.bannerVersion +
-          '" is not the site\'s registered "' + answer.currentBannerVersion + '"', answer)
+        ? new ConsentError(0, 'banner_version_mismatch', 'bannerVersion ' + this.bannerVersion +
+          ' is not the registered ' + answer.currentBannerVersion, answer)
         : badAnswer(answer))
       return 'unverified'
     }
@@ -366,7 +368,7 @@ class Client {
     const { pending, ...state } = saved
     if (Object.keys(state).length) {
       if (!validConsent(state)) return false
-      this.state = { consentId: state.consentId, version: state.version, key: state.key, categories: pick(state.categories) }
+      this.state = toState(state)
     }
     if (pending !== undefined) {
       if (!validPending(pending)) return false

@@ -220,6 +220,20 @@ test('orejime: an expired consent clears the banner, which then asks again', asy
   assert.equal(writes().length, 0)
 })
 
+test('orejime: a consent from another site of the group is written into the banner, which is told again later', async () => {
+  const s = stored({ preferences: true, statistics: false, marketing: true })
+  b.answers.push(valid(s))
+  const o = fakeOrejime(OREJIME_PURPOSES.filter(p => !p.isMandatory))
+  const c = suite.orejime(client(), { orejime: o, map: OREJIME_MAP })
+  assert.equal(await c.start(), 'valid')
+  await settle()
+  assert.equal(o.manager.isDirty(), false)
+  assert.deepEqual(o.manager.getAllConsents(), { matomo: false, youtube: true, adsense: true, criteo: true })
+  assert.equal(o.manager.updates, 2, 'the write, then an update for a banner whose hooks listen only after a frame')
+  assert.ok(b.delays.includes(250))
+  assert.equal(writes().length, 0, 'neither is recorded')
+})
+
 test('orejime: without an instance yet, the adapter attaches on the orejime.loaded event', async () => {
   const c = suite.orejime(client(), { map: OREJIME_MAP })
   const o = fakeOrejime(OREJIME_PURPOSES)
