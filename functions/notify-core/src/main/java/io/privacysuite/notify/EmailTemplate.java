@@ -30,6 +30,8 @@ public enum EmailTemplate {
     OPERATOR_RECTIFICATION,
     /** To operators: a deadline is near or passed. */
     OPERATOR_REMINDER,
+    /** To operators: a breach's authority notification is due within 72 hours of awareness (24/48/66 h, passed). */
+    OPERATOR_BREACH_REMINDER,
     /** Marketing mail, with RFC 8058 one-click unsubscribe. */
     NEWSLETTER;
 

@@ -1,0 +1,88 @@
+package io.privacysuite.incidents;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.privacysuite.core.Env;
+import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.core.http.ConsoleActions;
+import io.privacysuite.core.retention.RetentionPolicy;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Operator actions on personal-data breaches, from the Lambda console with the test events in {@code events/incidents/}:
+ * {@code openIncident}, {@code amendIncident}, {@code incident} (with its clock and audit trail), {@code breachRegister},
+ * {@code draftAuthorityNotification} and {@code recordAuthorityNotification}.
+ */
+public final class IncidentsAdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final ConsoleActions actions;
+
+    public IncidentsAdminHandler() {
+        this(Env.system());
+    }
+
+    public IncidentsAdminHandler(Env env) {
+        this(env, Clock.systemUTC());
+    }
+
+    public IncidentsAdminHandler(Env env, Clock clock) {
+        this(new IncidentService(storeFrom(env, clock), clock));
+    }
+
+    public IncidentsAdminHandler(IncidentService incidents) {
+        this.actions = new ConsoleActions("incidents_admin")
+                .on("openIncident", input -> view(incidents, incidents.open(input), false))
+                .on("amendIncident", input -> view(incidents, incidents.amend(input), false))
+                .on("incident", input -> view(incidents, incidents.get(input), true))
+                .on("breachRegister", input -> register(incidents))
+                .on("draftAuthorityNotification", incidents::draft)
+                .on("recordAuthorityNotification",
+                        input -> view(incidents, incidents.recordAuthorityNotification(input), false));
+    }
+
+    static IncidentStore storeFrom(Env env, Clock clock) {
+        AwsClients aws = new AwsClients(env);
+        return new DynamoDbIncidentStore(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+                env.require("INCIDENTS_TABLE"), RetentionPolicy.from(env), clock);
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        return actions.handle(event, context);
+    }
+
+    static Map<String, Object> view(IncidentService incidents, Incident incident, boolean withTrail) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("incidentId", incident.incidentId());
+        out.put("version", incident.version());
+        out.put("openedAt", incident.openedAt().toString());
+        out.put("openedBy", incident.openedBy());
+        out.put("details", incident.details());
+        out.put("clock", incidents.clockOf(incident));
+        out.put("remindersSent", incident.remindersSent());
+        if (incident.authorityNotification() != null) {
+            out.put("authorityNotification", incident.authorityNotification());
+        }
+        if (withTrail) {
+            out.put("audit", incidents.trail(incident.incidentId()));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> register(IncidentService incidents) {
+        List<Map<String, Object>> rows = incidents.register().stream().map(i -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("incidentId", i.incidentId());
+            row.put("title", i.details().title());
+            row.put("awareAt", i.details().awareAt().toString());
+            row.put("approxSubjects", i.details().approxSubjects());
+            row.put("highRisk", i.details().highRisk());
+            row.put("clock", incidents.clockOf(i));
+            return row;
+        }).toList();
+        return Map.of("incidents", rows, "count", rows.size());
+    }
+}
