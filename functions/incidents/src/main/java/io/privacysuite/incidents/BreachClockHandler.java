@@ -29,10 +29,14 @@ public final class BreachClockHandler implements RequestHandler<Map<String, Obje
     }
 
     public BreachClockHandler(Env env, Clock clock) {
-        this(new BreachClock(IncidentsAdminHandler.storeFrom(env, clock),
+        this(breachClockFrom(env, clock), new Metrics(env.get("STAGE", "dev"), System.out, clock));
+    }
+
+    public static BreachClock breachClockFrom(Env env, Clock clock) {
+        return new BreachClock(IncidentsAdminHandler.storeFrom(env, clock),
                 new SqsNotificationSender(new AwsClients(env).build(SqsClient.builder(), "SQS"),
                         env.require("NOTIFICATIONS_QUEUE_URL")),
-                env.require("OPERATOR_EMAIL"), clock), new Metrics(env.get("STAGE", "dev"), System.out, clock));
+                env.require("OPERATOR_EMAIL"), clock);
     }
 
     public BreachClockHandler(BreachClock breachClock, Metrics metrics) {

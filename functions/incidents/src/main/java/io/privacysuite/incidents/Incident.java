@@ -81,6 +81,11 @@ public record Incident(String incidentId, long version, Instant openedAt, String
         return !authorityNotified() && !now.isBefore(authorityDeadline());
     }
 
+    /** The same incident one version on: a change that only adds to the audit trail. */
+    Incident recorded() {
+        return new Incident(incidentId, version + 1, openedAt, openedBy, details, authorityNotification, remindersSent);
+    }
+
     Incident withDetails(Details changed) {
         return new Incident(incidentId, version + 1, openedAt, openedBy, changed, authorityNotification, remindersSent);
     }

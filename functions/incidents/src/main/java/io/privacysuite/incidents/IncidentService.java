@@ -136,6 +136,11 @@ public final class IncidentService {
     }
 
     private Incident existing(JsonNode input) {
+        return existing(store, input);
+    }
+
+    /** The incident {@code input.incidentId} names; 404 for a malformed or unknown id. */
+    static Incident existing(IncidentStore store, JsonNode input) {
         String id = input.path("incidentId").asText("");
         if (!io.privacysuite.core.Ids.isUuid(id)) {
             throw DomainException.notFound("incident");

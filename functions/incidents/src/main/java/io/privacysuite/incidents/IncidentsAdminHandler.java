@@ -10,12 +10,15 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.privacysuite.notify.DynamoDbEmailPreferences;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Operator actions on personal-data breaches, from the Lambda console with the test events in {@code events/incidents/}:
  * {@code openIncident}, {@code amendIncident}, {@code incident} (with its clock and audit trail), {@code breachRegister},
- * {@code draftAuthorityNotification} and {@code recordAuthorityNotification}.
+ * {@code draftAuthorityNotification}, {@code recordAuthorityNotification}, {@code notifyAffected} (the notice to the
+ * people affected, fanned out to an audience) and {@code noticeProgress} (queued, sent, suppressed, failed).
  */
 public final class IncidentsAdminHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final ConsoleActions actions;
@@ -29,10 +32,10 @@ public final class IncidentsAdminHandler implements RequestHandler<Map<String, O
     }
 
     public IncidentsAdminHandler(Env env, Clock clock) {
-        this(new IncidentService(storeFrom(env, clock), clock));
+        this(new IncidentService(storeFrom(env, clock), clock), noticesFrom(env, clock));
     }
 
-    public IncidentsAdminHandler(IncidentService incidents) {
+    public IncidentsAdminHandler(IncidentService incidents, BreachNotices notices) {
         this.actions = new ConsoleActions("incidents_admin")
                 .on("openIncident", input -> view(incidents, incidents.open(input), false))
                 .on("amendIncident", input -> view(incidents, incidents.amend(input), false))
@@ -40,7 +43,17 @@ public final class IncidentsAdminHandler implements RequestHandler<Map<String, O
                 .on("breachRegister", input -> register(incidents))
                 .on("draftAuthorityNotification", incidents::draft)
                 .on("recordAuthorityNotification",
-                        input -> view(incidents, incidents.recordAuthorityNotification(input), false));
+                        input -> view(incidents, incidents.recordAuthorityNotification(input), false))
+                .on("notifyAffected", notices::start)
+                .on("noticeProgress", notices::progress);
+    }
+
+    static BreachNotices noticesFrom(Env env, Clock clock) {
+        AwsClients aws = new AwsClients(env);
+        return new BreachNotices(storeFrom(env, clock), NoticeFanOutHandler.audiencesFrom(env, aws),
+                new SqsPageQueue(aws.build(SqsClient.builder(), "SQS"), env.require("NOTICE_FANOUT_QUEUE_URL")),
+                new DynamoDbEmailPreferences(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+                        env.require("EMAIL_PREFERENCES_TABLE"), RetentionPolicy.from(env)), clock);
     }
 
     static IncidentStore storeFrom(Env env, Clock clock) {
