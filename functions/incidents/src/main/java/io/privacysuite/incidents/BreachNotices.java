@@ -7,10 +7,8 @@ import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.NoticeCampaign;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,8 +18,6 @@ import java.util.Map;
  * plus what the person can do. Every person gets one copy per incident, however often it is started again.
  */
 public final class BreachNotices {
-    static final int MAX_INLINE = 1000;
-
     private final IncidentStore store;
     private final AudienceReader audiences;
     private final NoticeFanOut.PageQueue pages;
@@ -52,7 +48,7 @@ public final class BreachNotices {
         if (defaultLocale != null && !NoticeFanOut.LOCALES.contains(defaultLocale)) {
             in.errors().add("defaultLocale", "one of en, fr, nl, de");
         }
-        NoticeCampaign.Audience audience = audience(input.path("audience"), in);
+        NoticeCampaign.Audience audience = NoticeCampaign.Audience.parse(input.path("audience"), in.errors());
         in.errors().throwIfAny();
         if (!audiences.exists(audience)) {
             throw DomainException.invalid(Map.of("audience", "no such CSV in the exports bucket"));
@@ -103,39 +99,6 @@ public final class BreachNotices {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
-    }
-
-    static NoticeCampaign.Audience audience(JsonNode node, IncidentInput in) {
-        JsonNode csv = node.path("csv");
-        JsonNode addresses = node.path("addresses");
-        if (csv.isMissingNode() == addresses.isMissingNode()) {
-            in.errors().add("audience", "give either {\"csv\": \"audiences/<file>.csv\"} (uploaded to the exports "
-                    + "bucket) or {\"addresses\": [{\"email\": ..., \"locale\": ...}]}");
-            return null;
-        }
-        if (!csv.isMissingNode()) {
-            String key = csv.asText("");
-            if (!key.matches("audiences/[A-Za-z0-9._/-]{1,200}") || key.contains("..") || key.contains("//")) {
-                in.errors().add("audience", "csv must be a key under audiences/ (letters, digits, . _ / -)");
-                return null;
-            }
-            return new NoticeCampaign.Audience(key, null);
-        }
-        if (!addresses.isArray() || addresses.isEmpty() || addresses.size() > MAX_INLINE) {
-            in.errors().add("audience", "addresses must be a list of 1.." + MAX_INLINE + " (upload a CSV for more)");
-            return null;
-        }
-        List<NoticeCampaign.Recipient> out = new ArrayList<>();
-        for (JsonNode a : addresses) {
-            String email = a.isTextual() ? a.asText() : a.path("email").asText("");
-            String locale = a.path("locale").isTextual() ? a.path("locale").asText() : null;
-            if (!io.privacysuite.notify.EmailAddresses.isSendable(email)) {
-                in.errors().add("audience", "every address must be one the notifier can send to");
-                return null;
-            }
-            out.add(new NoticeCampaign.Recipient(email, locale));
-        }
-        return new NoticeCampaign.Audience(null, out);
     }
 
     private Incident existing(JsonNode input) {

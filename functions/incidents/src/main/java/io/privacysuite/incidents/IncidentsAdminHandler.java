@@ -73,15 +73,48 @@ public final class IncidentsAdminHandler implements RequestHandler<Map<String, O
         out.put("version", incident.version());
         out.put("openedAt", incident.openedAt().toString());
         out.put("openedBy", incident.openedBy());
-        out.put("details", incident.details());
+        out.put("details", details(incident.details()));
         out.put("clock", incidents.clockOf(incident));
         out.put("remindersSent", incident.remindersSent());
-        if (incident.authorityNotification() != null) {
-            out.put("authorityNotification", incident.authorityNotification());
+        Incident.AuthorityNotification n = incident.authorityNotification();
+        if (n != null) {
+            Map<String, Object> notified = new LinkedHashMap<>();
+            notified.put("notifiedAt", n.notifiedAt().toString());
+            notified.put("reference", n.reference());
+            notified.put("recordedBy", n.recordedBy());
+            notified.put("recordedAt", n.recordedAt().toString());
+            if (n.lateReasons() != null) {
+                notified.put("lateReasons", n.lateReasons());
+            }
+            out.put("authorityNotification", notified);
         }
         if (withTrail) {
-            out.put("audit", incidents.trail(incident.incidentId()));
+            out.put("audit", incidents.trail(incident.incidentId()).stream().map(c -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("at", c.at().toString());
+                entry.put("actor", c.actor());
+                entry.put("action", c.action());
+                entry.put("what", c.what());
+                return entry;
+            }).toList());
         }
+        return out;
+    }
+
+    /** The console's JSON of the details (instants as ISO strings, numbers as numbers). */
+    private static Map<String, Object> details(Incident.Details d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("awareAt", d.awareAt().toString());
+        out.put("title", d.title());
+        out.put("nature", d.nature());
+        out.put("dataCategories", d.dataCategories());
+        out.put("subjectCategories", d.subjectCategories());
+        out.put("approxSubjects", d.approxSubjects());
+        out.put("approxRecords", d.approxRecords());
+        out.put("consequences", d.consequences());
+        out.put("measures", d.measures());
+        out.put("contact", d.contact());
+        out.put("highRisk", d.highRisk());
         return out;
     }
 

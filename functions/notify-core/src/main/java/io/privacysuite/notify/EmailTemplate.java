@@ -38,6 +38,8 @@ public enum EmailTemplate {
      * suppressed address.
      */
     BREACH_NOTICE,
+    /** A new privacy-policy version: what changes, where to read it, from when (material changes 30 days ahead). */
+    POLICY_CHANGE,
     /** Marketing mail, with RFC 8058 one-click unsubscribe. */
     NEWSLETTER;
 

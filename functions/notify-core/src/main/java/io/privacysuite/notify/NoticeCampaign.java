@@ -29,8 +29,49 @@ public record NoticeCampaign(String campaign, String run, String template, Map<S
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Audience(String csvKey, List<Recipient> addresses) {
+        /** Inline audiences larger than this belong in a CSV (a console event and a queue message stay small). */
+        public static final int MAX_INLINE = 1000;
+
         public Audience {
             addresses = addresses == null ? null : List.copyOf(addresses);
+        }
+
+        /**
+         * An operator's {@code {"csv": "audiences/<file>.csv"}} or {@code {"addresses": ["a@x" | {"email", "locale"}]}};
+         * null (with the reason added to {@code errors} under {@code audience}) for anything else.
+         */
+        public static Audience parse(com.fasterxml.jackson.databind.JsonNode node,
+                                     io.privacysuite.core.errors.FieldErrors errors) {
+            com.fasterxml.jackson.databind.JsonNode csv = node.path("csv");
+            com.fasterxml.jackson.databind.JsonNode addresses = node.path("addresses");
+            if (csv.isMissingNode() == addresses.isMissingNode()) {
+                errors.add("audience", "give either {\"csv\": \"audiences/<file>.csv\"} (uploaded to the exports "
+                        + "bucket) or {\"addresses\": [{\"email\": ..., \"locale\": ...}]}");
+                return null;
+            }
+            if (!csv.isMissingNode()) {
+                String key = csv.asText("");
+                if (!key.matches("audiences/[A-Za-z0-9._/-]{1,200}") || key.contains("..") || key.contains("//")) {
+                    errors.add("audience", "csv must be a key under audiences/ (letters, digits, . _ / -)");
+                    return null;
+                }
+                return new Audience(key, null);
+            }
+            if (!addresses.isArray() || addresses.isEmpty() || addresses.size() > MAX_INLINE) {
+                errors.add("audience", "addresses must be a list of 1.." + MAX_INLINE + " (upload a CSV for more)");
+                return null;
+            }
+            List<Recipient> out = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode a : addresses) {
+                String email = a.isTextual() ? a.asText() : a.path("email").asText("");
+                String locale = a.path("locale").isTextual() ? a.path("locale").asText() : null;
+                if (!EmailAddresses.isSendable(email)) {
+                    errors.add("audience", "every address must be one the notifier can send to");
+                    return null;
+                }
+                out.add(new Recipient(email, locale));
+            }
+            return new Audience(null, out);
         }
     }
 
