@@ -195,5 +195,10 @@ class BreachIncidentIT extends IntegrationTest {
         JsonNode scheduled = io.privacysuite.local.runtime.LambdaJson.toTree(stack.functions().invokeEventFile(
                 "BreachClockFunction", "events/incidents/breach-clock-scheduled.json"));
         assertThat(scheduled.path("open").asInt()).isPositive();
+        JsonNode page = io.privacysuite.local.runtime.LambdaJson.toTree(stack.functions().invokeEventFile(
+                "NoticeFanOutFunction", "events/incidents/fanout-page.json"));
+        assertThat(page.path("batchItemFailures")).isEmpty();
+        assertThat(stack.mailbox().awaitEmailTo("sample-affected@example.org", WAIT).subject())
+                .contains("beveiligingsincident");
     }
 }

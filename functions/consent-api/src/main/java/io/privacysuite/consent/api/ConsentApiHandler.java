@@ -90,7 +90,8 @@ public final class ConsentApiHandler
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 retention,
                 clock,
-                new DynamoDbPolicyVersions(dynamo, env.require("POLICY_VERSIONS_TABLE"), 60_000));
+                new DynamoDbPolicyVersions(dynamo, env.require("POLICY_VERSIONS_TABLE"),
+                        1000L * env.getInt("POLICY_CACHE_SECONDS", 60)));
     }
 
     @Override
