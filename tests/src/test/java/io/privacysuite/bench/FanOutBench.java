@@ -126,8 +126,13 @@ final class FanOutBench {
         boolean killed = false;
         long pausedNanos = 0;
         int sentAtKill = -1;
+        long lastReport = System.nanoTime();
         while (true) {
             peakHeap = Math.max(peakHeap, usedHeap());
+            if (System.nanoTime() - lastReport > Duration.ofMinutes(2).toNanos()) {
+                lastReport = System.nanoTime();
+                System.out.printf("  ... %d emails after %.0f s%n", sink.distinct(), (lastReport - start) / 1e9);
+            }
             List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(pagesQueue).maxNumberOfMessages(1)
                     .waitTimeSeconds(1)).messages();
             if (messages.isEmpty()) {

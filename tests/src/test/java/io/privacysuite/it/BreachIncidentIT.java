@@ -61,10 +61,15 @@ class BreachIncidentIT extends IntegrationTest {
     }
 
     Map<String, Object> openEvent(String title) {
+        return openEvent(title, aware);
+    }
+
+    /** An operator's openIncident event with the Art. 33(3) content. */
+    static Map<String, Object> openEvent(String title, Instant awareAt) {
         Map<String, Object> event = new HashMap<>();
         event.put("action", "openIncident");
         event.put("operator", "alice");
-        event.put("awareAt", aware.toString());
+        event.put("awareAt", awareAt.toString());
         event.put("title", title);
         event.put("nature", "A misconfigured share exposed support tickets.\nFound by an external researcher.");
         event.put("dataCategories", List.of("names", "email addresses"));

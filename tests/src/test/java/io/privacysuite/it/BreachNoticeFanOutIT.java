@@ -10,7 +10,6 @@ import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.notify.EmailAddresses;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,21 +29,7 @@ class BreachNoticeFanOutIT extends IntegrationTest {
     }
 
     static String openIncident(String title) {
-        Map<String, Object> event = new HashMap<>();
-        event.put("action", "openIncident");
-        event.put("operator", "alice");
-        event.put("awareAt", Instant.now().minus(Duration.ofHours(5)).toString());
-        event.put("title", title);
-        event.put("nature", "A misconfigured share exposed support tickets for two days.");
-        event.put("dataCategories", List.of("names", "email addresses", "support tickets"));
-        event.put("subjectCategories", List.of("customers"));
-        event.put("approxSubjects", 5);
-        event.put("approxRecords", 9);
-        event.put("consequences", "Phishing using details from your tickets.");
-        event.put("measures", "The share is closed and access logs were reviewed.");
-        event.put("contact", "dpo@example.com");
-        event.put("highRisk", true);
-        JsonNode opened = admin(event);
+        JsonNode opened = admin(BreachIncidentIT.openEvent(title, Instant.now().minus(Duration.ofHours(5))));
         assertThat(opened.path("incidentId").asText()).as(opened.toString()).isNotEmpty();
         return opened.path("incidentId").asText();
     }
@@ -97,7 +82,7 @@ class BreachNoticeFanOutIT extends IntegrationTest {
         assertThat(stack.mailbox().to(nl).get(0).subject()).contains("beveiligingsincident");
         Mailbox.Email english = stack.mailbox().to(en).get(0);
         assertThat(english.text()).contains("A misconfigured share exposed support tickets", "names, email addresses",
-                "Phishing using details", "The share is closed", "Be wary of emails quoting your tickets",
+                "Phishing using ticket details", "Share closed; access logs reviewed", "Be wary of emails quoting your tickets",
                 "dpo@example.com", incidentId).contains("required by law");
         assertThat(progress.path("sent").asLong()).isEqualTo(4);
         assertThat(progress.path("suppressed").asLong()).isEqualTo(1);

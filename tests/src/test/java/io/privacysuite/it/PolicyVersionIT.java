@@ -35,13 +35,19 @@ class PolicyVersionIT extends IntegrationTest {
         return stack.functions().invokeForJson("ConsentAdminFunction", event);
     }
 
-    private ConsentService serviceAt(Clock clock) {
+    /** The consent service as the API function builds it, with another clock and the published policy versions. */
+    static ConsentService consentServiceAt(Clock clock, io.privacysuite.consent.PolicyVersions policies) {
         Env env = stack.functions().env("ConsentApiFunction");
         var dynamo = stack.awsClients().dynamoDb();
         return new ConsentService(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
                 new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
                         new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
-                RetentionPolicy.from(env), clock, new DynamoDbPolicyVersions(dynamo, env.require("POLICY_VERSIONS_TABLE"), 0));
+                RetentionPolicy.from(env), clock, policies);
+    }
+
+    private ConsentService serviceAt(Clock clock) {
+        return consentServiceAt(clock, new DynamoDbPolicyVersions(stack.awsClients().dynamoDb(),
+                stack.functions().env("ConsentApiFunction").require("POLICY_VERSIONS_TABLE"), 0));
     }
 
     @Test
