@@ -87,7 +87,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 log.error("notification_undeliverable", null, "messageId", message.getMessageId(), "ref", ref,
                         "reason", reason.replace(' ', '_'), "firstTime", first);
                 undeliverable[0] += first ? 1 : 0;
-                if (first && n != null && n.campaign() != null && n.campaign().matches("[A-Za-z0-9._:-]{1,100}")) {
+                if (first && n != null && NotifierService.isCampaignId(n.campaign())) {
                     service.countFailed(n.campaign());
                     notices[2]++;
                 }

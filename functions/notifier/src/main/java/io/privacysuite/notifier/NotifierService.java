@@ -118,6 +118,11 @@ public final class NotifierService {
         return Outcome.SUPPRESSED;
     }
 
+    /** What a campaign id may be (it becomes part of a table key): 1..100 letters, digits, '.', '_', ':' or '-'. */
+    static boolean isCampaignId(String campaign) {
+        return campaign != null && campaign.matches("[A-Za-z0-9._:-]{1,100}");
+    }
+
     /** Counts an undeliverable notice in its campaign's progress (once: called when {@link #fail} said first). */
     public void countFailed(String campaign) {
         preferences.countOutcome(campaign, EmailPreferences.FAILED, clock.instant());
@@ -151,7 +156,7 @@ public final class NotifierService {
         if (n.id() == null || n.template() == null || n.to() == null) {
             throw new InvalidNotificationException("id, template and to are required");
         }
-        if (n.campaign() != null && !n.campaign().matches("[A-Za-z0-9._:-]{1,100}")) {
+        if (n.campaign() != null && !isCampaignId(n.campaign())) {
             throw new InvalidNotificationException("campaign must be 1..100 letters, digits, '.', '_', ':' or '-'");
         }
         if (n.id().length() > 200 || n.id().chars().anyMatch(Character::isISOControl)) {
