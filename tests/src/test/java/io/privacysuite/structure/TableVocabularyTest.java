@@ -51,6 +51,8 @@ class TableVocabularyTest {
             Rule.exact("RESTRICTED", "EmailPreferencesTable"), Rule.exact("SEND", "EmailPreferencesTable"),
             Rule.prefix("ACCOUNT#", "AccountsTable"), Rule.prefix("INVOICE#", "AccountsTable"),
             Rule.exact("PROFILE", "AccountsTable"),
+            Rule.prefix("VERSION#", "PolicyVersionsTable"), Rule.exact("POLICY", "PolicyVersionsTable"),
+            Rule.prefix("INCIDENT#", "IncidentsTable"), Rule.prefix("AUDIT#", "IncidentsTable"),
             Rule.word("byDay", "DeletionReceiptsTable"), Rule.word("byDayPk", "DeletionReceiptsTable"),
             Rule.word("dataCategory", "RetentionPolicy"), Rule.word("retentionRule", "RetentionPolicy"),
             Rule.word("expiresAt", "RetentionPolicy"), Rule.word("heldExpiresAt", "RetentionPolicy"),

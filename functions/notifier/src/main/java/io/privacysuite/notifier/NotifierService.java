@@ -68,7 +68,7 @@ public final class NotifierService {
         String addressHash = EmailAddresses.hash(n.to());
         EmailPreferences.State state = preferences.stateOf(addressHash, now);
         if (state.suppressed()) {
-            return Outcome.SUPPRESSED;
+            return n.campaign() == null ? Outcome.SUPPRESSED : suppressedNotice(n, now);
         }
         if (state.blocks(n)) {
             return Outcome.OPTED_OUT;
@@ -94,7 +94,38 @@ public final class NotifierService {
             throw e;
         }
         preferences.markSent(n.id(), "sent", clock.instant());
+        if (n.campaign() != null) {
+            // Counted after the ledger says sent: a crash in between undercounts one, never counts twice.
+            preferences.countOutcome(n.campaign(), EmailPreferences.SENT, clock.instant());
+        }
         return Outcome.SENT;
+    }
+
+    /**
+     * A campaign's notice to a suppressed address: recorded in the ledger as suppressed, so a redelivery of the same
+     * notice counts it once in the campaign's progress.
+     */
+    private Outcome suppressedNotice(Notification n, Instant now) {
+        switch (preferences.claimSend(n.id(), now, CLAIM_STALE_AFTER)) {
+            case ALREADY_DONE -> {
+                return Outcome.DUPLICATE;
+            }
+            case IN_PROGRESS -> throw new SendInProgressException();
+            case CLAIMED -> { /* record it below */ }
+        }
+        preferences.markSent(n.id(), "suppressed", now);
+        preferences.countOutcome(n.campaign(), EmailPreferences.SUPPRESSED_OUTCOME, now);
+        return Outcome.SUPPRESSED;
+    }
+
+    /** What a campaign id may be (it becomes part of a table key): 1..100 letters, digits, '.', '_', ':' or '-'. */
+    static boolean isCampaignId(String campaign) {
+        return campaign != null && campaign.matches("[A-Za-z0-9._:-]{1,100}");
+    }
+
+    /** Counts an undeliverable notice in its campaign's progress (once: called when {@link #fail} said first). */
+    public void countFailed(String campaign) {
+        preferences.countOutcome(campaign, EmailPreferences.FAILED, clock.instant());
     }
 
     /** Records a message that can never be sent, once; {@code id} is its notification id or its queue message id. */
@@ -124,6 +155,9 @@ public final class NotifierService {
     private static void validate(Notification n) {
         if (n.id() == null || n.template() == null || n.to() == null) {
             throw new InvalidNotificationException("id, template and to are required");
+        }
+        if (n.campaign() != null && !isCampaignId(n.campaign())) {
+            throw new InvalidNotificationException("campaign must be 1..100 letters, digits, '.', '_', ':' or '-'");
         }
         if (n.id().length() > 200 || n.id().chars().anyMatch(Character::isISOControl)) {
             throw new InvalidNotificationException("id must be at most 200 printable characters");

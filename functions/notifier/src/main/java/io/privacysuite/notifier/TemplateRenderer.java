@@ -79,7 +79,9 @@ public final class TemplateRenderer {
         }
         String subject = firstLine.substring("Subject:".length()).strip();
         String text = (firstBreak < 0 ? "" : rendered.substring(firstBreak + 1)).strip() + "\n";
-        String footer = localeLabels.getProperty(marketing ? "footer.marketing" : "footer.transactional", "");
+        // A notice to many people (a breach, a policy change) is no answer to a request: it has a footer of its own.
+        String footer = localeLabels.getProperty("footer." + name,
+                localeLabels.getProperty(marketing ? "footer.marketing" : "footer.transactional", ""));
         String textWithFooter = text + "\n--\n" + footer + (unsubscribeUrl != null ? " " + unsubscribeUrl : "") + "\n";
         Map<String, Object> layoutContext = new HashMap<>();
         layoutContext.put("lang", locale);

@@ -133,6 +133,58 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
         return out;
     }
 
+    @Override
+    public boolean countQueued(String campaign, String page, int count, Instant now) {
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#queued", QUEUED, "#pages", EmailPreferencesTable.PAGES));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":n", AttributeValue.fromN(Integer.toString(count)),
+                ":page", AttributeValue.fromSs(List.of(page)), ":pageId", AttributeValue.fromS(page)));
+        String stamp = EmailPreferencesTable.campaignStamp(now).setClauses(names, values);
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(EmailPreferencesTable.campaignKey(campaign))
+                    .updateExpression("ADD #queued :n, #pages :page SET " + stamp)
+                    .conditionExpression("attribute_not_exists(#pages) OR NOT contains(#pages, :pageId)")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean pageCounted(String campaign, String page) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(EmailPreferencesTable.campaignKey(campaign))
+                .projectionExpression("#pages").expressionAttributeNames(Map.of("#pages", EmailPreferencesTable.PAGES)))
+                .item();
+        AttributeValue pages = item == null ? null : item.get(EmailPreferencesTable.PAGES);
+        return pages != null && pages.hasSs() && pages.ss().contains(page);
+    }
+
+    @Override
+    public void countOutcome(String campaign, String outcome, Instant now) {
+        if (!List.of(SENT, SUPPRESSED_OUTCOME, FAILED).contains(outcome)) {
+            throw new IllegalArgumentException("unknown outcome " + outcome);
+        }
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#outcome", outcome));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":one", AttributeValue.fromN("1")));
+        String stamp = EmailPreferencesTable.campaignStamp(now).setClauses(names, values);
+        dynamo.updateItem(r -> r.tableName(table).key(EmailPreferencesTable.campaignKey(campaign))
+                .updateExpression("ADD #outcome :one SET " + stamp)
+                .expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
+    @Override
+    public Map<String, Long> campaignProgress(String campaign) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(EmailPreferencesTable.campaignKey(campaign))).item();
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String counter : List.of(QUEUED, SENT, SUPPRESSED_OUTCOME, FAILED)) {
+            AttributeValue v = item == null ? null : item.get(counter);
+            out.put(counter, v == null || v.n() == null ? 0L : Long.parseLong(v.n()));
+        }
+        return out;
+    }
+
     private static void putText(Map<String, AttributeValue> item, String name, String value) {
         if (value != null && !value.isBlank()) {
             item.put(name, AttributeValue.fromS(value.length() > 200 ? value.substring(0, 200) : value));

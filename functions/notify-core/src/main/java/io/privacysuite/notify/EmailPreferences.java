@@ -74,6 +74,27 @@ public interface EmailPreferences {
     /** The notifications recorded as never sendable (for operators), newest first. */
     List<Map<String, String>> failedSends(Instant now);
 
+    /** The outcomes a notice campaign counts; {@link #QUEUED} is counted by the fan-out, the others by the notifier. */
+    String QUEUED = "queued";
+    String SENT = "sent";
+    String SUPPRESSED_OUTCOME = "suppressed";
+    String FAILED = "failed";
+
+    /**
+     * Counts {@code count} notices of {@code campaign} queued by page {@code page}, once per page: false when that page
+     * was counted before (a redelivered fan-out message).
+     */
+    boolean countQueued(String campaign, String page, int count, Instant now);
+
+    /** Whether page {@code page} of {@code campaign} was counted (done) already. */
+    boolean pageCounted(String campaign, String page);
+
+    /** Adds one to {@code outcome} ({@link #SENT}, {@link #SUPPRESSED_OUTCOME}, {@link #FAILED}) of {@code campaign}. */
+    void countOutcome(String campaign, String outcome, Instant now);
+
+    /** A campaign's counters: queued, sent, suppressed, failed (zeros when nothing was counted yet). */
+    Map<String, Long> campaignProgress(String campaign);
+
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */
     void optOut(String addressHash, String topic, String method, Instant now);
 }

@@ -11,7 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * EmailPreferencesTable's key formats and attribute names. Per address ({@code pk} = SHA-256 of the address):
  * {@code sk = SUPPRESSED} (hard bounce or complaint), {@code OPTOUT#<topic>} (a marketing unsubscribe),
  * {@code OBJECTION} (to direct marketing) and {@code RESTRICTED} (processing restricted). The notifier's send ledger,
- * per notification: {@code pk = SEND#<notification id>}, {@code sk = SEND}, {@code state} sending, sent or failed.
+ * per notification: {@code pk = SEND#<notification id>}, {@code sk = SEND}, {@code state} sending, sent, suppressed or
+ * failed. A notice campaign's progress: {@code pk = CAMPAIGN#<campaign>}, {@code sk = PROGRESS}, counters {@code queued},
+ * {@code sent}, {@code suppressed}, {@code failed} and the fan-out pages already counted ({@code pagesCounted}).
  */
 public final class EmailPreferencesTable {
     public static final String PK = "pk";
@@ -24,6 +26,12 @@ public final class EmailPreferencesTable {
     static final String LEDGER_SK = "SEND";
     static final String STATE = "state";
     static final String CLAIMED_AT = "claimedAt";
+    static final String CAMPAIGN_PREFIX = "CAMPAIGN#";
+    static final String PROGRESS_SK = "PROGRESS";
+    static final String PAGES = "pagesCounted";
+    /** Campaign counters outlive the notices they count by far: a year, for the breach register's evidence. */
+    static final int CAMPAIGN_DAYS = 400;
+
     /** Longer than a message can wait in the notifications queue and its DLQ (14 days each at most, in turn). */
     static final int LEDGER_DAYS = 19;
 
@@ -31,6 +39,15 @@ public final class EmailPreferencesTable {
 
     static Map<String, AttributeValue> key(String addressHash, String sk) {
         return Map.of(PK, AttributeValue.fromS(addressHash), SK, AttributeValue.fromS(sk));
+    }
+
+    static Map<String, AttributeValue> campaignKey(String campaign) {
+        return key(CAMPAIGN_PREFIX + campaign, PROGRESS_SK);
+    }
+
+    /** The SET clauses stamping a campaign's counters item with its own rule (kept {@link #CAMPAIGN_DAYS} days). */
+    static RetentionStamp campaignStamp(Instant now) {
+        return RetentionStamp.ownRule("campaign_progress_" + CAMPAIGN_DAYS + "d", now.plus(Duration.ofDays(CAMPAIGN_DAYS)));
     }
 
     static Map<String, AttributeValue> ledgerKey(String notificationId) {

@@ -11,6 +11,7 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbPolicyVersions;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
 import io.privacysuite.core.Env;
@@ -88,7 +89,9 @@ public final class ConsentApiHandler
                 new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 retention,
-                clock);
+                clock,
+                new DynamoDbPolicyVersions(dynamo, env.require("POLICY_VERSIONS_TABLE"),
+                        1000L * env.getInt("POLICY_CACHE_SECONDS", 60)));
     }
 
     @Override
@@ -193,6 +196,9 @@ public final class ConsentApiHandler
                 yield written(outcome, 200);
             }
             case "GET /v1/sites/{siteId}/consents/{consentId}/verify" -> verify(request, site);
+            // The privacy policy in effect (and the next one, once published), for the banner to show and to ask again.
+            case "GET /v1/sites/{siteId}/policy" -> ApiResponses.json(200, service.policy(),
+                    Map.of("cache-control", "max-age=300"));
             case "GET /v1/sites/{siteId}/consents/{consentId}/history" -> {
                 String key = request.query("key").orElseThrow(() -> ApiException.validation(Map.of("key", "required")));
                 ArrayNode versions = Json.MAPPER.createArrayNode();
