@@ -193,6 +193,7 @@ public final class ConsentApiHandler
                 yield written(outcome, 200);
             }
             case "GET /v1/sites/{siteId}/consents/{consentId}/verify" -> verify(request, site);
+            case "POST /v1/sites/{siteId}/consents/{consentId}/verify" -> verifyPosted(request, site);
             case "GET /v1/sites/{siteId}/consents/{consentId}/history" -> {
                 String key = request.query("key").orElseThrow(() -> ApiException.validation(Map.of("key", "required")));
                 ArrayNode versions = Json.MAPPER.createArrayNode();
@@ -234,6 +235,78 @@ public final class ConsentApiHandler
                 claimed = new Categories(pb, sb, mb);
             }
         }
+        return verified(request, site, errors, version, key, claimed);
+    }
+
+    /**
+     * The same check with the key in a JSON body ({@code version}, {@code key}, {@code categories}), so the key
+     * stays out of access logs and browser history. Other fields are ignored, as the banner may send more.
+     */
+    private APIGatewayV2HTTPResponse verifyPosted(ApiRequest request, Site site) {
+        JsonNode body = request.jsonBody(MAX_BODY_BYTES);
+        Map<String, String> errors = new LinkedHashMap<>();
+        JsonNode keyNode = body.get("key");
+        String key = null;
+        if (keyNode == null || keyNode.isNull()) {
+            errors.put("key", "required");
+        } else if (!keyNode.isTextual() || keyNode.textValue().isBlank()) {
+            errors.put("key", "must be the key returned when the consent was recorded");
+        } else {
+            key = keyNode.textValue();
+        }
+        Integer version = null;
+        JsonNode versionNode = body.get("version");
+        if (versionNode != null && !versionNode.isNull()) {
+            if (!versionNode.isIntegralNumber() || !versionNode.canConvertToInt() || versionNode.intValue() < 1) {
+                errors.put("version", "must be a whole number from 1");
+            } else {
+                version = versionNode.intValue();
+            }
+        }
+        Categories claimed = null;
+        JsonNode categories = body.get("categories");
+        if (categories != null && !categories.isNull()) {
+            if (!categories.isObject()) {
+                errors.put("categories", "must be an object of preferences, statistics and marketing");
+            } else {
+                JsonNode necessary = categories.get("necessary");
+                if (necessary != null && !(necessary.isBoolean() && necessary.booleanValue())) {
+                    errors.put("categories.necessary", "is always true");
+                }
+                categories.fieldNames().forEachRemaining(name -> {
+                    if (!CATEGORY_NAMES.contains(name)) {
+                        errors.put("categories." + name, "unknown category");
+                    }
+                });
+                Boolean pb = bool(categories, "preferences", errors);
+                Boolean sb = bool(categories, "statistics", errors);
+                Boolean mb = bool(categories, "marketing", errors);
+                if (pb != null && sb != null && mb != null) {
+                    claimed = new Categories(pb, sb, mb);
+                }
+            }
+        }
+        return verified(request, site, errors, version, key, claimed);
+    }
+
+    private static final java.util.Set<String> CATEGORY_NAMES =
+            java.util.Set.of("necessary", "preferences", "statistics", "marketing");
+
+    private static Boolean bool(JsonNode categories, String name, Map<String, String> errors) {
+        JsonNode value = categories.get(name);
+        if (value == null || value.isNull()) {
+            errors.put("categories." + name, "give all three categories or none");
+            return null;
+        }
+        if (!value.isBoolean()) {
+            errors.put("categories." + name, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
+    private APIGatewayV2HTTPResponse verified(ApiRequest request, Site site, Map<String, String> errors,
+            Integer version, String key, Categories claimed) {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }
