@@ -127,6 +127,11 @@ public final class LocalSuite implements AutoCloseable {
         return http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).baseUri();
     }
 
+    /** Serves non-API pages under {@code prefix} on the HTTP API's port (see {@link HttpApiServer#page}). */
+    public void page(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).page(prefix, handler);
+    }
+
     public AwsEndpoints endpoints() {
         return endpoints;
     }

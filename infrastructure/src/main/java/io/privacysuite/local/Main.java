@@ -31,7 +31,8 @@ public final class Main {
         LocalLogging.configure();
         int port = port();
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(port).onStarted(Main::seed));
+        LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(port).onStarted(Main::seed)
+                .onStarted(Main::demo));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long begin = System.nanoTime();
             stack.close();
@@ -67,11 +68,22 @@ public final class Main {
         }
     }
 
+    /** The demo shop: a page with a real cookie banner, registered for this API's own origins. */
+    static void demo(LocalSuite stack) {
+        try {
+            io.privacysuite.local.demo.DemoShop.attach(stack);
+        } catch (RuntimeException e) {
+            LOG.warn("the demo shop is not served (the API still runs): %s", LocalLog.describe(e));
+        }
+    }
+
     static void banner(LocalSuite stack, PrintStream out) {
         AwsEndpoints e = stack.endpoints();
         out.println();
         out.println("Privacy Suite is running locally (Ctrl-C to stop)");
         out.println("  API        " + stack.httpBaseUri());
+        out.println("  Demo shop  " + io.privacysuite.local.demo.DemoShop.url(stack)
+                + "   (a cookie banner logging consent; site " + io.privacysuite.local.demo.DemoShop.SITE_ID + ")");
         out.println("  Mailbox    " + e.ses().resolve("/") + "   (captured email; JSON at /store)");
         out.println("  DynamoDB   " + e.dynamodb());
         out.println("  SQS        " + e.sqs());
