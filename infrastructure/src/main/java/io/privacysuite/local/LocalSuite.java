@@ -101,6 +101,9 @@ public final class LocalSuite implements AutoCloseable {
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
             b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
+            // Operators' console events reach a running stack as Lambda's Invoke API (./operator).
+            b.http.ifPresent(h -> h.page(io.privacysuite.local.api.InvokeEndpoint.PREFIX,
+                    new io.privacysuite.local.api.InvokeEndpoint(functions)));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();
