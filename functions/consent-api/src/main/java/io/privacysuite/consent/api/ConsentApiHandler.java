@@ -228,12 +228,7 @@ public final class ConsentApiHandler
         Optional<String> s = request.query("statistics");
         Optional<String> m = request.query("marketing");
         if (p.isPresent() || s.isPresent() || m.isPresent()) {
-            Boolean pb = flag(p, "preferences", errors);
-            Boolean sb = flag(s, "statistics", errors);
-            Boolean mb = flag(m, "marketing", errors);
-            if (pb != null && sb != null && mb != null) {
-                claimed = new Categories(pb, sb, mb);
-            }
+            claimed = claimed(name -> flag(request.query(name), name, errors));
         }
         return verified(request, site, errors, version, key, claimed);
     }
@@ -278,15 +273,19 @@ public final class ConsentApiHandler
                         errors.put("categories." + name, "unknown category");
                     }
                 });
-                Boolean pb = bool(categories, "preferences", errors);
-                Boolean sb = bool(categories, "statistics", errors);
-                Boolean mb = bool(categories, "marketing", errors);
-                if (pb != null && sb != null && mb != null) {
-                    claimed = new Categories(pb, sb, mb);
-                }
+                claimed = claimed(name -> bool(categories, name, errors));
             }
         }
         return verified(request, site, errors, version, key, claimed);
+    }
+
+    /** The three categories a browser claims, each read by {@code flag}; null if one is missing or wrong. */
+    private static Categories claimed(java.util.function.Function<String, Boolean> flag) {
+        Boolean preferences = flag.apply("preferences");
+        Boolean statistics = flag.apply("statistics");
+        Boolean marketing = flag.apply("marketing");
+        return preferences != null && statistics != null && marketing != null
+                ? new Categories(preferences, statistics, marketing) : null;
     }
 
     private static final java.util.Set<String> CATEGORY_NAMES =
