@@ -103,8 +103,8 @@ class OperatorCommandIT extends IntegrationTest {
         assertThat(unknown.json().at("/error/status").asInt()).as(unknown.out()).isEqualTo(404);
 
         String email = uniqueId("ops") + "@example.org";
-        String requestId = submitAndConfirm("{\"type\":\"rectification\",\"email\":\"" + email + "\",\"siteId\":"
-                + "\"demo-shop\",\"locale\":\"en\",\"details\":{\"city\":\"Gent\"}}", email);
+        String requestId = submitAndConfirm("{\"type\":\"rectification\",\"email\":\"" + email + "\",\"siteId\":\""
+                + newSite("ops") + "\",\"locale\":\"en\",\"details\":{\"city\":\"Gent\"}}", email);
         awaitProcessed(requestId);
         Run extended = operator(edited("events/requests-operator/extend.json", Map.of("requestId", requestId)));
         assertThat(extended.exit()).as(extended.out() + extended.err()).isZero();
