@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -104,6 +105,12 @@ public final class LocalSuite implements AutoCloseable {
             // Operators' console events reach a running stack as Lambda's Invoke API (./operator).
             b.http.ifPresent(h -> h.page(io.privacysuite.local.api.InvokeEndpoint.PREFIX,
                     new io.privacysuite.local.api.InvokeEndpoint(functions)));
+            Path apiDocs = b.projectRoot.resolve(io.privacysuite.local.api.ApiDocs.FILE);
+            b.http.ifPresent(h -> h.page(API_DOCS, new io.privacysuite.local.api.StaticPages(API_DOCS, Map.of(
+                    "", new io.privacysuite.local.api.StaticPages.Page(() -> new java.io.ByteArrayInputStream(
+                            io.privacysuite.local.api.ApiDocs.load(apiDocs).html()
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "text/html; charset=utf-8"),
+                    "openapi.yaml", io.privacysuite.local.api.StaticPages.Page.file(apiDocs)))));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();
@@ -124,6 +131,9 @@ public final class LocalSuite implements AutoCloseable {
         }
         return stack;
     }
+
+    /** Where the API description is served: the page, and {@code openapi.yaml} beside it. */
+    public static final String API_DOCS = "/api/";
 
     /** Base URI of the HTTP API, e.g. {@code http://127.0.0.1:3000}. */
     public URI httpBaseUri() {

@@ -84,6 +84,10 @@ public final class Main {
         out.println("  API        " + stack.httpBaseUri());
         out.println("  Demo shop  " + io.privacysuite.local.demo.DemoShop.url(stack)
                 + "   (a cookie banner logging consent; site " + io.privacysuite.local.demo.DemoShop.SITE_ID + ")");
+        out.println("  API docs   " + stack.httpBaseUri().resolve(LocalSuite.API_DOCS) + "   (OpenAPI 3.1: "
+                + stack.httpBaseUri().resolve(LocalSuite.API_DOCS + "openapi.yaml") + ")");
+        out.println("  Operator   ./operator --port " + stack.httpBaseUri().getPort()
+                + " events/consent-admin/register-site.json   (any console event of events/)");
         out.println("  Mailbox    " + e.ses().resolve("/") + "   (captured email; JSON at /store)");
         out.println("  DynamoDB   " + e.dynamodb());
         out.println("  SQS        " + e.sqs());

@@ -1,4 +1,4 @@
-package io.privacysuite.local.demo;
+package io.privacysuite.local.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

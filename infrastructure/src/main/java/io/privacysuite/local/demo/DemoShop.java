@@ -1,7 +1,8 @@
 package io.privacysuite.local.demo;
 
 import io.privacysuite.local.LocalSuite;
-import io.privacysuite.local.demo.StaticPages.Page;
+import io.privacysuite.local.api.StaticPages;
+import io.privacysuite.local.api.StaticPages.Page;
 import io.privacysuite.local.emulators.NpmInstall;
 import io.privacysuite.local.runtime.LocalLog;
 import java.net.URI;
