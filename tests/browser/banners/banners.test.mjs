@@ -279,3 +279,28 @@ test('a page on an unregistered origin is refused (403, no CORS) and nothing is 
   assert.ok(!kept || !kept.key, 'no consent key in the browser')
   await context.close()
 })
+
+test('hostile query parameters on the demo page are shown as text, never run', async () => {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const errors = []
+  page.on('pageerror', e => errors.push(e.message))
+  page.on('dialog', d => { errors.push('dialog: ' + d.message()); d.dismiss() })
+  const hostile = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+  const q = encodeURIComponent(hostile)
+  await page.goto(`${BASE}/demo/?banner=${q}&site=${q}`)
+  // The client refuses the site id at create(), before any call; the page says so as text.
+  await page.waitForFunction(() => window.demo.log.some(e => e.type === 'error'), null, { timeout: TIMEOUT })
+  const [error] = await page.evaluate(() => window.demo.log)
+  assert.equal(error.code, 'load')
+  assert.match(error.message, /siteId/)
+  assert.equal(await page.evaluate(() => window.demo.banner), 'klaro', 'an unknown banner falls back to Klaro')
+  assert.equal(await page.textContent('#site'), hostile)
+  assert.equal(await page.locator('img[src=x]').count(), 0)
+  // A valid site with a hostile banner name still works, with Klaro.
+  await open(page, `${BASE}/demo/?banner=${q}`)
+  const [status] = await clickAndWait(page, BANNERS.klaro.acceptAll, RECORD)
+  assert.equal(status, 201)
+  assert.deepEqual(errors, [])
+  await context.close()
+})
