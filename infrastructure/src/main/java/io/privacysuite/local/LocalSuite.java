@@ -1,8 +1,12 @@
 package io.privacysuite.local;
 
 import io.privacysuite.core.Env;
+import io.privacysuite.local.api.ApiDocs;
 import io.privacysuite.local.api.HttpApiServer;
 import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.api.InvokeEndpoint;
+import io.privacysuite.local.api.StaticPages;
+import io.privacysuite.local.api.StaticPages.Page;
 import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.emulators.EmbeddedEmulators;
 import io.privacysuite.local.emulators.LocalAwsClients;
@@ -14,7 +18,9 @@ import io.privacysuite.local.runtime.LocalLogging;
 import io.privacysuite.local.template.LocalResources;
 import io.privacysuite.local.template.Template;
 import io.privacysuite.local.template.TemplateResolver;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,15 +108,7 @@ public final class LocalSuite implements AutoCloseable {
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
             b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
-            // Operators' console events reach a running stack as Lambda's Invoke API (./operator).
-            b.http.ifPresent(h -> h.page(io.privacysuite.local.api.InvokeEndpoint.PREFIX,
-                    new io.privacysuite.local.api.InvokeEndpoint(functions)));
-            Path apiDocs = b.projectRoot.resolve(io.privacysuite.local.api.ApiDocs.FILE);
-            b.http.ifPresent(h -> h.page(API_DOCS, new io.privacysuite.local.api.StaticPages(API_DOCS, Map.of(
-                    "", new io.privacysuite.local.api.StaticPages.Page(() -> new java.io.ByteArrayInputStream(
-                            io.privacysuite.local.api.ApiDocs.load(apiDocs).html()
-                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "text/html; charset=utf-8"),
-                    "openapi.yaml", io.privacysuite.local.api.StaticPages.Page.file(apiDocs)))));
+            b.http.ifPresent(h -> servePages(h, functions, b.projectRoot));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();
@@ -134,6 +132,16 @@ public final class LocalSuite implements AutoCloseable {
 
     /** Where the API description is served: the page, and {@code openapi.yaml} beside it. */
     public static final String API_DOCS = "/api/";
+
+    /** Beside the API: Lambda's Invoke API for operators' console events (./operator) and the API description. */
+    private static void servePages(HttpApiServer http, LocalFunctions functions, Path projectRoot) {
+        http.page(InvokeEndpoint.PREFIX, new InvokeEndpoint(functions));
+        Path apiDocs = projectRoot.resolve(ApiDocs.FILE);
+        // Rendered at each request, so an edited document shows on reload.
+        Page page = new Page(() -> new ByteArrayInputStream(
+                ApiDocs.load(apiDocs).html().getBytes(StandardCharsets.UTF_8)), "text/html; charset=utf-8");
+        http.page(API_DOCS, new StaticPages(API_DOCS, Map.of("", page, "openapi.yaml", Page.file(apiDocs))));
+    }
 
     /** Base URI of the HTTP API, e.g. {@code http://127.0.0.1:3000}. */
     public URI httpBaseUri() {

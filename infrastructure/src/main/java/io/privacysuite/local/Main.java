@@ -2,6 +2,7 @@ package io.privacysuite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.demo.DemoShop;
 import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.runtime.LambdaJson;
 import io.privacysuite.local.runtime.LocalLog;
@@ -71,7 +72,7 @@ public final class Main {
     /** The demo shop: a page with a real cookie banner, registered for this API's own origins. */
     static void demo(LocalSuite stack) {
         try {
-            io.privacysuite.local.demo.DemoShop.attach(stack);
+            DemoShop.attach(stack);
         } catch (RuntimeException e) {
             LOG.warn("the demo shop is not served (the API still runs): %s", LocalLog.describe(e));
         }
@@ -82,8 +83,8 @@ public final class Main {
         out.println();
         out.println("Privacy Suite is running locally (Ctrl-C to stop)");
         out.println("  API        " + stack.httpBaseUri());
-        out.println("  Demo shop  " + io.privacysuite.local.demo.DemoShop.url(stack)
-                + "   (a cookie banner logging consent; site " + io.privacysuite.local.demo.DemoShop.SITE_ID + ")");
+        out.println("  Demo shop  " + DemoShop.url(stack)
+                + "   (a cookie banner logging consent; site " + DemoShop.SITE_ID + ")");
         out.println("  API docs   " + stack.httpBaseUri().resolve(LocalSuite.API_DOCS) + "   (OpenAPI 3.1: "
                 + stack.httpBaseUri().resolve(LocalSuite.API_DOCS + "openapi.yaml") + ")");
         out.println("  Operator   ./operator --port " + stack.httpBaseUri().getPort()
