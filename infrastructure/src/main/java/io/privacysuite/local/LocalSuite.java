@@ -1,8 +1,12 @@
 package io.privacysuite.local;
 
 import io.privacysuite.core.Env;
+import io.privacysuite.local.api.ApiDocs;
 import io.privacysuite.local.api.HttpApiServer;
 import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.api.InvokeEndpoint;
+import io.privacysuite.local.api.StaticPages;
+import io.privacysuite.local.api.StaticPages.Page;
 import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.emulators.EmbeddedEmulators;
 import io.privacysuite.local.emulators.LocalAwsClients;
@@ -14,11 +18,14 @@ import io.privacysuite.local.runtime.LocalLogging;
 import io.privacysuite.local.template.LocalResources;
 import io.privacysuite.local.template.Template;
 import io.privacysuite.local.template.TemplateResolver;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -101,6 +108,7 @@ public final class LocalSuite implements AutoCloseable {
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
             b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
+            b.http.ifPresent(h -> servePages(h, functions, b.projectRoot));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();
@@ -122,9 +130,27 @@ public final class LocalSuite implements AutoCloseable {
         return stack;
     }
 
+    /** Where the API description is served: the page, and {@code openapi.yaml} beside it. */
+    public static final String API_DOCS = "/api/";
+
+    /** Beside the API: Lambda's Invoke API for operators' console events (./operator) and the API description. */
+    private static void servePages(HttpApiServer http, LocalFunctions functions, Path projectRoot) {
+        http.page(InvokeEndpoint.PREFIX, new InvokeEndpoint(functions));
+        Path apiDocs = projectRoot.resolve(ApiDocs.FILE);
+        // Rendered at each request, so an edited document shows on reload.
+        Page page = new Page(() -> new ByteArrayInputStream(
+                ApiDocs.load(apiDocs).html().getBytes(StandardCharsets.UTF_8)), "text/html; charset=utf-8");
+        http.page(API_DOCS, new StaticPages(API_DOCS, Map.of("", page, "openapi.yaml", Page.file(apiDocs))));
+    }
+
     /** Base URI of the HTTP API, e.g. {@code http://127.0.0.1:3000}. */
     public URI httpBaseUri() {
         return http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).baseUri();
+    }
+
+    /** Serves non-API pages under {@code prefix} on the HTTP API's port (see {@link HttpApiServer#page}). */
+    public void page(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).page(prefix, handler);
     }
 
     public AwsEndpoints endpoints() {

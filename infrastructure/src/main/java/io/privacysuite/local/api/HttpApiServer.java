@@ -51,6 +51,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final String accountId;
     private volatile List<HttpRoute> routes = List.of();
     private volatile Invoker invoker;
+    private final java.util.Set<String> pages = new java.util.HashSet<>();
 
     private HttpApiServer(HttpServer server, ExecutorService pool, String accountId) {
         this.server = server;
@@ -117,6 +118,16 @@ public final class HttpApiServer implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(pool);
         server.start();
+    }
+
+    /**
+     * Serves pages that are not API routes (the demo shop, the API description) under {@code prefix}, e.g.
+     * {@code /demo/}; API Gateway never sees them. A prefix served already is left as it is.
+     */
+    public synchronized void page(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        if (pages.add(prefix)) {
+            server.createContext(prefix, handler);
+        }
     }
 
     public int port() {

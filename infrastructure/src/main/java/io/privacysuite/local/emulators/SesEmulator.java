@@ -10,17 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 public final class SesEmulator implements AutoCloseable {
     private static final LocalLog LOG = LocalLog.get(SesEmulator.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final int KEPT_OUTPUT_LINES = 40;
 
     private final Process process;
@@ -182,43 +176,13 @@ public final class SesEmulator implements AutoCloseable {
         return directory.resolve("node_modules").resolve(".bin").resolve(windows ? "aws-ses-v2-local.cmd" : "aws-ses-v2-local");
     }
 
-    /** Runs {@code npm ci} once; a file lock keeps parallel JVMs (forked test runs) from installing over each other. */
+    /** Runs {@code npm ci} once (see {@link NpmInstall}). */
     static Path installIfMissing(Path directory) {
         Path bin = binary(directory);
         if (Files.isExecutable(bin)) {
             return bin;
         }
-        if (!Files.isRegularFile(directory.resolve("package-lock.json"))) {
-            throw new IllegalStateException("no package-lock.json in " + directory);
-        }
-        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "privacysuite-ses-local-npm.lock");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
-            if (Files.isExecutable(bin)) {
-                return bin;
-            }
-            LOG.info("installing the SES emulator with npm ci in %s (first run only)", directory);
-            boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
-            List<String> command = new ArrayList<>(List.of(windows ? "npm.cmd" : "npm", "ci", "--no-audit", "--no-fund"));
-            Path log = Files.createTempFile("ses-local-npm", ".log");
-            Process npm = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!npm.waitFor(INSTALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                npm.destroyForcibly();
-                throw new IllegalStateException("npm ci timed out; output in " + log);
-            }
-            if (npm.exitValue() != 0 || !Files.isExecutable(bin)) {
-                throw new IllegalStateException("npm ci failed (exit " + npm.exitValue() + "): "
-                        + Files.readString(log).strip());
-            }
-            Files.deleteIfExists(log);
-            return bin;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot install the SES emulator (are node and npm on the PATH?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while installing the SES emulator", e);
-        }
+        return NpmInstall.ifMissing(directory, bin, "the SES emulator");
     }
 
     private static void sleep(long millis) {

@@ -1,0 +1,81 @@
+package io.privacysuite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.local.demo.DemoShop;
+import io.privacysuite.local.emulators.NpmInstall;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The demo shop's three banners (Klaro, Orejime, vanilla-cookieconsent) in a real headless Chromium: Debian's
+ * {@code chromium}, driven by {@code playwright-core} from {@code tests/browser} (never a downloaded browser).
+ * The browser side runs as {@code node --test tests/browser/banners/}; this class starts the suite, serves the
+ * demo shop, runs it, fails on any browser failure and checks the store for what the browser cannot see.
+ */
+class BrowserBannersIT extends IntegrationTest {
+    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+    /** 7 cases per banner, one for an unregistered origin, one for hostile query parameters. */
+    static final int CASES = 3 * 7 + 2;
+
+    @Test
+    void bannersShouldRecordVerifyAndWithdrawInARealBrowser_andAForeignOriginRecordsNothing() throws Exception {
+        assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium; .ci/run does it)")
+                .isExecutable();
+        Path root = stack.projectRoot();
+        Path dir = root.resolve("tests").resolve("browser");
+        NpmInstall.ifMissing(dir, dir.resolve("node_modules").resolve("playwright-core").resolve("package.json"),
+                "the browser tests' playwright-core");
+        DemoShop.attach(stack);
+        String blocked = uniqueId("blocked");
+        registerSite(blocked, uniqueId("acme"), DemoShop.BANNER_VERSION, "https://shop.example.com");
+        int demoBefore = consentItems(DemoShop.SITE_ID);
+
+        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1",
+                "banners/").directory(dir.toFile()).redirectErrorStream(true);
+        node.environment().put("PRIVACYSUITE_BASE", "http://localhost:" + stack.httpBaseUri().getPort());
+        node.environment().put("PRIVACYSUITE_BLOCKED_SITE", blocked);
+        node.environment().put("CHROMIUM", CHROMIUM);
+        Path log = Files.createTempFile("browser-banners", ".tap");
+        long start = System.nanoTime();
+        Process process = node.redirectOutput(log.toFile()).start();
+        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String tap = Files.readString(log, StandardCharsets.UTF_8);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        System.out.println(summary(tap) + " in " + seconds + " s (browser tests, " + CHROMIUM + ")");
+
+        assertThat(finished).as("browser tests finished within 10 minutes").isTrue();
+        assertThat(tap).as(tap).contains("# pass " + CASES).contains("# fail 0").contains("# skipped 0")
+                .contains("# cancelled 0");
+        assertThat(process.exitValue()).as(tap).isZero();
+        assertThat(tap).containsPattern("click->201: \\d+ clicks, median \\d+ ms");
+
+        // A foreign origin's clicks left nothing behind. The demo site's are all stored, once each: per banner 5
+        // accepts, a decline and a GPC accept (7 records), a change and a withdrawal; plus one record with a
+        // hostile banner name: 3 * 9 + 1 versions (retries repeat their request id and write nothing new).
+        assertThat(consentItems(blocked)).isZero();
+        assertThat(consentItems(DemoShop.SITE_ID) - demoBefore).isEqualTo(3 * 9 + 1);
+        Files.deleteIfExists(log);
+    }
+
+    /** The figure lines of the run, for the build log. */
+    static String summary(String tap) {
+        return String.join("; ", tap.lines().filter(l -> l.startsWith("# click->201") || l.startsWith("# pass")
+                || l.startsWith("# fail")).map(l -> l.substring(2)).toList());
+    }
+
+    int consentItems(String siteId) {
+        return stack.awsClients().dynamoDb().scanPaginator(r -> r.tableName(stack.resources().tableName("ConsentsTable"))
+                .filterExpression(ConsentsTable.SITE_ID + " = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromS(siteId))))
+                .stream().mapToInt(page -> page.count()).sum();
+    }
+}
