@@ -77,15 +77,17 @@ final class PrivacyCenter {
         }
         Map<String, String> corsHeaders = origin.filter(site::allowsOrigin).map(PrivacyCenter::cors).orElse(Map.of());
         if (!form) {
-            ObjectNode body = (ObjectNode) request.jsonBody(RequestsApiHandler.MAX_BODY_BYTES).deepCopy();
-            if (body.hasNonNull("siteId") && !site.siteId().equals(body.path("siteId").asText())) {
-                throw ApiException.of(DomainException.invalid(Map.of("siteId", "must be the site of the path")));
-            }
-            body.put("siteId", site.siteId());
-            if (!body.hasNonNull("locale")) {
-                body.put("locale", Pages.forRequest(null, request.header("accept-language").orElse(null)).lang());
-            }
+            ObjectNode body;
             try {
+                // Inside the try: the company's page may read every refusal (CORS headers on errors too).
+                body = (ObjectNode) request.jsonBody(RequestsApiHandler.MAX_BODY_BYTES).deepCopy();
+                if (body.hasNonNull("siteId") && !site.siteId().equals(body.path("siteId").asText())) {
+                    throw DomainException.invalid(Map.of("siteId", "must be the site of the path"));
+                }
+                body.put("siteId", site.siteId());
+                if (!body.hasNonNull("locale")) {
+                    body.put("locale", Pages.forRequest(null, request.header("accept-language").orElse(null)).lang());
+                }
                 RequestsApiHandler.accept(service, Submission.parse(body), request, log);
             } catch (ApiException | DomainException refusal) {
                 ApiException e = ApiException.of(refusal);
