@@ -84,11 +84,22 @@ public final class TemplateRenderer {
         Map<String, Object> layoutContext = new HashMap<>();
         layoutContext.put("lang", locale);
         layoutContext.put("subject", subject);
-        layoutContext.put("bodyHtml", toHtml(text));
+        Map<String, String> linkLabels = new HashMap<>();
+        data.forEach((key, value) -> {
+            String label = localeLabels.getProperty("link." + key);
+            if (key.endsWith("Url") && value != null && label != null) {
+                linkLabels.put(escape(value), label);
+            }
+        });
+        if (unsubscribeUrl != null) {
+            linkLabels.put(escape(unsubscribeUrl), localeLabels.getProperty("link.unsubscribeUrl", "Unsubscribe"));
+        }
+        layoutContext.put("bodyHtml", toHtml(text, linkLabels));
         layoutContext.put("footer", footer);
         if (unsubscribeUrl != null) {
             // Pre-escaped here (jmustache would also escape "=", which makes the visible link ugly).
             layoutContext.put("unsubscribeUrl", escape(unsubscribeUrl));
+            layoutContext.put("unsubscribeLabel", escape(localeLabels.getProperty("link.unsubscribeUrl", "Unsubscribe")));
         }
         return new Rendered(subject, textWithFooter, layout.execute(layoutContext));
     }
@@ -116,6 +127,14 @@ public final class TemplateRenderer {
     }
 
     static String toHtml(String text) {
+        return toHtml(text, Map.of());
+    }
+
+    /**
+     * Paragraphs of escaped text with links made clickable; a link whose URL is in {@code labels} (escaped URL to
+     * words) reads as those words, as links should (a person reads "Confirm my request", not a token).
+     */
+    static String toHtml(String text, Map<String, String> labels) {
         StringBuilder html = new StringBuilder();
         for (String paragraph : text.strip().split("\n\\s*\n")) {
             html.append("<p>");
@@ -124,7 +143,8 @@ public final class TemplateRenderer {
             StringBuilder linked = new StringBuilder();
             while (m.find()) {
                 String url = m.group();
-                m.appendReplacement(linked, Matcher.quoteReplacement("<a href=\"" + url + "\">" + url + "</a>"));
+                String words = labels.containsKey(url) ? escape(labels.get(url)) : url;
+                m.appendReplacement(linked, Matcher.quoteReplacement("<a href=\"" + url + "\">" + words + "</a>"));
             }
             m.appendTail(linked);
             html.append(linked).append("</p>\n");
