@@ -266,7 +266,10 @@ public final class FulfilmentService {
             return noData(request, entries, searched, now);
         }
         exports.put(request.requestId(), ExportFiles.JSON, "application/json", pkg.json());
-        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg.html());
+        Map<String, DataMap.Context> contexts = new LinkedHashMap<>();
+        connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
+        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
+                pkg.html(request.locale(), zone, contexts));
         // The links point at the suite, which presigns at each click: they last as long as the files.
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(exports.linkLifetime());
