@@ -26,13 +26,13 @@ const WORDS = {
         submit: 'Send my request', html: 'Your data, to read in your browser', erased: 'We erased', kept: 'We kept' },
   de: { sent: 'Sehen Sie in Ihrem Posteingang nach', confirm: 'Meine Anfrage bestätigen', confirmed: 'Anfrage bestätigt',
         completed: 'Abgeschlossen', submit: 'Anfrage senden', html: 'Ihre Daten, zum Lesen im Browser',
-        erased: 'Wir haben 2 Einträge über Sie gelöscht', kept: 'aufbewahrt' },
+        erased: 'Einträge über Sie gelöscht', kept: 'aufbewahrt' },
   fr: { sent: 'Consultez votre boîte de réception', confirm: 'Confirmer ma demande', confirmed: 'Demande confirmée',
         completed: 'Terminée', submit: 'Envoyer ma demande', html: 'Vos données, à lire dans votre navigateur',
         erased: 'Nous avons effacé', kept: 'Nous avons conservé' },
   nl: { sent: 'Kijk in uw inbox', confirm: 'Mijn verzoek bevestigen', confirmed: 'Verzoek bevestigd',
         completed: 'Afgerond', submit: 'Mijn verzoek versturen', html: 'Uw gegevens, om in uw browser te lezen',
-        erased: 'We hebben 2 gegevens over u gewist', kept: 'bewaard' }
+        erased: 'gegevens over u gewist', kept: 'bewaard' }
 }
 
 let browser

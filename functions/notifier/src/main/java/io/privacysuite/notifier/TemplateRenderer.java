@@ -68,6 +68,15 @@ public final class TemplateRenderer {
         if (data.containsKey("type")) {
             context.put("typeLabel", localeLabels.getProperty("type." + data.get("type"), data.get("type")));
         }
+        // Counts in words with the language's plural form ("1 record", "2 records"; French counts 0 as singular).
+        for (String count : java.util.List.of("recordCount", "erasedCount")) {
+            if (data.containsKey(count) && data.get(count).matches("\\d{1,9}")) {
+                long n = Long.parseLong(data.get(count));
+                boolean one = n == 1 || (n == 0 && locale.equals("fr"));
+                context.put(count + "Text", localeLabels.getProperty("count." + count + (one ? ".one" : ".other"), "{0}")
+                        .replace("{0}", data.get(count)));
+            }
+        }
         if (data.containsKey("searchedAsserted")) {
             context.put("searchedText", searchedText(data, localeLabels));
         }
