@@ -2,6 +2,7 @@ package io.privacysuite.notifier;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import io.privacysuite.core.Texts;
 import io.privacysuite.notify.EmailTemplate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ public final class TemplateRenderer {
     private final Template layout = Mustache.compiler().defaultValue("").compile(read("templates/layout.html.mustache")
             .orElseThrow(() -> new IllegalStateException("layout template missing")));
     private final Map<String, Optional<Template>> templates = new ConcurrentHashMap<>();
-    private final Map<String, Properties> labels = new ConcurrentHashMap<>();
+    private final Texts labels = new Texts(TemplateRenderer.class, "templates/labels");
 
     public record Rendered(String subject, String text, String html) {}
 
@@ -71,10 +72,7 @@ public final class TemplateRenderer {
         // Counts in words with the language's plural form ("1 record", "2 records"; French counts 0 as singular).
         for (String count : java.util.List.of("recordCount", "erasedCount")) {
             if (data.containsKey(count) && data.get(count).matches("\\d{1,9}")) {
-                long n = Long.parseLong(data.get(count));
-                boolean one = n == 1 || (n == 0 && locale.equals("fr"));
-                context.put(count + "Text", localeLabels.getProperty("count." + count + (one ? ".one" : ".other"), "{0}")
-                        .replace("{0}", data.get(count)));
+                context.put(count + "Text", labels.plural(locale, "count." + count, Long.parseLong(data.get(count))));
             }
         }
         if (data.containsKey("searchedAsserted")) {
@@ -171,17 +169,7 @@ public final class TemplateRenderer {
     }
 
     private Properties labels(String locale) {
-        return labels.computeIfAbsent(locale, l -> {
-            Properties p = new Properties();
-            try (InputStream in = TemplateRenderer.class.getClassLoader().getResourceAsStream("templates/labels." + l + ".properties")) {
-                if (in != null) {
-                    p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return p;
-        });
+        return labels.all(locale);
     }
 
     private static Optional<String> read(String resource) {

@@ -1,10 +1,6 @@
 package io.privacysuite.fulfilment;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.privacysuite.core.Texts;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -14,9 +10,7 @@ import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +18,7 @@ import java.util.stream.Collectors;
  * values as a person reads them (dates in their time zone, yes/no, nested values as "label: value").
  */
 final class ExportTexts {
-    static final List<String> LANGUAGES = List.of("en", "fr", "nl", "de");
-    private static final Map<String, Properties> TEXTS = new ConcurrentHashMap<>();
+    private static final Texts TEXTS = new Texts(ExportTexts.class, "export/texts");
     /** Plumbing a person has no use for: table keys, hashes, retention codes (the expiry is shown as "kept until"). */
     private static final Set<String> INTERNAL = Set.of("pk", "sk", "key", "hash", "retentionRule", "dataCategory",
             "heldExpiresAt", "normalExpiresAt", "signature", "ttl");
@@ -33,7 +26,7 @@ final class ExportTexts {
     private final String lang;
 
     private ExportTexts(String lang) {
-        this.lang = LANGUAGES.contains(lang) ? lang : "en";
+        this.lang = Texts.supported(lang);
     }
 
     static ExportTexts in(String lang) {
@@ -49,20 +42,11 @@ final class ExportTexts {
     }
 
     String text(String key, String... args) {
-        String text = props(lang).getProperty(key);
-        if (text == null) {
-            text = props("en").getProperty(key, key);
-        }
-        for (int i = 0; i < args.length; i++) {
-            text = text.replace("{" + i + "}", args[i]);
-        }
-        return text;
+        return TEXTS.text(lang, key, args);
     }
 
-    /** {@code key.one} or {@code key.other} with {0} the count (French counts 0 as singular). */
     String plural(String key, long count) {
-        boolean one = count == 1 || (count == 0 && lang.equals("fr"));
-        return text(key + (one ? ".one" : ".other"), Long.toString(count));
+        return TEXTS.plural(lang, key, count);
     }
 
     String dateTime(Instant at, ZoneId zone) {
@@ -76,7 +60,7 @@ final class ExportTexts {
 
     /** The suite's own fields in words of this language; any other field name written out ("orderId": "Order id"). */
     String label(String field) {
-        String known = props(lang).getProperty("label." + field);
+        String known = TEXTS.all(lang).getProperty("label." + field);
         if (known != null) {
             return known;
         }
@@ -122,19 +106,5 @@ final class ExportTexts {
             }
         }
         return text;
-    }
-
-    private static Properties props(String lang) {
-        return TEXTS.computeIfAbsent(lang, l -> {
-            Properties p = new Properties();
-            try (InputStream in = ExportTexts.class.getClassLoader().getResourceAsStream("export/texts." + l + ".properties")) {
-                if (in != null) {
-                    p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return p;
-        });
     }
 }

@@ -2,18 +2,12 @@ package io.privacysuite.requests.api;
 
 import io.privacysuite.consent.Branding;
 import io.privacysuite.consent.Site;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.privacysuite.core.Texts;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Server-rendered HTML pages for people, in English, French, Dutch or German ({@code pages/texts.<lang>}): no
@@ -22,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * supervisory authority a person may complain to; with a switcher path, links to the same page in each language.
  */
 final class Pages {
-    static final java.util.List<String> LANGUAGES = java.util.List.of("en", "fr", "nl", "de");
-    private static final Map<String, Properties> TEXTS = new ConcurrentHashMap<>();
+    static final java.util.List<String> LANGUAGES = Texts.LANGUAGES;
+    private static final Texts TEXTS = new Texts(Pages.class, "pages/texts");
     private static final Map<String, String> LANGUAGE_NAMES = Map.of("en", "English", "fr", "Français",
             "nl", "Nederlands", "de", "Deutsch");
     /** Dark enough on white for WCAG AA (text 4.5:1); focus outlines visible; nothing wider than a phone needs. */
@@ -102,24 +96,12 @@ final class Pages {
 
     /** The text for {@code key} with {0}, {1}... replaced (plain replacement: French apostrophes stay as written). */
     String text(String key, String... args) {
-        String text = TEXTS.computeIfAbsent(lang, Pages::load).getProperty(key);
-        if (text == null) {
-            text = TEXTS.computeIfAbsent("en", Pages::load).getProperty(key, key);
-        }
-        for (int i = 0; i < args.length; i++) {
-            text = text.replace("{" + i + "}", args[i]);
-        }
-        return text;
+        return TEXTS.text(lang, key, args);
     }
 
     /** {@code key.one} for 1, else {@code key.other}, with {0} the count (the four languages' plural rules). */
     String plural(String key, long count, String... more) {
-        String[] args = new String[more.length + 1];
-        args[0] = Long.toString(count);
-        System.arraycopy(more, 0, args, 1, more.length);
-        // French counts 0 and 1 as singular; English, Dutch and German only 1.
-        boolean one = count == 1 || (count == 0 && lang.equals("fr"));
-        return text(key + (one ? ".one" : ".other"), args);
+        return TEXTS.plural(lang, key, count, more);
     }
 
     String typeLabel(String type) {
@@ -254,17 +236,5 @@ final class Pages {
             }
         }
         return out.toString();
-    }
-
-    private static Properties load(String lang) {
-        Properties p = new Properties();
-        try (InputStream in = Pages.class.getClassLoader().getResourceAsStream("pages/texts." + lang + ".properties")) {
-            if (in != null) {
-                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
     }
 }
