@@ -1,6 +1,7 @@
 package io.privacysuite.fulfilment;
 
 import io.privacysuite.core.Texts;
+import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,8 +21,8 @@ import java.util.stream.Collectors;
 final class ExportTexts {
     private static final Texts TEXTS = new Texts(ExportTexts.class, "export/texts");
     /** Plumbing a person has no use for: table keys, hashes, retention codes (the expiry is shown as "kept until"). */
-    private static final Set<String> INTERNAL = Set.of("pk", "sk", "key", "hash", "retentionRule", "dataCategory",
-            "heldExpiresAt", "normalExpiresAt", "signature", "ttl");
+    private static final Set<String> INTERNAL = Set.of("pk", "sk", "key", "hash", RetentionPolicy.RULE_ATTRIBUTE,
+            RetentionPolicy.CATEGORY_ATTRIBUTE, "signature", "ttl");
 
     private final String lang;
 
@@ -38,7 +39,9 @@ final class ExportTexts {
     }
 
     static boolean isInternal(String field) {
-        return INTERNAL.contains(field) || field.endsWith("Hash") || field.startsWith("gsi");
+        // Parked expiries (a hold's, a cancellation's) end in "ExpiresAt": the item's own expiry reads "kept until".
+        return INTERNAL.contains(field) || field.endsWith("Hash") || field.endsWith("ExpiresAt")
+                || field.startsWith("gsi");
     }
 
     String text(String key, String... args) {

@@ -99,6 +99,11 @@ final class Pages {
         return TEXTS.text(lang, key, args);
     }
 
+    /** Whether there is a text for {@code key} (in this language or English). */
+    boolean has(String key) {
+        return TEXTS.all(lang).containsKey(key) || TEXTS.all("en").containsKey(key);
+    }
+
     /** {@code key.one} for 1, else {@code key.other}, with {0} the count (the four languages' plural rules). */
     String plural(String key, long count, String... more) {
         return TEXTS.plural(lang, key, count, more);

@@ -90,7 +90,8 @@ final class PrivacyCenter {
                 }
                 RequestsApiHandler.accept(service, Submission.parse(body), request, log);
             } catch (ApiException | DomainException refusal) {
-                ApiException e = ApiException.of(refusal);
+                ApiException e = RequestsApiHandler.inLanguage(ApiException.of(refusal),
+                        Pages.in(RequestsApiHandler.intakeLanguage(request)));
                 Map<String, String> headers = new LinkedHashMap<>(corsHeaders);
                 if (e.status() == 429) {
                     headers.put("retry-after", Long.toString(RequestsApiHandler.retryAfterSeconds(refusal)));

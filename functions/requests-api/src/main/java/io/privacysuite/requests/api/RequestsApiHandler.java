@@ -118,6 +118,9 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         } catch (ApiException | DomainException refusal) {
             ApiException e = ApiException.of(refusal);
             log.info("request_api_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
+            if (request.routeKey().equals("POST /v1/requests")) {
+                e = inLanguage(e, Pages.in(intakeLanguage(request)));
+            }
             Map<String, String> headers = e.status() == 429 ? Map.of("retry-after", retryAfter(e)) : Map.of();
             return ApiResponses.error(e, headers);
         } catch (RuntimeException e) {
@@ -180,6 +183,39 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         String requestId = service.submit(submission, request.sourceIp());
         log.info("request_received", "requestId", requestId, "type", submission.type().wire(),
                 "site", submission.siteId(), "ignoredIdentifiers", submission.ignoredIdentifiers().size());
+    }
+
+    /**
+     * An intake refusal in the person's language: the message by its code, each field's message by the field's name
+     * ({@code details.x} and {@code consents[0]} by {@code details} and {@code consents}); codes and field names stay
+     * as they are for programs. English keeps the messages that say exactly what the API expects.
+     */
+    static ApiException inLanguage(ApiException e, Pages pages) {
+        if (pages.lang().equals("en")) {
+            return e;
+        }
+        String message = pages.has("api." + e.code())
+                ? pages.text("api." + e.code(), Long.toString(retryAfterSeconds(e))) : e.getMessage();
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        e.fieldErrors().forEach((field, why) -> {
+            String key = "form.error." + field.replaceAll("[.\\[].*", "");
+            fields.put(field, pages.has(key) ? pages.text(key) : why);
+        });
+        return new ApiException(e.status(), e.code(), message, fields);
+    }
+
+    /** The language of an intake: the body's {@code locale} if it has one we speak, else the browser's. */
+    static String intakeLanguage(ApiRequest request) {
+        try {
+            String locale = request.jsonBody(MAX_BODY_BYTES).path("locale").asText("");
+            String language = locale.split("[-_]")[0].toLowerCase(Locale.ROOT);
+            if (Pages.LANGUAGES.contains(language)) {
+                return language;
+            }
+        } catch (RuntimeException unreadable) {
+            // no usable body: the browser's language
+        }
+        return Pages.forRequest(null, request.header("accept-language").orElse(null)).lang();
     }
 
     /** The one answer to every well-formed request, in the person's language. */
