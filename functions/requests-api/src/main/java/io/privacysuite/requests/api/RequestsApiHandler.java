@@ -240,7 +240,9 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         String token = request.query("token").orElse(null);
         IntakeService.Verification v = service.page(requestId, token, request.query("expires").orElse(null));
         log.info("request_link_opened", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
-        Pages pages = pagesFor(request, v.request(), "token", "expires");
+        // No language switcher here: its links would carry the emailed token, which stays in the form alone. The page
+        // speaks the language the person chose on the form.
+        Pages pages = pagesFor(request, v.request());
         if (v.result() != IntakeService.VerifyResult.READY) {
             return verificationAnswer(v, pages);
         }
