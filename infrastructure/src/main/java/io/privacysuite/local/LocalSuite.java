@@ -1,5 +1,6 @@
 package io.privacysuite.local;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.privacysuite.core.Env;
 import io.privacysuite.local.api.ApiDocs;
 import io.privacysuite.local.api.HttpApiServer;
@@ -107,7 +108,9 @@ public final class LocalSuite implements AutoCloseable {
                     options.env(), options.functionEnv());
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
-            b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
+            AwsEndpoints endpoints = b.endpoints;
+            b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions),
+                    (id, event) -> sesDown(endpoints).orElseGet(() -> functions.invoke(id, event))));
             b.http.ifPresent(h -> servePages(h, functions, b.projectRoot));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
@@ -141,6 +144,22 @@ public final class LocalSuite implements AutoCloseable {
         Page page = new Page(() -> new ByteArrayInputStream(
                 ApiDocs.load(apiDocs).html().getBytes(StandardCharsets.UTF_8)), "text/html; charset=utf-8");
         http.page(API_DOCS, new StaticPages(API_DOCS, Map.of("", page, "openapi.yaml", Page.file(apiDocs))));
+    }
+
+    /**
+     * Before any API call: an SES emulator that died is started again; one that cannot be makes the API answer 503,
+     * loudly, instead of accepting requests (202) whose emails could never be sent.
+     */
+    private static Optional<Object> sesDown(AwsEndpoints endpoints) {
+        return endpoints.ensureSesRunning().map(reason -> {
+            LOG.error("answering 503: %s", reason);
+            APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+            response.setStatusCode(503);
+            response.setHeaders(java.util.Map.of("content-type", "application/json"));
+            response.setBody("{\"error\":{\"code\":\"local_email_down\",\"message\":"
+                    + io.privacysuite.core.Json.MAPPER.valueToTree(reason) + "}}");
+            return response;
+        });
     }
 
     /** Base URI of the HTTP API, e.g. {@code http://127.0.0.1:3000}. */

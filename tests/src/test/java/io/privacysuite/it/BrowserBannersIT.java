@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.local.demo.DemoShop;
-import io.privacysuite.local.emulators.NpmInstall;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,7 @@ class BrowserBannersIT extends IntegrationTest {
         assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium; .ci/run does it)")
                 .isExecutable();
         Path root = stack.projectRoot();
-        Path dir = root.resolve("tests").resolve("browser");
-        NpmInstall.ifMissing(dir, dir.resolve("node_modules").resolve("playwright-core").resolve("package.json"),
-                "the browser tests' playwright-core");
+        Path dir = BrowserPackages.install(root);
         DemoShop.attach(stack);
         String blocked = uniqueId("blocked");
         registerSite(blocked, uniqueId("acme"), DemoShop.BANNER_VERSION, "https://shop.example.com");

@@ -71,6 +71,10 @@ class OpenApiContractTest {
             assertThat(responses.keySet()).as(route + " answers").anyMatch(s -> s.startsWith("2") || s.equals("302"));
             assertThat(responses.keySet()).as(route + " errors").anyMatch(s -> s.startsWith("4"));
             if (path.startsWith("/v1/sites/")) {
+                // A site's routes are the banners' consent API or the privacy center's pages and posts.
+                assertThat(list(op.get("tags"))).as(route + " tags").containsAnyOf("consent", "privacy-center");
+            }
+            if (list(op.get("tags")).contains("consent")) {
                 // Consent routes are JSON throughout, and a foreign origin is refused in the error envelope.
                 assertThat(responses).as(route).containsKey("403");
                 responses.forEach((status, r) -> {

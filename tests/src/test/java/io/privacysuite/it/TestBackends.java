@@ -7,6 +7,7 @@ import io.privacysuite.local.emulators.EmbeddedEmulators;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -136,5 +137,28 @@ final class TestBackends {
         return new AwsEndpoints.Fixed(endpoint, endpoint, endpoint, Optional.of(endpoint), Optional.of(endpoint),
                 container.getRegion(),
                 container.getAccessKey(), container.getSecretKey(), false);
+    }
+
+    /**
+     * A customer of the tests' shop in every source of the tests' data map: two orders (deleted on erasure), an
+     * invoice (kept for tax), a review (anonymized) and a support ticket behind the webhook.
+     */
+    static void seedCustomer(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String email) {
+        for (String order : java.util.List.of("O-1", "O-2")) {
+            dynamo.putItem(r -> r.tableName(ORDERS_TABLE).item(java.util.Map.of(
+                    "customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS(order),
+                    "shippingName", AttributeValue.fromS("Ann Example"), "total", AttributeValue.fromN("59.50"))));
+        }
+        dynamo.putItem(r -> r.tableName(INVOICES_TABLE).item(java.util.Map.of(
+                "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
+                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"),
+                "invoiceDate", AttributeValue.fromS(java.time.LocalDate.now(java.time.ZoneId.of("Europe/Brussels"))
+                        .toString()))));
+        dynamo.putItem(r -> r.tableName(REVIEWS_TABLE).item(java.util.Map.of(
+                "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
+                "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
+                "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
+        TestWebhook.get().tickets.put(email, java.util.List.of(java.util.Map.of("ticketId", "T-7", "subject",
+                "Parcel missing")));
     }
 }

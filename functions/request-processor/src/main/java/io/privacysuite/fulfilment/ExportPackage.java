@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The access/portability package, schema {@value #SCHEMA} version {@value #SCHEMA_VERSION} (README "Export
@@ -67,37 +68,76 @@ public final class ExportPackage {
         }
     }
 
-    /** The same content as a self-contained HTML page: one section per source, one table row per record field. */
-    @SuppressWarnings("unchecked")
+    /** The readable page in English with dates in UTC and no data-map context (tests, and old callers). */
     public String html() {
-        StringBuilder h = new StringBuilder(4096);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Your personal data</title>")
-                .append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;")
-                .append("margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}")
-                .append("</style></head><body>\n<h1>Your personal data</h1>\n<p>Request ")
-                .append(esc(String.valueOf(document.get("requestId")))).append(", generated ")
-                .append(esc(String.valueOf(document.get("generatedAt")))).append(". The file export.json holds the same ")
-                .append("data in a machine-readable format (schema ").append(SCHEMA).append(" v").append(SCHEMA_VERSION)
-                .append(").</p>\n");
+        return html("en", java.time.ZoneOffset.UTC, Map.of());
+    }
+
+    /**
+     * The same content as a page a person can read (README "Export format"): in their language, phone-width, plain
+     * labels (the data map's, else the field name in words), dates in {@code zone}, internal fields left out (keys,
+     * hashes, retention codes; an expiry becomes "kept until"), and per source what Art. 15 asks: purposes,
+     * recipients, how long it is kept, where it came from ({@code contexts}, by source id), and the right to complain.
+     */
+    @SuppressWarnings("unchecked")
+    public String html(String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
+        ExportTexts t = ExportTexts.in(lang);
+        StringBuilder h = new StringBuilder(8192);
+        h.append("<!doctype html>\n<html lang=\"").append(t.lang()).append("\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<meta name=\"robots\" content=\"noindex\"><title>").append(esc(t.text("title")))
+                .append("</title><style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;line-height:1.5;")
+                .append("color:#1a1a1a;max-width:40rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}")
+                .append("dl.record{border:1px solid #bbb;border-radius:4px;padding:.5rem .75rem;margin:0 0 1rem}")
+                .append("dl.record dt{font-weight:600;margin-top:.4rem}dl.record dd{margin:0}.context dt{font-weight:600}")
+                .append(".context dd{margin:0 0 .5rem}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}")
+                .append("</style></head><body><main>\n<h1>").append(esc(t.text("title"))).append("</h1>\n<p>")
+                .append(esc(t.text("intro", t.dateTime(Instant.parse(String.valueOf(document.get("generatedAt"))), zone))))
+                .append("</p>\n<p>").append(esc(t.plural("totals", recordCount()))).append("</p>\n");
         for (Map<String, Object> s : (List<Map<String, Object>>) document.get("sources")) {
             List<Map<String, Object>> records = (List<Map<String, Object>>) s.get("records");
-            h.append("<h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
-                    .append(records.size()).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))));
+            DataMap.Context context = contexts.getOrDefault(String.valueOf(s.get("id")), DataMap.Context.NONE);
+            h.append("<section><h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
+                    .append(esc(t.plural("records", records.size())));
             if (s.containsKey("heldRecords")) {
-                h.append("; ").append(s.get("heldRecords")).append(" kept under a legal hold (for legal claims; "
-                        + "their use is restricted)");
+                h.append(' ').append(esc(t.plural("held", ((Number) s.get("heldRecords")).longValue())));
             }
             h.append("</p>\n");
-            int n = 0;
-            for (Map<String, Object> record : records) {
-                h.append("<table><caption>#").append(++n).append("</caption>\n");
-                record.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>")
-                        .append(esc(v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)))
-                        .append("</td></tr>\n"));
-                h.append("</table>\n");
+            StringBuilder about = new StringBuilder();
+            for (String field : DataMap.Context.TEXTS) {
+                Map<String, String> text = switch (field) {
+                    case "purposes" -> context.purposes();
+                    case "recipients" -> context.recipients();
+                    case "retention" -> context.retention();
+                    default -> context.origin();
+                };
+                String shown = DataMap.Context.in(text, t.lang());
+                if (shown != null) {
+                    about.append("<dt>").append(esc(t.text("context." + field))).append("</dt><dd>").append(esc(shown))
+                            .append("</dd>");
+                }
             }
+            if (!about.isEmpty()) {
+                h.append("<dl class=\"context\">").append(about).append("</dl>\n");
+            }
+            for (Map<String, Object> record : records) {
+                h.append("<dl class=\"record\">");
+                record.forEach((k, v) -> {
+                    if (ExportTexts.isInternal(k)) {
+                        return;
+                    }
+                    String label = Optional.ofNullable(context.fieldLabels().get(k))
+                            .map(byLang -> DataMap.Context.in(byLang, t.lang())).orElseGet(() -> t.label(k));
+                    h.append("<dt>").append(esc(label)).append("</dt><dd>").append(esc(t.value(k, v, zone)))
+                            .append("</dd>");
+                });
+                h.append("</dl>\n");
+            }
+            h.append("</section>\n");
         }
-        return h.append("</body></html>\n").toString();
+        h.append("<h2>").append(esc(t.text("rights.title"))).append("</h2>\n<p>").append(esc(t.text("rights.body")))
+                .append("</p>\n<p>").append(esc(t.text("json"))).append("</p>\n");
+        return h.append("</main></body></html>\n").toString();
     }
 
     static String esc(String s) {

@@ -12,6 +12,7 @@ import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.RequestOutcome;
 import io.privacysuite.requests.RequestType;
 import io.privacysuite.requests.Tokens;
 import java.time.Clock;
@@ -189,7 +190,8 @@ public final class FulfilmentService {
             case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
             case ERASURE -> erasure(request, entries, outcomes, searched, now);
             case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-            case RESTRICTION, OBJECTION -> complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
+            case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now,
+                    EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
                     "note", request.type() == RequestType.OBJECTION
                             ? "You will receive no direct marketing from us any more; your objection is recorded."
                             : "Your data is now restricted: we only store it and will not otherwise use it.")),
@@ -264,7 +266,10 @@ public final class FulfilmentService {
             return noData(request, entries, searched, now);
         }
         exports.put(request.requestId(), ExportFiles.JSON, "application/json", pkg.json());
-        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg.html());
+        Map<String, DataMap.Context> contexts = new LinkedHashMap<>();
+        connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
+        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
+                pkg.html(request.locale(), zone, contexts));
         // The links point at the suite, which presigns at each click: they last as long as the files.
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(exports.linkLifetime());
@@ -274,7 +279,7 @@ public final class FulfilmentService {
         data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.HTML, token));
         data.put("expiresOn", expiresOn.toString());
         data.put("recordCount", Integer.toString(pkg.recordCount()));
-        return complete(request, entries, now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
+        return complete(request, entries, RequestOutcome.export(pkg.recordCount()), now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
                         + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
                         + " source(s) sent; links expire " + expiresOn,
                 r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(token)).downloadExpiresAt(expiresAt).build());
@@ -295,7 +300,9 @@ public final class FulfilmentService {
                     + (k.restricted() ? "; restricted: kept only for this purpose" : ""))
                     .collect(Collectors.joining("\n")));
         }
-        return complete(request, entries, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
+        RequestOutcome outcome = RequestOutcome.erasure(erased, kept.stream().map(k -> new RequestOutcome.Kept(
+                k.category(), k.count(), k.legalBasis(), k.until() == null ? null : k.until().toString())).toList());
+        return complete(request, entries, outcome, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
                 + " record(s), kept " + kept.stream().mapToInt(SourceOutcome.Kept::count).sum()
                 + " under a legal obligation or hold", UnaryOperator.identity());
     }
@@ -311,7 +318,8 @@ public final class FulfilmentService {
         Set<String> routed = new LinkedHashSet<>(subject.changes().keySet());
         routed.removeAll(applied);
         if (routed.isEmpty() && !applied.isEmpty()) {
-            return complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED,
+            return complete(request, entries, RequestOutcome.rectification(List.copyOf(applied)), now,
+                    EmailTemplate.REQUEST_COMPLETED,
                     searched.data(Map.of("note", "Corrected: " + String.join(", ", applied) + ".")),
                     "applied: " + String.join(", ", applied), UnaryOperator.identity());
         }
@@ -328,12 +336,15 @@ public final class FulfilmentService {
     }
 
     private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now) {
-        return complete(request, entries, now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
+        return complete(request, entries, RequestOutcome.noData(), now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
                 "no data about the person in any source", UnaryOperator.identity());
     }
 
-    private Result complete(DsarRequest request, List<AuditEntry> entries, Instant now, EmailTemplate template,
-                            Map<String, String> data, String why, UnaryOperator<DsarRequest> extra) {
+    private Result complete(DsarRequest request, List<AuditEntry> entries, RequestOutcome outcome, Instant now,
+                            EmailTemplate template, Map<String, String> data, String why,
+                            UnaryOperator<DsarRequest> extra) {
+        // Counts and the data map's reasons, for the person's status page (in their language).
+        entries.add(outcome.audit(now, ACTOR, request.status().wire()));
         boolean[] closedHere = {false};
         DsarRequest saved = save(request, r -> {
             closedHere[0] = !r.status().isClosed();

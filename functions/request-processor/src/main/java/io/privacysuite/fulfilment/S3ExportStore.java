@@ -35,9 +35,11 @@ public final class S3ExportStore implements ExportStore {
     @Override
     public void put(String requestId, String fileName, String contentType, String content) {
         String key = ExportFiles.key(requestId, fileName);
+        // The readable page opens in the browser; the machine-readable file is saved.
+        String disposition = (fileName.endsWith(".html") ? "inline" : "attachment") + "; filename=\"" + fileName + "\"";
         s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType)
                         .serverSideEncryption(ServerSideEncryption.AES256)
-                        .contentDisposition("attachment; filename=\"" + fileName + "\"")
+                        .contentDisposition(disposition)
                         .metadata(Map.of("request-id", requestId)),
                 RequestBody.fromString(content));
     }

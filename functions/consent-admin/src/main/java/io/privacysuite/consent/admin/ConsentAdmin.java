@@ -3,6 +3,7 @@ package io.privacysuite.consent.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.privacysuite.consent.Branding;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentSigner;
@@ -71,9 +72,11 @@ public final class ConsentAdmin {
         if (lifetime < 1 || lifetime > 12) {
             errors.add("site.consentLifetimeMonths", "1 to 12 months");
         }
+        Branding branding = Branding.parse(input.get("branding"), "site.branding", errors);
         errors.throwIfAny();
         Site site = new Site(siteId, input.path("name").asText(siteId), input.path("accountId").asText("default"),
-                input.path("siteGroup").asText(siteId), List.copyOf(origins), banner, lifetime, clock.instant());
+                input.path("siteGroup").asText(siteId), List.copyOf(origins), banner, lifetime, clock.instant(),
+                branding);
         sites.put(site);
         ObjectNode out = Json.object();
         out.put("siteId", site.siteId());
@@ -84,6 +87,10 @@ public final class ConsentAdmin {
         out.put("bannerVersion", site.bannerVersion());
         out.put("consentLifetimeMonths", site.consentLifetimeMonths());
         out.put("updatedAt", site.updatedAt().toString());
+        if (!branding.asMap().isEmpty()) {
+            ObjectNode shown = out.putObject("branding");
+            branding.asMap().forEach(shown::put);
+        }
         return out;
     }
 

@@ -260,6 +260,11 @@ public final class IntakeService {
         return new Download(DownloadResult.REDIRECT, downloads.presign(ExportFiles.key(requestId, file)), found.get());
     }
 
+    /** A registered site, for its privacy pages. */
+    public Optional<io.privacysuite.consent.Site> site(String siteId) {
+        return sites.find(siteId);
+    }
+
     /** Records a one-click unsubscribe (a withdrawal of consent to that mail); false for a bad token. */
     public boolean unsubscribe(String token) {
         Optional<UnsubscribeLinks.Target> target = unsubscribeLinks.verify(token);
