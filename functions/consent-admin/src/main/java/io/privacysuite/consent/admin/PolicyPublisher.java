@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * Publishes a version of the privacy policy: a summary of the changes, a link, when it takes effect and whether the
  * change is material. A material change must be announced {@link #NOTICE_PERIOD} ahead (the policies' promise), so
  * one taking effect sooner is refused; from its effective date, consents given earlier verify as
- * {@code outdated_version}. With an audience (account holders and newsletter subscribers, as a CSV in the exports
- * bucket or inline addresses), the notice goes out through the notice fan-out, once per person.
+ * {@code outdated_version}. With an audience (account holders: {@code {"accounts": "all"}} or a list of ids; newsletter
+ * subscribers: a CSV in the exports bucket or inline addresses), the notice goes out through the notice fan-out, once per person.
  */
 public final class PolicyPublisher {
     public static final Duration NOTICE_PERIOD = Duration.ofDays(30);
