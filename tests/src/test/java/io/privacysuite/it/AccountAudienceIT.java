@@ -102,7 +102,7 @@ class AccountAudienceIT extends IntegrationTest {
     }
 
     @Test
-    void aPolicyChangeToAllAccounts_shouldMailEveryAccountWithAnAddressOnce_inPagesAcrossTheTable() {
+    void aPolicyChangeToAllAccountsAndSubscribers_shouldMailEveryAccountWithAnAddressAndEverySubscriberOnce() {
         String tag = uniqueId("all");
         List<String> addresses = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -112,13 +112,17 @@ class AccountAudienceIT extends IntegrationTest {
         String gone = tag + "-gone@example.org";
         erasedAccount(tag + "-old", gone);
         String version = uniqueId("acc");
+        String subscriber = tag + "-news@example.org";
+        // Newsletter subscribers (here inline; a CSV for many): one of them is also an account holder.
+        List<String> newsletter = List.of(subscriber, addresses.get(1));
 
         JsonNode published = PolicyVersionIT.publish(Map.of("action", "publishPolicy", "operator", "alice",
                 "version", version, "summary", "A new analytics provider.", "link", "https://shop.example.com/privacy",
                 "material", false, "effectiveAt", Instant.now().plus(Duration.ofDays(1)).toString(),
-                "audience", Map.of("accounts", "all")));
+                "audience", List.of(Map.of("accounts", "all"), Map.of("addresses", newsletter))));
 
         assertThat(published.path("campaign").asText()).as(published.toString()).isEqualTo("policy-" + version);
+        addresses.add(subscriber);
         for (String address : addresses) {
             assertThat(stack.mailbox().awaitEmailTo(address, WAIT).subject()).contains("Our privacy policy changes");
         }
