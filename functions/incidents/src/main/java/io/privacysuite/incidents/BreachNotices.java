@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Tells the people affected by a breach (GDPR Art. 34(2)): starts the fan-out of the incident's notice to an audience
- * (a CSV operators uploaded to the exports bucket under {@code audiences/}, or addresses given inline) and reports its
+ * (a CSV operators uploaded to the exports bucket under {@code audiences/}, addresses given inline, or customer
+ * accounts' contact addresses: all accounts or a list of ids) and reports its
  * progress. The notice carries the incident's nature, data categories, likely consequences, measures and contact,
  * plus what the person can do. Every person gets one copy per incident, however often it is started again.
  */
@@ -67,8 +68,7 @@ public final class BreachNotices {
         Map<String, String> what = new LinkedHashMap<>();
         what.put("campaign", campaign);
         what.put("run", run);
-        what.put("audience", audience.csvKey() != null ? "csv " + audience.csvKey()
-                : audience.addresses().size() + " address(es) given inline");
+        what.put("audience", audience.describe());
         what.put("whatYouCanDo", whatYouCanDo);
         // Recorded first: a notice that went out is always in the trail (a failed queueing is started again).
         if (!store.update(incident.recorded(), new Incident.Change(now, operator,

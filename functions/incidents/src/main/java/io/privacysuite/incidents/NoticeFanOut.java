@@ -62,15 +62,15 @@ public final class NoticeFanOut {
         if (progress.pageCounted(page.campaign(), page.pageId())) {
             return new Result(true, 0, 0, false);
         }
-        AudienceReader.Page read = audiences.read(page.audience(), page.cursor(), pageSize);
+        AudienceReader.Page read = audiences.read(page.audience(), page.cursor(), page.after(), pageSize);
         List<Notification> batch = read.recipients().stream().map(r -> Notification.notice(
                 noticeId(page.campaign(), r.email()), template, locale(r, page.defaultLocale()), r.email(),
                 page.data(), page.campaign())).toList();
         notifications.sendAll(batch);
         if (!read.end()) {
-            pages.queue(page.next(read.next()), delaySeconds(batch.size() + read.invalid()));
+            pages.queue(page.next(read.next(), read.after()), delaySeconds(batch.size() + read.invalid()));
         }
-        progress.countQueued(page.campaign(), page.pageId(), batch.size(), clock.instant());
+        progress.countQueued(page.campaign(), page.pageId(), batch.size(), read.invalid(), clock.instant());
         return new Result(false, batch.size(), read.invalid(), read.end());
     }
 

@@ -55,7 +55,8 @@ public final class NoticeFanOutHandler implements RequestHandler<SQSEvent, SQSBa
 
     static StoredAudiences audiencesFrom(Env env, AwsClients aws) {
         return new StoredAudiences(aws.build(S3Client.builder().forcePathStyle(aws.endpointFor("S3").isPresent()), "S3"),
-                env.require("EXPORTS_BUCKET"));
+                env.require("EXPORTS_BUCKET"), new DynamoDbAccountContacts(aws.build(DynamoDbClient.builder(), "DYNAMODB"),
+                        env.require("ACCOUNTS_TABLE"), Clock.systemUTC()));
     }
 
     @Override

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Audiences as operators provide them: a CSV in the exports bucket (read from the cursor's byte offset with a ranged
- * GET, so a page never reads the whole file) or addresses given inline. A line is {@code email[,locale]}; blank lines
+ * GET, so a page never reads the whole file), addresses given inline, or customer accounts' contact addresses
+ * ({@link AccountContacts}: by id, or all of them a scan page at a time). A line is {@code email[,locale]}; blank lines
  * are skipped, a line that is no sendable address is counted as invalid.
  */
 public final class StoredAudiences implements AudienceReader {
@@ -27,23 +28,33 @@ public final class StoredAudiences implements AudienceReader {
 
     private final S3Client s3;
     private final String bucket;
+    private final AccountContacts accounts;
 
-    public StoredAudiences(S3Client s3, String bucket) {
+    public StoredAudiences(S3Client s3, String bucket, AccountContacts accounts) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.accounts = accounts;
     }
 
     @Override
-    public Page read(NoticeCampaign.Audience audience, long cursor, int max) {
+    public Page read(NoticeCampaign.Audience audience, long cursor, String after, int max) {
         if (audience.addresses() != null) {
             return inline(audience.addresses(), cursor, max);
+        }
+        if (audience.accountIds() != null) {
+            return byIds(audience.accountIds(), cursor, max);
+        }
+        if (audience.allAccounts() != null) {
+            AccountContacts.Scan scan = accounts.all(after, max);
+            return new Page(recipients(scan.emails()), scan.without(), cursor + scan.emails().size() + scan.without(),
+                    scan.end(), scan.last());
         }
         return csv(audience.csvKey(), cursor, max);
     }
 
     @Override
     public boolean exists(NoticeCampaign.Audience audience) {
-        if (audience.addresses() != null) {
+        if (audience.addresses() != null || audience.accounts()) {
             return true;
         }
         try {
@@ -70,6 +81,18 @@ public final class StoredAudiences implements AudienceReader {
             }
         }
         return new Page(page, invalid, i, i >= all.size());
+    }
+
+    private Page byIds(List<String> ids, long cursor, int max) {
+        int from = (int) Math.min(cursor, ids.size());
+        int to = Math.min(ids.size(), from + max);
+        List<String> emails = accounts.of(ids.subList(from, to));
+        List<String> found = emails.stream().filter(e -> e != null && EmailAddresses.isSendable(e)).toList();
+        return new Page(recipients(found), emails.size() - found.size(), to, to >= ids.size());
+    }
+
+    private static List<NoticeCampaign.Recipient> recipients(List<String> emails) {
+        return emails.stream().map(e -> new NoticeCampaign.Recipient(e, null)).toList();
     }
 
     private Page csv(String key, long cursor, int max) {

@@ -17,7 +17,7 @@ class IncidentsAdminHandlerTest {
     final MutableClock clock = new MutableClock(IncidentServiceTest.AWARE.plus(Duration.ofHours(1)));
     final InMemoryIncidentStore store = new InMemoryIncidentStore();
     final List<NoticeCampaign> pages = new ArrayList<>();
-    final AudienceReader audiences = new StoredAudiences(null, "unused");
+    final AudienceReader audiences = new StoredAudiences(null, "unused", new InMemoryAccountContacts());
     final IncidentsAdminHandler handler = new IncidentsAdminHandler(new IncidentService(store, clock),
             new BreachNotices(store, audiences, (page, delay) -> pages.add(page), new InMemoryEmailPreferences(), clock));
 

@@ -23,7 +23,8 @@ class NoticeFanOutTest {
     final List<Notification> queued = new ArrayList<>();
     final Deque<NoticeCampaign> pages = new ArrayDeque<>();
     final List<Integer> delays = new ArrayList<>();
-    final AudienceReader inline = new StoredAudiences(null, "unused");
+    final InMemoryAccountContacts accounts = new InMemoryAccountContacts();
+    final AudienceReader inline = new StoredAudiences(null, "unused", accounts);
 
     NoticeFanOut fanOut(NotificationSender sender, double rate) {
         return new NoticeFanOut(inline, sender, (page, delay) -> {
@@ -64,6 +65,41 @@ class NoticeFanOutTest {
         // Pages of ten at five per second: the next page two seconds later.
         assertThat(delays).containsExactly(2, 2);
         assertThat(progress.campaignProgress("breach-1")).containsEntry("queued", 25L);
+    }
+
+    static NoticeCampaign toAccounts(NoticeCampaign.Audience audience) {
+        return new NoticeCampaign("policy-2", "run1", "policy_change", Map.of("summary", "s"), "en", audience, 0, 0);
+    }
+
+    @Test
+    void allAccounts_shouldBeReadAScanPageAtATime_resumingAfterTheLastAccount_skippingThoseWithoutAddress() {
+        for (int i = 0; i < 23; i++) {
+            accounts.accounts.put(String.format("acct-%02d", i), i % 7 == 3 ? null : "a" + i + "@example.org");
+        }
+        pages.add(toAccounts(new NoticeCampaign.Audience(null, null, null, true)));
+        drain(fanOut(queued::add, 1000), 2);
+
+        // 23 accounts, three without an address (3, 10, 17): pages of ten, each delivered twice.
+        assertThat(queued).extracting(Notification::to).doesNotHaveDuplicates().hasSize(20)
+                .contains("a0@example.org", "a22@example.org").doesNotContain("a3@example.org");
+        assertThat(progress.campaignProgress("policy-2")).containsEntry("queued", 20L).containsEntry("skipped", 3L);
+    }
+
+    @Test
+    void accountsById_shouldMailThoseWithAnAddress_andCountTheRestSkipped() {
+        accounts.accounts.put("acme", "ops@acme.example");
+        accounts.accounts.put("erased", null);
+        List<String> ids = new ArrayList<>(List.of("acme", "erased", "unknown"));
+        IntStream.range(0, 12).forEach(i -> {
+            accounts.accounts.put("c" + i, "c" + i + "@example.org");
+            ids.add("c" + i);
+        });
+        pages.add(toAccounts(new NoticeCampaign.Audience(null, null, ids, null)));
+        drain(fanOut(queued::add, 1000), 1);
+
+        assertThat(queued).extracting(Notification::to).doesNotHaveDuplicates().hasSize(13)
+                .contains("ops@acme.example", "c11@example.org");
+        assertThat(progress.campaignProgress("policy-2")).containsEntry("queued", 13L).containsEntry("skipped", 2L);
     }
 
     @Test

@@ -134,14 +134,16 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
     }
 
     @Override
-    public boolean countQueued(String campaign, String page, int count, Instant now) {
-        Map<String, String> names = new java.util.HashMap<>(Map.of("#queued", QUEUED, "#pages", EmailPreferencesTable.PAGES));
+    public boolean countQueued(String campaign, String page, int count, int skipped, Instant now) {
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#queued", QUEUED, "#pages", EmailPreferencesTable.PAGES,
+                "#skipped", SKIPPED));
         Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":n", AttributeValue.fromN(Integer.toString(count)),
-                ":page", AttributeValue.fromSs(List.of(page)), ":pageId", AttributeValue.fromS(page)));
+                ":page", AttributeValue.fromSs(List.of(page)), ":pageId", AttributeValue.fromS(page),
+                ":skipped", AttributeValue.fromN(Integer.toString(skipped))));
         String stamp = EmailPreferencesTable.campaignStamp(now).setClauses(names, values);
         try {
             dynamo.updateItem(r -> r.tableName(table).key(EmailPreferencesTable.campaignKey(campaign))
-                    .updateExpression("ADD #queued :n, #pages :page SET " + stamp)
+                    .updateExpression("ADD #queued :n, #skipped :skipped, #pages :page SET " + stamp)
                     .conditionExpression("attribute_not_exists(#pages) OR NOT contains(#pages, :pageId)")
                     .expressionAttributeNames(names).expressionAttributeValues(values));
             return true;
@@ -178,7 +180,7 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                 .key(EmailPreferencesTable.campaignKey(campaign))).item();
         Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (String counter : List.of(QUEUED, SENT, SUPPRESSED_OUTCOME, FAILED)) {
+        for (String counter : List.of(QUEUED, SENT, SUPPRESSED_OUTCOME, FAILED, SKIPPED)) {
             AttributeValue v = item == null ? null : item.get(counter);
             out.put(counter, v == null || v.n() == null ? 0L : Long.parseLong(v.n()));
         }

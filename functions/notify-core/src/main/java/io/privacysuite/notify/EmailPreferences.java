@@ -79,12 +79,14 @@ public interface EmailPreferences {
     String SENT = "sent";
     String SUPPRESSED_OUTCOME = "suppressed";
     String FAILED = "failed";
+    /** Audience entries without a sendable address (an invalid CSV line, an account with no or an erased address). */
+    String SKIPPED = "skipped";
 
     /**
-     * Counts {@code count} notices of {@code campaign} queued by page {@code page}, once per page: false when that page
-     * was counted before (a redelivered fan-out message).
+     * Counts {@code count} notices of {@code campaign} queued by page {@code page} and the {@code skipped} entries it
+     * had no address for, once per page: false when that page was counted before (a redelivered fan-out message).
      */
-    boolean countQueued(String campaign, String page, int count, Instant now);
+    boolean countQueued(String campaign, String page, int count, int skipped, Instant now);
 
     /** Whether page {@code page} of {@code campaign} was counted (done) already. */
     boolean pageCounted(String campaign, String page);
@@ -92,7 +94,7 @@ public interface EmailPreferences {
     /** Adds one to {@code outcome} ({@link #SENT}, {@link #SUPPRESSED_OUTCOME}, {@link #FAILED}) of {@code campaign}. */
     void countOutcome(String campaign, String outcome, Instant now);
 
-    /** A campaign's counters: queued, sent, suppressed, failed (zeros when nothing was counted yet). */
+    /** A campaign's counters: queued, sent, suppressed, failed, skipped (zeros when nothing was counted yet). */
     Map<String, Long> campaignProgress(String campaign);
 
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */

@@ -15,6 +15,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -22,11 +23,14 @@ import java.util.function.Consumer;
  * Publishes a version of the privacy policy: a summary of the changes, a link, when it takes effect and whether the
  * change is material. A material change must be announced {@link #NOTICE_PERIOD} ahead (the policies' promise), so
  * one taking effect sooner is refused; from its effective date, consents given earlier verify as
- * {@code outdated_version}. With an audience (account holders and newsletter subscribers, as a CSV in the exports
- * bucket or inline addresses), the notice goes out through the notice fan-out, once per person.
+ * {@code outdated_version}. With an audience (account holders: {@code {"accounts": "all"}} or a list of ids; newsletter
+ * subscribers: a CSV in the exports bucket or inline addresses), or a list of up to {@value #MAX_AUDIENCES} of them,
+ * the notice goes out through the notice fan-out, once per person: every audience is a run of the one campaign, so
+ * the send ledger mails someone in two of them once.
  */
 public final class PolicyPublisher {
     public static final Duration NOTICE_PERIOD = Duration.ofDays(30);
+    static final int MAX_AUDIENCES = 5;
 
     private final PolicyVersions versions;
     private final Consumer<NoticeCampaign> notices;
@@ -62,8 +66,7 @@ public final class PolicyPublisher {
         } else if (effectiveAt != null && effectiveAt.isBefore(now.minusSeconds(300))) {
             errors.add("effectiveAt", "cannot be in the past");
         }
-        NoticeCampaign.Audience audience = input.has("audience")
-                ? NoticeCampaign.Audience.parse(input.path("audience"), errors) : null;
+        List<NoticeCampaign.Audience> audiences = audiences(input.path("audience"), errors);
         String defaultLocale = input.path("defaultLocale").asText("en");
         if (!java.util.Set.of("en", "fr", "nl", "de").contains(defaultLocale)) {
             errors.add("defaultLocale", "one of en, fr, nl, de");
@@ -78,7 +81,7 @@ public final class PolicyPublisher {
         out.put("version", version);
         out.put("effectiveAt", effectiveAt.toString());
         out.put("material", published.material());
-        if (audience != null) {
+        if (!audiences.isEmpty()) {
             String campaign = "policy-" + version;
             Map<String, String> data = new LinkedHashMap<>();
             data.put("version", version);
@@ -89,9 +92,35 @@ public final class PolicyPublisher {
                 // A section in the templates: present only for a material change.
                 data.put("materialChange", "true");
             }
-            notices.accept(new NoticeCampaign(campaign, "publish", EmailTemplate.POLICY_CHANGE.wire(), data,
-                    defaultLocale, audience, 0, 0));
+            for (int i = 0; i < audiences.size(); i++) {
+                notices.accept(new NoticeCampaign(campaign, audiences.size() == 1 ? "publish" : "publish-" + i,
+                        EmailTemplate.POLICY_CHANGE.wire(), data, defaultLocale, audiences.get(i), 0, 0));
+            }
             out.put("campaign", campaign);
+        }
+        return out;
+    }
+
+    /** None, one audience, or a list of 1..{@value #MAX_AUDIENCES} (account holders and newsletter subscribers). */
+    private static List<NoticeCampaign.Audience> audiences(JsonNode node, FieldErrors errors) {
+        if (node.isMissingNode()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            NoticeCampaign.Audience one = NoticeCampaign.Audience.parse(node, errors);
+            return one == null ? List.of() : List.of(one);
+        }
+        if (node.isEmpty() || node.size() > MAX_AUDIENCES) {
+            errors.add("audience", "a list of 1.." + MAX_AUDIENCES + " audiences");
+            return List.of();
+        }
+        List<NoticeCampaign.Audience> out = new java.util.ArrayList<>();
+        for (JsonNode each : node) {
+            NoticeCampaign.Audience audience = NoticeCampaign.Audience.parse(each, errors);
+            if (audience == null) {
+                return List.of();
+            }
+            out.add(audience);
         }
         return out;
     }

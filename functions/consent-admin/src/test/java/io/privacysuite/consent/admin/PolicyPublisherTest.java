@@ -57,6 +57,25 @@ class PolicyPublisherTest {
     }
 
     @Test
+    void accountHoldersAndNewsletterSubscribers_shouldBeRunsOfOneCampaign_soSomeoneInBothIsMailedOnce() throws Exception {
+        publisher.publish(Json.read(event("2027-03", "2027-01-15", true,
+                "[{\"accounts\":\"all\"},{\"csv\":\"audiences/newsletter.csv\"}]")));
+
+        assertThat(notices).hasSize(2);
+        assertThat(notices).extracting(NoticeCampaign::campaign).containsOnly("policy-2027-03");
+        assertThat(notices).extracting(NoticeCampaign::run).containsExactly("publish-0", "publish-1");
+        assertThat(notices.get(0).audience().allAccounts()).isTrue();
+        assertThat(notices.get(1).audience().csvKey()).isEqualTo("audiences/newsletter.csv");
+        for (String bad : List.of("[]", "[{\"accounts\":\"all\"},{\"accounts\":\"some\"}]",
+                "[{},{},{},{},{},{}]")) {
+            assertThatThrownBy(() -> publisher.publish(Json.read(event("2027-04", "2027-01-15", true, bad))))
+                    .as(bad).isInstanceOfSatisfying(DomainException.class,
+                            e -> assertThat(e.fieldErrors()).containsOnlyKeys("audience"));
+        }
+        assertThat(stored).extracting(PolicyVersion::version).containsExactly("2027-03");
+    }
+
+    @Test
     void shouldQueueTheNoticeToTheAudience_andRefuseAVersionTwice() throws Exception {
         var out = publisher.publish(Json.read(event("2027-02", "2027-01-15", true,
                 "{\"csv\":\"audiences/customers.csv\"}")));
