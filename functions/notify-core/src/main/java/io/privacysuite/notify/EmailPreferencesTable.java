@@ -24,6 +24,8 @@ public final class EmailPreferencesTable {
     static final String LEDGER_SK = "SEND";
     static final String STATE = "state";
     static final String CLAIMED_AT = "claimedAt";
+    /** A random token per claim attempt: a retried claim whose first answer was lost recognises itself by it. */
+    static final String CLAIM_TOKEN = "claimToken";
     /** Longer than a message can wait in the notifications queue and its DLQ (14 days each at most, in turn). */
     static final int LEDGER_DAYS = 19;
 
