@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class HostileInputIT extends IntegrationTest {
     static final int PER_ROUTE = Integer.getInteger("hostile.perRoute", 10_000);
-    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 200);
+    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 100);
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();

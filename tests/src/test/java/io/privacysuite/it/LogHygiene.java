@@ -47,8 +47,8 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        // Lines logged between two classes (pollers finishing earlier work) are counted for the next one.
         TAP.install();
-        TAP.start();
         learnSecrets();
     }
 
@@ -63,6 +63,16 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
                     + context.getRequiredTestClass().getSimpleName() + " ran carry personal data or secrets "
                     + "(matches masked):\n  " + String.join("\n  ", hits.subList(0, Math.min(hits.size(), 25))));
         }
+    }
+
+    /** Starts reading stdout, stderr and the emulators' output (once per JVM). */
+    static void install() {
+        TAP.install();
+    }
+
+    /** The problems seen since the last call, forgotten. */
+    static List<String> drain() {
+        return TAP.finish();
     }
 
     /** The stack's secret values, once it runs: a line holding one of them is a leak whatever it looks like. */
@@ -126,9 +136,6 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
             LocalLogging.listenToEmulatorOutput(this::line);
         }
 
-        synchronized void start() {
-            hits.clear();
-        }
 
         synchronized List<String> finish() {
             List<String> found = List.copyOf(hits);

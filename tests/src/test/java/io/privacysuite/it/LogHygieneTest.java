@@ -25,6 +25,20 @@ class LogHygieneTest {
     }
 
     @Test
+    void shouldReadWhatIsWrittenToStderrAndWhatTheEmulatorsPrint() {
+        LogHygiene.install();
+        LogHygiene.drain();
+        System.err.println("[NotifierFunction] INFO sent to=leak-test@example.org");
+        io.privacysuite.local.runtime.LocalLogging.emulatorOutput("ses", "stored mail from 198.51.100.77");
+        java.util.List<String> seen = LogHygiene.drain();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).contains("email address").doesNotContain("leak-test@");
+        assertThat(seen.get(1)).contains("IPv4 address");
+        System.out.println("a clean line: consent_recorded version=1");
+        assertThat(LogHygiene.drain()).isEmpty();
+    }
+
+    @Test
     void shouldLetIdsCountsLoopbackAndAnonymizedAddressesThrough() {
         assertThat(LogHygiene.problems("consent_recorded site=demo-shop consentId=3415fe8b-4dde-44fc-8556-dbf5806f3298 "
                 + "version=1 ipAnonymized=203.0.113.0")).isEmpty();
