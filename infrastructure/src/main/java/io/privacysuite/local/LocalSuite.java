@@ -212,6 +212,14 @@ public final class LocalSuite implements AutoCloseable {
         return projectRoot;
     }
 
+    /**
+     * Answers a request as the HTTP API does (routing, payload 2.0 event, the function, API Gateway's own errors)
+     * without a socket: for callers that send many requests in-process.
+     */
+    public io.privacysuite.local.api.HttpApiEvents.HttpResult dispatch(io.privacysuite.local.api.HttpApiEvents.RawRequest request) {
+        return http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).dispatch(request);
+    }
+
     public List<HttpRoute> routes() {
         return http.map(HttpApiServer::routes).orElse(List.of());
     }

@@ -31,7 +31,7 @@ final class TestBackends {
         if (stack == null) {
             try {
                 stack = LocalSuite.start(withFulfilmentSources(LocalSuiteOptions.defaults().httpPort(0)
-                        .endpoints(endpoints())));
+                        .endpoints(behindFaultProxies(endpoints()))));
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-local-stack"));
             } catch (RuntimeException e) {
                 startFailure = e;
@@ -113,6 +113,38 @@ final class TestBackends {
                             .keySchema(k -> k.attributeName("customerEmail").keyType("HASH"))
                             .projection(p -> p.projectionType("ALL"))));
         }
+    }
+
+    /** The proxies between the functions (and the suite's pollers) and each emulator; they only forward until told. */
+    record FaultProxies(FaultProxy dynamodb, FaultProxy sqs, FaultProxy ses, Optional<FaultProxy> s3) {
+        java.util.List<FaultProxy> all() {
+            java.util.List<FaultProxy> all = new java.util.ArrayList<>(java.util.List.of(dynamodb, sqs, ses));
+            s3.ifPresent(all::add);
+            return all;
+        }
+
+        void clear() {
+            all().forEach(FaultProxy::clear);
+        }
+    }
+
+    private static FaultProxies proxies;
+
+    /** The fault proxies of the running stack (started with it). */
+    static synchronized FaultProxies faultProxies() {
+        stack();
+        return proxies;
+    }
+
+    private static AwsEndpoints behindFaultProxies(AwsEndpoints real) {
+        long seed = Long.getLong("faults.seed", 15L);
+        proxies = new FaultProxies(FaultProxy.start("dynamodb", real.dynamodb(), seed),
+                FaultProxy.start("sqs", real.sqs(), seed + 1), FaultProxy.start("ses", real.ses(), seed + 2),
+                real.s3().map(uri -> FaultProxy.start("s3", uri, seed + 3)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> proxies.all().forEach(FaultProxy::close), "stop-fault-proxies"));
+        return new AwsEndpoints.Fixed(proxies.dynamodb().uri(), proxies.sqs().uri(), proxies.ses().uri(),
+                proxies.s3().map(FaultProxy::uri), real.secretsManager(), real.region(), real.accessKey(),
+                real.secretKey(), real.realTimeTtl());
     }
 
     static String backend() {

@@ -66,6 +66,8 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
     public Claim claimSend(String id, Instant now, java.time.Duration stale) {
         Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "sending", now);
         item.put(EmailPreferencesTable.CLAIMED_AT, AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+        String token = java.util.UUID.randomUUID().toString();
+        item.put(EmailPreferencesTable.CLAIM_TOKEN, AttributeValue.fromS(token));
         try {
             dynamo.putItem(r -> r.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#pk) OR (#state = :sending AND #claimedAt < :stale)")
@@ -78,6 +80,11 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
             Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                     .key(EmailPreferencesTable.ledgerKey(id))).item();
             boolean sending = held != null && held.containsKey(EmailPreferencesTable.STATE) && "sending".equals(held.get(EmailPreferencesTable.STATE).s());
+            if (sending && held.containsKey(EmailPreferencesTable.CLAIM_TOKEN)
+                    && token.equals(held.get(EmailPreferencesTable.CLAIM_TOKEN).s())) {
+                // The SDK retried this very put after its answer was lost (a dropped connection): the claim is ours.
+                return Claim.CLAIMED;
+            }
             return sending ? Claim.IN_PROGRESS : Claim.ALREADY_DONE;
         }
     }

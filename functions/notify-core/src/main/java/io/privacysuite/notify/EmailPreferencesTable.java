@@ -26,6 +26,8 @@ public final class EmailPreferencesTable {
     static final String LEDGER_SK = "SEND";
     static final String STATE = "state";
     static final String CLAIMED_AT = "claimedAt";
+    /** A random token per claim attempt: a retried claim whose first answer was lost recognises itself by it. */
+    static final String CLAIM_TOKEN = "claimToken";
     static final String CAMPAIGN_PREFIX = "CAMPAIGN#";
     static final String PROGRESS_SK = "PROGRESS";
     static final String PAGES = "pagesCounted";

@@ -233,6 +233,7 @@ public final class SesEmulator implements AutoCloseable {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    io.privacysuite.local.runtime.LocalLogging.emulatorOutput("ses", line);
                     synchronized (lines) {
                         lines.addLast(line);
                         if (lines.size() > KEPT_OUTPUT_LINES) {

@@ -96,6 +96,17 @@ class ConsentAdminTest {
     }
 
     @Test
+    void shouldRefuseAccountGroupAndNameThatNoIndexKeyOrAccountMessageCouldHold_beforeWriting() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(2000);
+        DomainException e = catchThrowableOfType(DomainException.class, () -> admin.registerSite(json(
+                "{\"siteId\":\"odd\",\"name\":\"a\\u0000b\",\"accountId\":\"" + emoji + "\",\"siteGroup\":\"g g\","
+                        + "\"allowedOrigins\":[\"https://odd.example\"],\"bannerVersion\":\"v1\"}")));
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
+        assertThat(e.fieldErrors()).containsOnlyKeys("site.accountId", "site.siteGroup", "site.name");
+        assertThat(sites.find("odd")).isEmpty();
+    }
+
+    @Test
     void shouldExportLiveRecordsOfADateRange_pageByPage_withEachRecordsKey() throws Exception {
         List<String> live = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

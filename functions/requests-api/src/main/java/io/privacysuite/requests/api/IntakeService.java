@@ -144,8 +144,19 @@ public final class IntakeService {
         // The first notice says when to expect an answer (CCPA regs 7021; the GDPR month runs from receipt).
         data.put("dueOn", request.deadline().dueOn().toString());
         data.put("siteId", submission.siteId());
-        outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
-                submission.locale(), submission.email(), data, requestId));
+        try {
+            outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
+                    submission.locale(), submission.email(), data, requestId));
+        } catch (RuntimeException queueFailed) {
+            // Without its email nobody can ever verify the request: take it back with its counts, so the person's
+            // retry is the one request (not a second one beside a dead one) and is not counted against them.
+            try {
+                store.discardNew(requestId, counters);
+            } catch (RuntimeException alsoFailed) {
+                queueFailed.addSuppressed(alsoFailed);
+            }
+            throw queueFailed;
+        }
         return requestId;
     }
 
