@@ -16,6 +16,8 @@ const MAILBOX = process.env.MAILBOX
 const SITE = process.env.SITE_ID
 const SHOTS = process.env.SHOTS
 const JOURNEYS = JSON.parse(process.env.JOURNEYS ?? '[]')
+// Readers of a marketing mail ({lang, email}): the mail's preferences link, the page, saving a topic, unsubscribe-all.
+const READERS = JSON.parse(process.env.READERS ?? '[]')
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const WAIT_MS = 45_000
@@ -33,6 +35,15 @@ const WORDS = {
   nl: { sent: 'Kijk in uw inbox', confirm: 'Mijn verzoek bevestigen', confirmed: 'Verzoek bevestigd',
         completed: 'Afgerond', submit: 'Mijn verzoek versturen', html: 'Uw gegevens, om in uw browser te lezen',
         erased: 'gegevens over u gewist', kept: 'bewaard' }
+}
+
+// What the email preferences page shows, per language.
+const PREFS = {
+  en: { title: 'Your email choices', save: 'Save my choices', all: 'Unsubscribe from all', saved: 'Your choices are saved.',
+        allDone: 'You are unsubscribed from all optional emails.', always: 'Emails we always send' },
+  de: { title: 'Ihre E-Mail-Einstellungen', save: 'Meine Auswahl speichern', all: 'Von allem abmelden',
+        saved: 'Ihre Auswahl ist gespeichert.', allDone: 'Sie sind von allen wählbaren E-Mails abgemeldet.',
+        always: 'E-Mails, die wir immer senden' }
 }
 
 let browser
@@ -144,6 +155,41 @@ for (const journey of JOURNEYS) {
       assert.ok(!/V#0|expiresAt|retentionRule|emailHash/.test(text), 'no internal fields in the export')
       await check(page, `${id}-9-export`)
     }
+    await context.close()
+  })
+}
+
+for (const reader of READERS) {
+  const w = PREFS[reader.lang]
+  const id = `preferences-${reader.lang}`
+  test(`email preferences in ${reader.lang}: the mail's link, one topic saved, unsubscribe from all`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: reader.lang })
+    const page = await context.newPage()
+
+    // The marketing mail links its preferences page (signed; in the mail's language, branded for its site).
+    const mail = await emailTo(reader.email, e => /\/v1\/email\/preferences\?token=/.test(e.body?.html ?? ''))
+    const prefsUrl = await openEmail(context, mail, `${id}-1-email`, '/v1/email/preferences\\?token=')
+    await page.goto(prefsUrl.replace(/^https?:\/\/[^/]+/, BASE))
+    assert.equal(await page.getAttribute('html', 'lang'), reader.lang)
+    assert.match(await heading(page), new RegExp(w.title))
+    assert.ok((await page.textContent('main')).includes(w.always), 'the notices always sent are listed')
+    assert.ok(await page.isChecked('#topic-newsletter'))
+    assert.ok(await page.isChecked('#topic-product_updates'))
+    await check(page, `${id}-2-page`)
+
+    // One topic off, saved with the page's own form (no JavaScript on the page).
+    await page.uncheck('#topic-newsletter')
+    await Promise.all([page.waitForNavigation(), page.click(`text=${w.save}`)])
+    assert.ok((await page.textContent('main')).includes(w.saved), 'the choice is saved')
+    assert.equal(await page.isChecked('#topic-newsletter'), false)
+    assert.ok(await page.isChecked('#topic-product_updates'))
+    await check(page, `${id}-3-saved`)
+
+    // Unsubscribe from all: every optional topic off.
+    await Promise.all([page.waitForNavigation(), page.click(`text=${w.all}`)])
+    assert.ok((await page.textContent('main')).includes(w.allDone), 'unsubscribed from all')
+    assert.equal(await page.isChecked('#topic-product_updates'), false)
+    await check(page, `${id}-4-all`)
     await context.close()
   })
 }

@@ -41,6 +41,15 @@ class BrowserPrivacyCenterIT extends IntegrationTest {
                 journeys.add("{\"type\":\"" + type + "\",\"lang\":\"" + lang + "\",\"email\":\"" + email + "\"}");
             }
         }
+        // Readers of a marketing mail of this site, one per language: the mail links the preferences page.
+        List<String> readers = new ArrayList<>();
+        for (String lang : List.of("en", "de")) {
+            String email = uniqueId("reader-" + lang) + "@example.org";
+            NotificationPipelineIT.enqueue(new io.privacysuite.notify.Notification(uniqueId("news"),
+                    io.privacysuite.notify.Notification.MARKETING, "newsletter", lang, email, "newsletter",
+                    Map.of("title", "Acme news", "text", "Our autumn collection is here.", "siteId", siteId), null));
+            readers.add("{\"lang\":\"" + lang + "\",\"email\":\"" + email + "\"}");
+        }
         Path shots = stack.projectRoot().resolve("tests").resolve("target").resolve("browser-screenshots")
                 .resolve("privacy-center");
 
@@ -50,6 +59,7 @@ class BrowserPrivacyCenterIT extends IntegrationTest {
         node.environment().put("MAILBOX", stack.endpoints().ses().toString());
         node.environment().put("SITE_ID", siteId);
         node.environment().put("JOURNEYS", "[" + String.join(",", journeys) + "]");
+        node.environment().put("READERS", "[" + String.join(",", readers) + "]");
         node.environment().put("SHOTS", shots.toString());
         node.environment().put("CHROMIUM", CHROMIUM);
         Path log = Files.createTempFile("browser-privacy-center", ".tap");
@@ -66,13 +76,13 @@ class BrowserPrivacyCenterIT extends IntegrationTest {
                 + " s (privacy center browser tests, " + CHROMIUM + ")");
 
         assertThat(finished).as("browser tests finished within 10 minutes").isTrue();
-        assertThat(tap).as(tap).contains("# pass " + journeys.size()).contains("# fail 0").contains("# skipped 0")
+        assertThat(tap).as(tap).contains("# pass " + (journeys.size() + readers.size())).contains("# fail 0").contains("# skipped 0")
                 .contains("# cancelled 0");
         assertThat(process.exitValue()).as(tap).isZero();
-        // 8 pages and emails per journey, and the export page for each access journey.
-        assertThat(tap).as(tap).contains("# pages and emails checked: " + (journeys.size() * 8 + 2));
+        // 8 pages and emails per journey, the export page for each access journey, 4 per preferences reader.
+        assertThat(tap).as(tap).contains("# pages and emails checked: " + (journeys.size() * 8 + 2 + readers.size() * 4));
         try (var files = Files.list(shots)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(34);
+            assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(42);
         }
         Files.deleteIfExists(log);
     }

@@ -47,6 +47,7 @@ class TableVocabularyTest {
             Rule.word("dueEpoch", "RequestsTable"), Rule.word("openByDue", "RequestsTable"),
             Rule.word("bySubject", "RequestsTable"),
             Rule.prefix("SEND#", "EmailPreferencesTable"), Rule.prefix("OPTOUT#", "EmailPreferencesTable"),
+            Rule.prefix("OPTIN#", "EmailPreferencesTable"),
             Rule.exact("SUPPRESSED", "EmailPreferencesTable"), Rule.exact("OBJECTION", "EmailPreferencesTable"),
             Rule.exact("RESTRICTED", "EmailPreferencesTable"), Rule.exact("SEND", "EmailPreferencesTable"),
             Rule.prefix("ACCOUNT#", "AccountsTable"), Rule.prefix("INVOICE#", "AccountsTable"),

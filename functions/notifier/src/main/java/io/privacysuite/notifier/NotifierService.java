@@ -74,7 +74,7 @@ public final class NotifierService {
             return Outcome.OPTED_OUT;
         }
         String unsubscribeUrl = n.isMarketing() ? unsubscribeLinks.url(addressHash, n.topic()) : null;
-        byte[] raw = render(n, unsubscribeUrl, now);
+        byte[] raw = render(n.isMarketing() ? withPreferencesLink(n, addressHash, now) : n, unsubscribeUrl, now);
         switch (preferences.claimSend(n.id(), now, CLAIM_STALE_AFTER)) {
             case ALREADY_DONE -> {
                 return Outcome.DUPLICATE;
@@ -131,6 +131,19 @@ public final class NotifierService {
     /** Records a message that can never be sent, once; {@code id} is its notification id or its queue message id. */
     public boolean fail(String id, String template, String ref, String reason) {
         return preferences.markFailed(id, template, ref, reason, clock.instant());
+    }
+
+    /**
+     * A marketing mail with its signed link to the preferences page ({@code preferencesUrl}), branded for the site the
+     * notification names in {@code data.siteId} (when it is a site id at all).
+     */
+    private Notification withPreferencesLink(Notification n, String addressHash, Instant now) {
+        java.util.Map<String, String> data = new java.util.HashMap<>(n.data());
+        String url = unsubscribeLinks.preferencesUrl(addressHash, n.data().get("siteId"), now);
+        // The page opens in the mail's language (the link carries no other choice of the person's).
+        data.put("preferencesUrl", n.locale() != null && n.locale().matches("[a-z]{2}") ? url + "&lang=" + n.locale() : url);
+        return new Notification(n.id(), n.kind(), n.template(), n.locale(), n.to(), n.topic(), data, n.ref(),
+                n.campaign());
     }
 
     /** Render and build the MIME bytes without sending (also used by the benchmark). */

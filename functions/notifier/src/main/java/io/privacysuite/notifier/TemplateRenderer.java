@@ -89,7 +89,11 @@ public final class TemplateRenderer {
         // A notice to many people (a breach, a policy change) is no answer to a request: it has a footer of its own.
         String footer = localeLabels.getProperty("footer." + name,
                 localeLabels.getProperty(marketing ? "footer.marketing" : "footer.transactional", ""));
-        String textWithFooter = text + "\n--\n" + footer + (unsubscribeUrl != null ? " " + unsubscribeUrl : "") + "\n";
+        // Marketing mail also links the preferences page (each topic on its own); the notifier signs that link.
+        String preferencesUrl = marketing ? data.get("preferencesUrl") : null;
+        String preferencesLabel = localeLabels.getProperty("link.preferencesUrl", "Choose which emails you receive");
+        String textWithFooter = text + "\n--\n" + footer + (unsubscribeUrl != null ? " " + unsubscribeUrl : "")
+                + (preferencesUrl != null ? "\n" + preferencesLabel + ": " + preferencesUrl : "") + "\n";
         Map<String, Object> layoutContext = new HashMap<>();
         layoutContext.put("lang", locale);
         layoutContext.put("subject", subject);
@@ -109,6 +113,10 @@ public final class TemplateRenderer {
             // Pre-escaped here (jmustache would also escape "=", which makes the visible link ugly).
             layoutContext.put("unsubscribeUrl", escape(unsubscribeUrl));
             layoutContext.put("unsubscribeLabel", escape(localeLabels.getProperty("link.unsubscribeUrl", "Unsubscribe")));
+        }
+        if (preferencesUrl != null) {
+            layoutContext.put("preferencesUrl", escape(preferencesUrl));
+            layoutContext.put("preferencesLabel", escape(preferencesLabel));
         }
         return new Rendered(subject, textWithFooter, layout.execute(layoutContext));
     }

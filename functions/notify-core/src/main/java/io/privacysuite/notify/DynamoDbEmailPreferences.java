@@ -205,4 +205,15 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
         dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.optOut(addressHash, topic, method, now,
                 retention.stampFor(DataCategory.END_USER, now))));
     }
+
+    @Override
+    public void optIn(String addressHash, String topic, String method, Instant now) {
+        // One transaction: the opt-out ends and the opt-in is recorded together, never one without the other.
+        Map<String, AttributeValue> item = EmailPreferencesTable.optIn(addressHash, topic, method, now,
+                retention.stampFor(DataCategory.END_USER, now));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                t -> t.delete(d -> d.tableName(table)
+                        .key(EmailPreferencesTable.key(addressHash, EmailPreferencesTable.OPT_OUT_PREFIX + topic))),
+                t -> t.put(p -> p.tableName(table).item(item))));
+    }
 }

@@ -99,4 +99,10 @@ public interface EmailPreferences {
 
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */
     void optOut(String addressHash, String topic, String method, Instant now);
+
+    /**
+     * Records a marketing opt-in for {@code topic} (consent given again, with how it arrived): the opt-out of that topic
+     * ends and the opt-in is kept as the newer consent version, under the same retention policy as an opt-out.
+     */
+    void optIn(String addressHash, String topic, String method, Instant now);
 }

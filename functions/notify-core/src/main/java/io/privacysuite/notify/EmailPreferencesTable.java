@@ -20,6 +20,8 @@ public final class EmailPreferencesTable {
     public static final String SK = "sk";
     public static final String SUPPRESSED = "SUPPRESSED";
     public static final String OPT_OUT_PREFIX = "OPTOUT#";
+    /** A marketing topic opted into again after an opt-out (the newer consent version). */
+    public static final String OPT_IN_PREFIX = "OPTIN#";
     public static final String OBJECTION = "OBJECTION";
     public static final String RESTRICTED = "RESTRICTED";
     static final String SEND_PREFIX = "SEND#";
@@ -77,8 +79,20 @@ public final class EmailPreferencesTable {
     /** A consent withdrawal: end-user data under the retention policy ({@code stamp}). */
     static Map<String, AttributeValue> optOut(String addressHash, String topic, String method, Instant now,
                                               RetentionStamp stamp) {
-        Map<String, AttributeValue> item = new HashMap<>(key(addressHash, OPT_OUT_PREFIX + topic));
-        item.put("entity", AttributeValue.fromS("email_consent_withdrawal"));
+        return consentChoice(addressHash, OPT_OUT_PREFIX, "email_consent_withdrawal", topic, method, now, stamp);
+    }
+
+    /** A consent given again ({@link #OPT_IN_PREFIX}): end-user data under the retention policy ({@code stamp}). */
+    static Map<String, AttributeValue> optIn(String addressHash, String topic, String method, Instant now,
+                                             RetentionStamp stamp) {
+        return consentChoice(addressHash, OPT_IN_PREFIX, "email_consent_given", topic, method, now, stamp);
+    }
+
+    private static Map<String, AttributeValue> consentChoice(String addressHash, String prefix, String entity,
+                                                             String topic, String method, Instant now,
+                                                             RetentionStamp stamp) {
+        Map<String, AttributeValue> item = new HashMap<>(key(addressHash, prefix + topic));
+        item.put("entity", AttributeValue.fromS(entity));
         item.put("topic", AttributeValue.fromS(topic));
         item.put("method", AttributeValue.fromS(method));
         item.put("at", AttributeValue.fromS(now.toString()));

@@ -56,6 +56,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
     private final IntakeService service;
     private final String publicOrigin;
     private final PrivacyCenter center;
+    private final PreferencesPage preferencesPage;
 
     public RequestsApiHandler() {
         this(Env.system());
@@ -75,6 +76,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         this.service = service;
         this.publicOrigin = originOf(publicBaseUrl);
         this.center = new PrivacyCenter(service, publicOrigin);
+        this.preferencesPage = new PreferencesPage(service);
     }
 
     static String originOf(String url) {
@@ -148,6 +150,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
             case "POST /v1/requests/{requestId}/verify" -> confirm(request, log);
             case "GET /v1/requests/{requestId}" -> status(request);
             case "GET /v1/requests/{requestId}/download/{file}" -> download(request, log);
+            case "GET /v1/email/preferences" -> preferencesPage.show(request, log);
+            case "POST /v1/email/preferences" -> preferencesPage.save(request, log, fromOwnPage(request), MAX_FORM_BYTES);
             case "GET /v1/email/unsubscribe" -> {
                 Pages pages = Pages.forRequest(request.query("lang").orElse(null),
                         request.header("accept-language").orElse(null));
