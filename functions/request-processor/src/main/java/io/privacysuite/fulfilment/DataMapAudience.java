@@ -41,12 +41,21 @@ public final class DataMapAudience {
     private final DynamoDbClient dynamo;
     private final S3Client s3;
     private final String bucket;
+    private final int scanPage;
+    private final int partBytes;
 
     public DataMapAudience(DataMap map, DynamoDbClient dynamo, S3Client s3, String bucket) {
+        this(map, dynamo, s3, bucket, 1000, PART_BYTES);
+    }
+
+    /** With another scan page size (items) and upload part size (bytes; S3 wants 5 MB but for the last): tests. */
+    public DataMapAudience(DataMap map, DynamoDbClient dynamo, S3Client s3, String bucket, int scanPage, int partBytes) {
         this.map = map;
         this.dynamo = dynamo;
         this.s3 = s3;
         this.bucket = bucket;
+        this.scanPage = scanPage;
+        this.partBytes = partBytes;
     }
 
     /** Per source: items read, addresses written (first seen there), unsendable ones, items without an address. */
@@ -76,7 +85,7 @@ public final class DataMapAudience {
                 long nowSeconds = now.getEpochSecond();
                 do {
                     Map<String, AttributeValue> from = start;
-                    ScanResponse page = dynamo.scan(r -> r.tableName(source.table())
+                    ScanResponse page = dynamo.scan(r -> r.tableName(source.table()).limit(scanPage)
                             .projectionExpression("#e, #t")
                             .expressionAttributeNames(Map.of("#e", source.keyAttribute(), "#t", source.ttlAttribute()))
                             .exclusiveStartKey(from));
@@ -179,7 +188,7 @@ public final class DataMapAudience {
 
         void write(String text) {
             buffer.writeBytes(text.getBytes(StandardCharsets.UTF_8));
-            if (buffer.size() >= PART_BYTES) {
+            if (buffer.size() >= partBytes) {
                 flushPart();
             }
         }
