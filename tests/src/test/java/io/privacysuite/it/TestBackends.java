@@ -46,6 +46,7 @@ final class TestBackends {
     static final String REVIEWS_TABLE = "it-shop-reviews";
     static final String ACCOUNTS_TABLE = "it-shop-accounts";
     static final String LOYALTY_TABLE = "it-shop-loyalty";
+    static final String NEWSLETTER_TABLE = "it-shop-newsletter";
 
     /**
      * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
@@ -65,6 +66,11 @@ final class TestBackends {
                 .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)
                 .env(fn, "IT_ACCOUNTS_TABLE", ACCOUNTS_TABLE)
                 .env(fn, "IT_LOYALTY_TABLE", LOYALTY_TABLE)
+                .env(fn, "IT_NEWSLETTER_TABLE", NEWSLETTER_TABLE)
+                // Lists sources of the same map: their tables, never the webhook's URL or secret.
+                .env("DataMapAudienceFunction", io.privacysuite.fulfilment.DataMap.FILE_VARIABLE, dataMap)
+                .env("DataMapAudienceFunction", "IT_NEWSLETTER_TABLE", NEWSLETTER_TABLE)
+                .env("DataMapAudienceFunction", "IT_ORDERS_TABLE", ORDERS_TABLE)
                 .env(fn, "IT_WEBHOOK_URL", TestWebhook.get().url())
                 .env(fn, "IT_WEBHOOK_SECRET", TestWebhook.SECRET)
                 .env(fn, "RETRY_BACKOFF_SECONDS", "0")
@@ -96,6 +102,11 @@ final class TestBackends {
                             a -> a.attributeName("accountId").attributeType("S"))
                     .keySchema(k -> k.attributeName("email").keyType("HASH"),
                             k -> k.attributeName("accountId").keyType("RANGE")));
+        }
+        if (!existing.contains(NEWSLETTER_TABLE)) {
+            dynamo.createTable(b -> b.tableName(NEWSLETTER_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("email").attributeType("S"))
+                    .keySchema(k -> k.attributeName("email").keyType("HASH")));
         }
         if (!existing.contains(LOYALTY_TABLE)) {
             dynamo.createTable(b -> b.tableName(LOYALTY_TABLE).billingMode("PAY_PER_REQUEST")

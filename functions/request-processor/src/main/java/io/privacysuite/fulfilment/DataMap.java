@@ -154,7 +154,12 @@ public record DataMap(int schemaVersion, List<Source> sources) {
      * value of an environment variable: Lambda allows 4 KB for a function's whole environment.
      */
     public static DataMap load(Env env) {
-        return parse(env.find(FILE_VARIABLE).map(DataMap::readFile).orElseGet(DataMap::readBundled), env);
+        return parse(text(env), env);
+    }
+
+    /** The function's data map as written (placeholders unresolved): the file {@value #FILE_VARIABLE} names, else the bundled one. */
+    public static String text(Env env) {
+        return env.find(FILE_VARIABLE).map(DataMap::readFile).orElseGet(DataMap::readBundled);
     }
 
     private static String readFile(String path) {
