@@ -2,6 +2,7 @@ package io.privacysuite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.emulators.EmbeddedEmulators;
 import io.privacysuite.local.emulators.Mailbox;
 import io.privacysuite.local.emulators.SesEmulator;
@@ -40,8 +41,9 @@ class LocalStackTruthIT extends IntegrationTest {
 
     @Test
     void shouldStartTheSesEmulatorAgain_whenItDies_soIntakeStillLeadsToAnEmail() throws Exception {
-        Assumptions.assumeTrue(stack.endpoints() instanceof EmbeddedEmulators, "runs only with the embedded emulators");
-        SesEmulator ses = ((EmbeddedEmulators) stack.endpoints()).sesEmulator();
+        AwsEndpoints emulators = ((TestBackends.Proxied) stack.endpoints()).real();
+        Assumptions.assumeTrue(emulators instanceof EmbeddedEmulators, "runs only with the embedded emulators");
+        SesEmulator ses = ((EmbeddedEmulators) emulators).sesEmulator();
         int restartsBefore = ses.restarts();
         long killed = ses.pid();
         ProcessHandle process = ProcessHandle.of(killed).orElseThrow();
@@ -58,6 +60,6 @@ class LocalStackTruthIT extends IntegrationTest {
         assertThat(ses.pid()).isNotEqualTo(killed);
         assertThat(ses.isAlive()).isTrue();
         assertThat(ses.restarts()).isEqualTo(restartsBefore + 1);
-        assertThat(ses.endpoint()).isEqualTo(stack.endpoints().ses());
+        assertThat(ses.endpoint()).isEqualTo(emulators.ses());
     }
 }

@@ -153,9 +153,26 @@ final class TestBackends {
                 FaultProxy.start("sqs", real.sqs(), seed + 1), FaultProxy.start("ses", real.ses(), seed + 2),
                 real.s3().map(uri -> FaultProxy.start("s3", uri, seed + 3)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> proxies.all().forEach(FaultProxy::close), "stop-fault-proxies"));
-        return new AwsEndpoints.Fixed(proxies.dynamodb().uri(), proxies.sqs().uri(), proxies.ses().uri(),
-                proxies.s3().map(FaultProxy::uri), real.secretsManager(), real.region(), real.accessKey(),
-                real.secretKey(), real.realTimeTtl());
+        return new Proxied(real, new AwsEndpoints.Fixed(proxies.dynamodb().uri(), proxies.sqs().uri(),
+                proxies.ses().uri(), proxies.s3().map(FaultProxy::uri), real.secretsManager(), real.region(),
+                real.accessKey(), real.secretKey(), real.realTimeTtl()));
+    }
+
+    /**
+     * The proxies' endpoints, keeping the emulators behind them: the suite still restarts a dead SES emulator through
+     * {@link #ensureSesRunning()}, and tests reach the emulators themselves through {@link #real()}.
+     */
+    record Proxied(AwsEndpoints real, AwsEndpoints via) implements AwsEndpoints {
+        @Override public URI dynamodb() { return via.dynamodb(); }
+        @Override public URI sqs() { return via.sqs(); }
+        @Override public URI ses() { return via.ses(); }
+        @Override public Optional<URI> s3() { return via.s3(); }
+        @Override public Optional<URI> secretsManager() { return via.secretsManager(); }
+        @Override public String region() { return via.region(); }
+        @Override public String accessKey() { return via.accessKey(); }
+        @Override public String secretKey() { return via.secretKey(); }
+        @Override public boolean realTimeTtl() { return via.realTimeTtl(); }
+        @Override public Optional<String> ensureSesRunning() { return real.ensureSesRunning(); }
     }
 
     static String backend() {
