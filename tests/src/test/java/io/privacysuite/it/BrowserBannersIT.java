@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.local.demo.DemoShop;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -19,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * demo shop, runs it, fails on any browser failure and checks the store for what the browser cannot see.
  */
 class BrowserBannersIT extends IntegrationTest {
-    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+    static final String CHROMIUM = BrowserPackages.CHROMIUM;
     /** 7 cases per banner, one for an unregistered origin, one for hostile query parameters. */
     static final int CASES = 3 * 7 + 2;
 
@@ -34,26 +31,9 @@ class BrowserBannersIT extends IntegrationTest {
         registerSite(blocked, uniqueId("acme"), DemoShop.BANNER_VERSION, "https://shop.example.com");
         int demoBefore = consentItems(DemoShop.SITE_ID);
 
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1",
-                "banners/").directory(dir.toFile()).redirectErrorStream(true);
-        node.environment().put("PRIVACYSUITE_BASE", "http://localhost:" + stack.httpBaseUri().getPort());
-        node.environment().put("PRIVACYSUITE_BLOCKED_SITE", blocked);
-        node.environment().put("CHROMIUM", CHROMIUM);
-        Path log = Files.createTempFile("browser-banners", ".tap");
-        long start = System.nanoTime();
-        Process process = node.redirectOutput(log.toFile()).start();
-        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        String tap = Files.readString(log, StandardCharsets.UTF_8);
-        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        System.out.println(summary(tap) + " in " + seconds + " s (browser tests, " + CHROMIUM + ")");
-
-        assertThat(finished).as("browser tests finished within 10 minutes").isTrue();
-        assertThat(tap).as(tap).contains("# pass " + CASES).contains("# fail 0").contains("# skipped 0")
-                .contains("# cancelled 0");
-        assertThat(process.exitValue()).as(tap).isZero();
+        String tap = BrowserPackages.runTests(dir, "banners", CASES, Map.of(
+                "PRIVACYSUITE_BASE", "http://localhost:" + stack.httpBaseUri().getPort(),
+                "PRIVACYSUITE_BLOCKED_SITE", blocked), "browser tests", "click->201");
         assertThat(tap).containsPattern("click->201: \\d+ clicks, median \\d+ ms");
 
         // A foreign origin's clicks left nothing behind. The demo site's are all stored, once each: per banner 5
@@ -61,13 +41,6 @@ class BrowserBannersIT extends IntegrationTest {
         // hostile banner name: 3 * 9 + 1 versions (retries repeat their request id and write nothing new).
         assertThat(consentItems(blocked)).isZero();
         assertThat(consentItems(DemoShop.SITE_ID) - demoBefore).isEqualTo(3 * 9 + 1);
-        Files.deleteIfExists(log);
-    }
-
-    /** The figure lines of the run, for the build log. */
-    static String summary(String tap) {
-        return String.join("; ", tap.lines().filter(l -> l.startsWith("# click->201") || l.startsWith("# pass")
-                || l.startsWith("# fail")).map(l -> l.substring(2)).toList());
     }
 
     int consentItems(String siteId) {

@@ -2,13 +2,11 @@ package io.privacysuite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code tests/target/browser-screenshots/privacy-center/}.
  */
 class BrowserPrivacyCenterIT extends IntegrationTest {
-    static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+    static final String CHROMIUM = BrowserPackages.CHROMIUM;
 
     @Test
     void journeysShouldPassInARealBrowser_accessibleAndPhoneWide_inTwoLanguages() throws Exception {
@@ -53,37 +51,17 @@ class BrowserPrivacyCenterIT extends IntegrationTest {
         Path shots = stack.projectRoot().resolve("tests").resolve("target").resolve("browser-screenshots")
                 .resolve("privacy-center");
 
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "--test-concurrency=1",
-                "privacy-center/").directory(dir.toFile()).redirectErrorStream(true);
-        node.environment().put("PRIVACYSUITE_BASE", stack.httpBaseUri().toString());
-        node.environment().put("MAILBOX", stack.endpoints().ses().toString());
-        node.environment().put("SITE_ID", siteId);
-        node.environment().put("JOURNEYS", "[" + String.join(",", journeys) + "]");
-        node.environment().put("READERS", "[" + String.join(",", readers) + "]");
-        node.environment().put("SHOTS", shots.toString());
-        node.environment().put("CHROMIUM", CHROMIUM);
-        Path log = Files.createTempFile("browser-privacy-center", ".tap");
-        long start = System.nanoTime();
-        Process process = node.redirectOutput(log.toFile()).start();
-        boolean finished = process.waitFor(10, TimeUnit.MINUTES);
-        if (!finished) {
-            process.destroyForcibly();
-        }
-        String tap = Files.readString(log, StandardCharsets.UTF_8);
-        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
-        System.out.println(String.join("; ", tap.lines().filter(l -> l.startsWith("# pass") || l.startsWith("# fail")
-                || l.startsWith("# pages")).map(l -> l.substring(2)).toList()) + " in " + seconds
-                + " s (privacy center browser tests, " + CHROMIUM + ")");
-
-        assertThat(finished).as("browser tests finished within 10 minutes").isTrue();
-        assertThat(tap).as(tap).contains("# pass " + (journeys.size() + readers.size())).contains("# fail 0").contains("# skipped 0")
-                .contains("# cancelled 0");
-        assertThat(process.exitValue()).as(tap).isZero();
+        String tap = BrowserPackages.runTests(dir, "privacy-center", journeys.size() + readers.size(), Map.of(
+                "PRIVACYSUITE_BASE", stack.httpBaseUri().toString(),
+                "MAILBOX", stack.endpoints().ses().toString(),
+                "SITE_ID", siteId,
+                "JOURNEYS", "[" + String.join(",", journeys) + "]",
+                "READERS", "[" + String.join(",", readers) + "]",
+                "SHOTS", shots.toString()), "privacy center browser tests", "pages");
         // 8 pages and emails per journey, the export page for each access journey, 4 per preferences reader.
         assertThat(tap).as(tap).contains("# pages and emails checked: " + (journeys.size() * 8 + 2 + readers.size() * 4));
         try (var files = Files.list(shots)) {
             assertThat(files.filter(p -> p.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(42);
         }
-        Files.deleteIfExists(log);
     }
 }
