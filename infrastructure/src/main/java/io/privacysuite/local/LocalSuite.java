@@ -1,7 +1,8 @@
 package io.privacysuite.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.privacysuite.core.Env;
+import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.http.ApiResponses;
 import io.privacysuite.local.api.ApiDocs;
 import io.privacysuite.local.api.HttpApiServer;
 import io.privacysuite.local.api.HttpRoute;
@@ -153,12 +154,7 @@ public final class LocalSuite implements AutoCloseable {
     private static Optional<Object> sesDown(AwsEndpoints endpoints) {
         return endpoints.ensureSesRunning().map(reason -> {
             LOG.error("answering 503: %s", reason);
-            APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
-            response.setStatusCode(503);
-            response.setHeaders(java.util.Map.of("content-type", "application/json"));
-            response.setBody("{\"error\":{\"code\":\"local_email_down\",\"message\":"
-                    + io.privacysuite.core.Json.MAPPER.valueToTree(reason) + "}}");
-            return response;
+            return ApiResponses.error(new ApiException(503, "local_email_down", reason), Map.of());
         });
     }
 
