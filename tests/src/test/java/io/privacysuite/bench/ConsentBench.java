@@ -38,7 +38,7 @@ final class ConsentBench {
                 "siteId", siteId, "allowedOrigins", List.of("https://bench.example"), "bannerVersion", "b1")));
 
         IntConsumer viaHandler = i -> {
-            APIGatewayV2HTTPResponse response = handler.handleRequest(event(siteId, i), null);
+            APIGatewayV2HTTPResponse response = handler.handleEvent(event(siteId, i), null);
             if (response.getStatusCode() != 201) {
                 throw new IllegalStateException("handler answered " + response.getStatusCode() + " " + response.getBody());
             }
