@@ -125,7 +125,7 @@ final class ColdStartBench {
         return result;
     }
 
-    private static Path unzip(Path zip) throws IOException {
+    static Path unzip(Path zip) throws IOException {
         Path dir = Files.createTempDirectory("lambda-artifact");
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
