@@ -390,7 +390,7 @@ class ConsentApiIT extends IntegrationTest {
         int client = 0;
         com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse refused = null;
         for (int i = 0; i < 60 && refused == null; i++) {
-            var response = second.handleRequest(recordEvent(siteId, "198.51.100." + i), null);
+            var response = second.handleEvent(recordEvent(siteId, "198.51.100." + i), null);
             if (response.getStatusCode() == 429) {
                 refused = response;
             } else {
@@ -405,14 +405,14 @@ class ConsentApiIT extends IntegrationTest {
         int site = client;
         for (int i = 0; i < 200 && site < 200; i++) {
             var handler = i % 2 == 0 ? first : second;
-            var response = handler.handleRequest(recordEvent(siteId, "203.0." + i + ".9"), null);
+            var response = handler.handleEvent(recordEvent(siteId, "203.0." + i + ".9"), null);
             if (response.getStatusCode() == 429) {
                 break;
             }
             site++;
         }
         assertThat(site).as("the site's budget across both containers").isBetween(60 - 2, 60 + 20);
-        assertThat(second.handleRequest(recordEvent(siteId, "192.0.2.1"), null).getStatusCode()).isEqualTo(429);
+        assertThat(second.handleEvent(recordEvent(siteId, "192.0.2.1"), null).getStatusCode()).isEqualTo(429);
 
         String lines = emitted.toString(StandardCharsets.UTF_8);
         assertThat(lines).contains("\"ConsentsRecorded\":1").contains("\"ConsentWritesLimited\":1")

@@ -180,7 +180,7 @@ class ConsentVerifyByPostIT extends IntegrationTest {
                 new io.privacysuite.core.Metrics("it", new java.io.PrintStream(emitted, true, StandardCharsets.UTF_8),
                         java.time.Clock.systemUTC()));
         for (int i = 0; i < 30; i++) {
-            var response = handler.handleRequest(APIGatewayV2HTTPEvent.builder()
+            var response = handler.handleEvent(APIGatewayV2HTTPEvent.builder()
                     .withRouteKey("POST /v1/sites/{siteId}/consents/{consentId}/verify")
                     .withHeaders(Map.of("content-type", "application/json", "origin", ORIGIN))
                     .withPathParameters(Map.of("siteId", siteId, "consentId", id()))

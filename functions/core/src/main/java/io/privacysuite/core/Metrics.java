@@ -1,10 +1,10 @@
 package io.privacysuite.core;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -64,22 +64,32 @@ public final class Metrics {
         emit(Map.of(name, 1));
     }
 
-    /** The line {@link #emit} prints. */
+    /**
+     * The line {@link #emit} prints. Built as a JSON tree: serializing maps and lists would make Jackson introspect
+     * their classes on a function's first write, a cold-start cost for one log line.
+     */
     public String line(Map<Name, ? extends Number> values) {
-        List<Map<String, String>> definitions = new ArrayList<>();
-        values.keySet().forEach(name -> {
-            Map<String, String> definition = new LinkedHashMap<>();
-            definition.put("Name", name.name());
-            definition.put("Unit", "Count");
-            definitions.add(definition);
-        });
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", List.of(Map.of(
-                "Namespace", NAMESPACE,
-                "Dimensions", List.of(List.of("Stage")),
-                "Metrics", definitions))));
+        ObjectNode document = Json.object();
+        ObjectNode aws = document.putObject("_aws");
+        aws.put("Timestamp", clock.millis());
+        ObjectNode definition = aws.putArray("CloudWatchMetrics").addObject();
+        definition.put("Namespace", NAMESPACE);
+        definition.putArray("Dimensions").addArray().add("Stage");
+        ArrayNode metrics = definition.putArray("Metrics");
+        values.keySet().forEach(name -> metrics.addObject().put("Name", name.name()).put("Unit", "Count"));
         document.put("Stage", stage);
-        values.forEach((name, value) -> document.put(name.name(), value));
+        values.forEach((name, value) -> {
+            switch (value) {
+                case Integer i -> document.put(name.name(), i);
+                case Long l -> document.put(name.name(), l);
+                case Short s -> document.put(name.name(), s);
+                case Byte b -> document.put(name.name(), b.intValue());
+                case java.math.BigDecimal d -> document.put(name.name(), d);
+                case java.math.BigInteger b -> document.put(name.name(), b);
+                case Float f -> document.put(name.name(), f);
+                default -> document.put(name.name(), value.doubleValue());
+            }
+        });
         return Json.write(document);
     }
 }

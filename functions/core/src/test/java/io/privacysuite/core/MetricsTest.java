@@ -38,4 +38,26 @@ class MetricsTest {
         assertThat(line.get("EmailsSent").asInt()).isEqualTo(3);
         assertThat(line.get("EmailsFailed").asInt()).isZero();
     }
+
+    @Test
+    void shouldWriteTheSameDocumentAsSerializingMapsWould() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+        Metrics metrics = new Metrics("dev", System.out, clock);
+        Map<Metrics.Name, Number> values = new LinkedHashMap<>();
+        values.put(Metrics.Name.ConsentsRecorded, 1);
+        values.put(Metrics.Name.TtlDeletions, 12_345_678_901L);
+        values.put(Metrics.Name.OpenRequests, 2.5);
+        values.put(Metrics.Name.OverdueRequests, new java.math.BigDecimal("7.25"));
+
+        java.util.List<Map<String, String>> definitions = new java.util.ArrayList<>();
+        values.keySet().forEach(name -> definitions.add(Map.of("Name", name.name(), "Unit", "Count")));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("_aws", Map.of("Timestamp", clock.millis(), "CloudWatchMetrics", java.util.List.of(Map.of(
+                "Namespace", "PrivacySuite", "Dimensions", java.util.List.of(java.util.List.of("Stage")),
+                "Metrics", definitions))));
+        document.put("Stage", "dev");
+        values.forEach((name, value) -> document.put(name.name(), value));
+
+        assertThat(Json.read(metrics.line(values))).isEqualTo(Json.read(Json.write(document)));
+    }
 }

@@ -1,7 +1,7 @@
 package io.privacysuite.consent.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +23,14 @@ import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
 import io.privacysuite.core.http.ApiRequest;
 import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.core.http.HttpApiJson;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.core.secrets.Secrets;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,9 +40,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * HTTP API (payload 2.0) entry point of the cookie-banner consent API. It parses and validates, calls
  * {@link ConsentService}, maps results and errors to JSON, and answers CORS for each site's own origins only.
+ * Lambda hands it the raw event stream ({@link HttpApiJson} reads it), which keeps the events library's bean
+ * binding out of the cold start.
  */
-public final class ConsentApiHandler
-        implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, org.crac.Resource {
+public final class ConsentApiHandler implements RequestStreamHandler, org.crac.Resource {
     /** Banners send a few hundred bytes; anything near this is not a consent. */
     static final int MAX_BODY_BYTES = 8 * 1024;
     /** The routes that write a consent version: limited per site and client, and counted. */
@@ -105,24 +112,35 @@ public final class ConsentApiHandler
     }
 
     /**
-     * Runs the request path once without writing anything: a site lookup that finds nothing (the SDK's
-     * marshalling, signing and HTTP), body parsing and a signature over a throwaway record.
+     * Runs the request path once without writing anything: reading an event from the stream, a site lookup that
+     * finds nothing (the SDK's marshalling, signing and HTTP), writing the answer, body parsing and a signature
+     * over a throwaway record.
      */
     public void prime() {
-        handle(new ApiRequest(APIGatewayV2HTTPEvent.builder()
-                .withRouteKey("GET /v1/sites/{siteId}/consents/{consentId}/verify")
-                // A well-formed site and consent id, so the site lookup and the history query really run.
-                .withPathParameters(Map.of("siteId", "snapstart-priming", "consentId",
-                        "00000000-0000-4000-8000-000000000000"))
-                .withQueryStringParameters(Map.of("key", "k.priming"))
-                .build()), Log.of(null));
+        // A well-formed site and consent id, so the site lookup and the history query really run.
+        String event = """
+                {"routeKey":"GET /v1/sites/{siteId}/consents/{consentId}/verify",
+                 "pathParameters":{"siteId":"snapstart-priming","consentId":"00000000-0000-4000-8000-000000000000"},
+                 "queryStringParameters":{"key":"k.priming"},"isBase64Encoded":false}""";
+        try {
+            handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), OutputStream.nullOutputStream(),
+                    null);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         service.prime(ConsentSubmission.parse(Json.MAPPER.createObjectNode()
                 .put("method", "accept_all").put("bannerVersion", "priming")
                 .put("pageUrl", "https://priming.invalid/"), null));
     }
 
+    /** Lambda's entry point: the event as API Gateway sent it, the response as API Gateway reads it. */
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        HttpApiJson.write(handleEvent(HttpApiJson.read(input), context), output);
+    }
+
+    /** The same request as the events library's bean (tests and benchmarks build those). */
+    public APIGatewayV2HTTPResponse handleEvent(APIGatewayV2HTTPEvent event, Context context) {
         return handle(new ApiRequest(event), Log.of(context));
     }
 

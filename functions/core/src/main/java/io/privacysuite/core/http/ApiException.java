@@ -59,7 +59,7 @@ public class ApiException extends RuntimeException {
 
     /**
      * The edge's answer to a refusal, in the one place the suite maps refusals to HTTP statuses (and, through
-     * {@link ApiResponses#consoleError}, to console answers): a service's {@link DomainException} by its kind, an
+     * {@link ConsoleActions#error}, to console answers): a service's {@link DomainException} by its kind, an
      * ApiException (the edge's own: body size, media type, malformed path) as it is.
      */
     public static ApiException of(RuntimeException refusal) {

@@ -72,21 +72,6 @@ public final class ApiResponses {
         return json(e.status(), body, headers);
     }
 
-    /**
-     * The answer of a console (operator) function that refused an action: {@code {"error": {...}}} rather than a
-     * failed invocation, so the Lambda console shows the reason next to the test event.
-     */
-    public static Map<String, Object> consoleError(ApiException e) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", e.status());
-        error.put("code", e.code());
-        error.put("message", e.getMessage());
-        if (!e.fieldErrors().isEmpty()) {
-            error.put("fields", e.fieldErrors());
-        }
-        return Map.of("error", error);
-    }
-
     public static APIGatewayV2HTTPResponse internalError(String requestId) {
         return error(new ApiException(500, "internal_error",
                 "Something went wrong on our side. Reference: " + requestId), Map.of());

@@ -43,11 +43,27 @@ public final class ConsoleActions {
         } catch (ApiException | DomainException e) {
             ApiException refusal = ApiException.of(e);
             log.warn(logName + "_refused", "action", action, "code", refusal.code());
-            return ApiResponses.consoleError(refusal);
+            return error(refusal);
         } catch (IllegalArgumentException e) {
             // Services say what is wrong with an operator's input this way; the message names fields, not data.
             log.warn(logName + "_refused", "action", action, "code", "bad_request");
-            return ApiResponses.consoleError(ApiException.badRequest(e.getMessage()));
+            return error(ApiException.badRequest(e.getMessage()));
         }
+    }
+
+    /**
+     * The answer of a console (operator) function that refused an action: {@code {"error": {...}}} rather than a
+     * failed invocation, so the Lambda console shows the reason next to the test event. (Here, not beside the HTTP
+     * responses: operator functions ship without the events library those are built of.)
+     */
+    public static Map<String, Object> error(ApiException e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("status", e.status());
+        error.put("code", e.code());
+        error.put("message", e.getMessage());
+        if (!e.fieldErrors().isEmpty()) {
+            error.put("fields", e.fieldErrors());
+        }
+        return Map.of("error", error);
     }
 }

@@ -52,7 +52,7 @@ class ApiExceptionTest {
         DomainException refusal = org.assertj.core.api.Assertions.catchThrowableOfType(DomainException.class,
                 errors::throwIfAny);
 
-        Map<String, Object> answer = ApiResponses.consoleError(ApiException.of(refusal));
+        Map<String, Object> answer = ConsoleActions.error(ApiException.of(refusal));
 
         assertThat(Json.write(answer)).isEqualTo("{\"error\":{\"status\":400,\"code\":\"validation_failed\","
                 + "\"message\":\"The request has invalid fields.\",\"fields\":{\"from\":\"a date\",\"limit\":\"1 to 5000\"}}}");
