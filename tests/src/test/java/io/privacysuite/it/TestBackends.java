@@ -41,6 +41,25 @@ final class TestBackends {
         return stack;
     }
 
+    private static LocalSuite ttlStack;
+
+    /**
+     * A second stack, on emulators of its own, for the tests that wait for DynamoDB Local's TTL worker. That worker
+     * reads a table 20 items at a time with a 10 s pause between pages, from ten threads shared by every table of
+     * the emulator; in the shared stack's tables, which the other tests fill, an expired item waits minutes, here a
+     * single pass. Elsewhere (LocalStack) it is the shared stack: its TTL sweeps hourly and those tests skip.
+     */
+    static synchronized LocalSuite ttlStack() {
+        if (!"embedded".equals(backend())) {
+            return stack();
+        }
+        if (ttlStack == null) {
+            ttlStack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(0));
+            Runtime.getRuntime().addShutdownHook(new Thread(ttlStack::close, "stop-ttl-stack"));
+        }
+        return ttlStack;
+    }
+
     static final String ORDERS_TABLE = "it-shop-orders";
     static final String INVOICES_TABLE = "it-shop-invoices";
     static final String REVIEWS_TABLE = "it-shop-reviews";
