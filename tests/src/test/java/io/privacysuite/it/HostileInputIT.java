@@ -50,7 +50,14 @@ class HostileInputIT extends IntegrationTest {
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();
+    /**
+     * Sites the route inputs take turns on, a chunk each: the per-site consent write limit (3000 a minute) would
+     * otherwise answer most consent changes and withdrawals 429 before their deeper checks. The 429 itself is
+     * checked by {@link #consentWriteOverTheLimitIsRefusedWithTheDocumented429AndWritesNothingButTheCounters}.
+     */
+    static final int SITES = 8;
     private static Fixtures fixtures;
+    private static List<Fixtures> siteFixtures;
     private static Fixtures consoleFixtures;
 
     /** Live ids the seeds use so that generated requests reach past the id checks into the stores. */
@@ -63,6 +70,22 @@ class HostileInputIT extends IntegrationTest {
             fixtures = newFixtures();
         }
         return fixtures;
+    }
+
+    /** {@link #SITES} fixtures: the first is {@link #fixtures()}, the others another site and consent each. */
+    static synchronized List<Fixtures> siteFixtures() {
+        if (siteFixtures == null) {
+            Fixtures first = fixtures();
+            List<Fixtures> all = new ArrayList<>(List.of(first));
+            while (all.size() < SITES) {
+                String site = newSite("hostile");
+                JsonNode consent = Json.MAPPER.valueToTree(readJson(recordConsent(site)));
+                all.add(new Fixtures(site, consent.path("consentId").asText(), consent.path("key").asText(),
+                        first.requestId(), first.token(), first.accountId()));
+            }
+            siteFixtures = List.copyOf(all);
+        }
+        return siteFixtures;
     }
 
     /** Fixtures of the console actions, apart: an accepted registerSite or reject must not change the routes' ones. */
@@ -126,8 +149,47 @@ class HostileInputIT extends IntegrationTest {
 
     // ------------------------------------------------------------------------------------------------ HTTP routes
 
+    /**
+     * The write limits' refusal, deterministically (the generated inputs are spread over sites so that they rarely
+     * reach it): one client writes consents until refused; the 429 has the documented shape and a retry-after, and
+     * only the limit counters moved.
+     */
+    @org.junit.jupiter.api.Test
+    void consentWriteOverTheLimitIsRefusedWithTheDocumented429AndWritesNothingButTheCounters() {
+        String site = newSite("hostile-limit");
+        String rateLimits = stack.resources().ref("RateLimitsTable").orElse("-");
+        byte[] body = ("{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\","
+                + "\"pageUrl\":\"https://shop.example.com/\"}").getBytes(StandardCharsets.UTF_8);
+        List<Entry<String, String>> headers = List.of(Map.entry("content-type", "application/json"),
+                Map.entry("origin", "https://shop.example.com"));
+        HttpApiEvents.HttpResult refused = null;
+        List<WriteWatch.Write> writes = List.of();
+        for (int i = 0; i < 1_000 && refused == null; i++) {
+            WriteWatch.start();
+            HttpApiEvents.HttpResult result;
+            try {
+                result = stack.dispatch(new HttpApiEvents.RawRequest("POST", "/v1/sites/" + site + "/consents", "",
+                        headers, body, "192.0.2." + (1 + i % 250), Instant.now()));
+            } finally {
+                writes = WriteWatch.stop();
+            }
+            assertThat(result.status()).as("before the limit").isIn(201, 429);
+            if (result.status() == 429) {
+                refused = result;
+            }
+        }
+        assertThat(refused).as("one /24 is refused within its per-minute budget").isNotNull();
+        assertThat(refusalProblem(refused)).isEmpty();
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("too_many_requests");
+        assertThat(refused.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("retry-after"))
+                .map(h -> Long.parseLong(h.getValue())).findFirst()).hasValueSatisfying(s -> assertThat(s).isBetween(1L, 60L));
+        assertThat(writes.stream().filter(w -> !w.targets().contains(rateLimits))).as("the refusal wrote").isEmpty();
+        SUMMARY.computeIfAbsent("POST /v1/sites/{siteId}/consents (one client to its limit)",
+                k -> new ConcurrentHashMap<>()).merge("429", 1, Integer::sum);
+    }
+
     private void generateFor(HttpRoute route) throws Exception {
-        HostileInputs.Seed seed = seedFor(route, fixtures());
+        List<HostileInputs.Seed> seeds = siteFixtures().stream().map(f -> seedFor(route, f)).toList();
         HostileInputs generator = new HostileInputs(SEED ^ route.routeKey().hashCode());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(route.routeKey(), k -> new ConcurrentHashMap<>());
@@ -135,8 +197,9 @@ class HostileInputIT extends IntegrationTest {
         ExecutorService workers = Executors.newFixedThreadPool(2);
         try {
             int done = 0;
-            while (done < PER_ROUTE) {
+            for (int round = 0; done < PER_ROUTE; round++) {
                 int chunk = Math.min(250, PER_ROUTE - done);
+                HostileInputs.Seed seed = seeds.get(round % seeds.size());
                 List<HostileInputs.Input> inputs = new ArrayList<>(chunk);
                 for (int i = 0; i < chunk; i++) {
                     inputs.add(generator.next(seed));
