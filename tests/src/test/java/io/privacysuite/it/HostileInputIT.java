@@ -46,8 +46,10 @@ import org.junit.jupiter.api.TestFactory;
  */
 class HostileInputIT extends IntegrationTest {
     static final int PER_ROUTE = Integer.getInteger("hostile.perRoute", 10_000);
-    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 100);
+    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 1_000);
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
+    /** Requests in flight at once (in-process; the emulators answer several at a time). */
+    static final int WORKERS = Integer.getInteger("hostile.workers", 2);
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();
     /**
@@ -194,7 +196,7 @@ class HostileInputIT extends IntegrationTest {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(route.routeKey(), k -> new ConcurrentHashMap<>());
         String rateLimits = stack.resources().ref("RateLimitsTable").orElse("-");
-        ExecutorService workers = Executors.newFixedThreadPool(2);
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         try {
             int done = 0;
             for (int round = 0; done < PER_ROUTE; round++) {
@@ -394,7 +396,7 @@ class HostileInputIT extends IntegrationTest {
         return List.of(m.group(1).split(",\\s*"));
     }
 
-    private void generateFor(LocalFunction function, String action) {
+    private void generateFor(LocalFunction function, String action) throws Exception {
         Fixtures f = consoleFixtures();
         JsonNode sample = sampleEvents().stream().filter(e -> e.path("action").asText().equals(action)).findFirst()
                 .orElse(Json.object().put("action", action));
@@ -404,45 +406,63 @@ class HostileInputIT extends IntegrationTest {
         List<String> known = actionsOf(function);
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(function.logicalId() + " " + action,
                 k -> new ConcurrentHashMap<>());
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < PER_CONSOLE_ACTION; i++) {
-            List<String> kinds = new ArrayList<>();
-            Object event = generator.nextConsoleEvent(seed, known, kinds);
-            String outcome;
-            List<WriteWatch.Write> writes;
-            Optional<String> problem = Optional.empty();
-            WriteWatch.start();
-            try {
-                JsonNode answer = function.invokeForJson(event);
-                JsonNode error = answer == null ? null : answer.get("error");
-                if (error == null) {
-                    outcome = "ok";
-                } else {
-                    int status = error.path("status").asInt();
-                    outcome = String.valueOf(status);
-                    if (status < 400 || status > 499 || !error.path("code").isTextual() || !error.path("message").isTextual()) {
-                        problem = Optional.of("undocumented error " + error);
-                    }
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+        try {
+            for (int done = 0; done < PER_CONSOLE_ACTION; ) {
+                int chunk = Math.min(250, PER_CONSOLE_ACTION - done);
+                List<Future<?>> running = new ArrayList<>(chunk);
+                for (int i = 0; i < chunk; i++) {
+                    List<String> kinds = new ArrayList<>();
+                    Object event = generator.nextConsoleEvent(seed, known, kinds);
+                    running.add(workers.submit(() -> check(function, event, kinds, counts, failures)));
                 }
-            } catch (RuntimeException e) {
-                // The Lambda runtime refuses an event it cannot read (not JSON, a key twice, too deep) before the handler.
-                outcome = "runtime_refused";
-                if (!causedByUnreadableJson(e)) {
-                    problem = Optional.of("crashed: " + e);
+                for (Future<?> f : running) {
+                    f.get();
                 }
-            } finally {
-                writes = WriteWatch.stop();
+                done += chunk;
             }
-            counts.merge(outcome, 1, Integer::sum);
-            if (!outcome.equals("ok") && !writes.isEmpty()) {
-                problem = Optional.of("refused (" + outcome + ") but wrote " + writes);
-            }
-            if (problem.isPresent() && failures.size() < 20) {
-                failures.add(problem.get() + " <- " + kinds + " " + HostileInputs.abbreviate(String.valueOf(event)));
-            }
+        } finally {
+            workers.shutdownNow();
         }
         assertThat(failures).as("%s %s: generated events that broke a rule (seed %d)", function.logicalId(), action,
                 SEED).isEmpty();
+    }
+
+    private static void check(LocalFunction function, Object event, List<String> kinds, Map<String, Integer> counts,
+                              List<String> failures) {
+        String outcome;
+        List<WriteWatch.Write> writes;
+        Optional<String> problem = Optional.empty();
+        WriteWatch.start();
+        try {
+            JsonNode answer = function.invokeForJson(event);
+            JsonNode error = answer == null ? null : answer.get("error");
+            if (error == null) {
+                outcome = "ok";
+            } else {
+                int status = error.path("status").asInt();
+                outcome = String.valueOf(status);
+                if (status < 400 || status > 499 || !error.path("code").isTextual() || !error.path("message").isTextual()) {
+                    problem = Optional.of("undocumented error " + error);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The Lambda runtime refuses an event it cannot read (not JSON, a key twice, too deep) before the handler.
+            outcome = "runtime_refused";
+            if (!causedByUnreadableJson(e)) {
+                problem = Optional.of("crashed: " + e);
+            }
+        } finally {
+            writes = WriteWatch.stop();
+        }
+        counts.merge(outcome, 1, Integer::sum);
+        if (!outcome.equals("ok") && !writes.isEmpty()) {
+            problem = Optional.of("refused (" + outcome + ") but wrote " + writes);
+        }
+        if (problem.isPresent() && failures.size() < 20) {
+            failures.add(problem.get() + " <- " + kinds + " " + HostileInputs.abbreviate(String.valueOf(event)));
+        }
     }
 
     private static boolean causedByUnreadableJson(Throwable e) {
