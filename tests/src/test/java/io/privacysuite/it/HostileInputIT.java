@@ -50,6 +50,7 @@ class HostileInputIT extends IntegrationTest {
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
     /** Requests in flight at once (in-process; the emulators answer several at a time). */
     static final int WORKERS = Integer.getInteger("hostile.workers", 2);
+    private static final int CHUNK = 250;
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();
     /**
@@ -196,19 +197,29 @@ class HostileInputIT extends IntegrationTest {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(route.routeKey(), k -> new ConcurrentHashMap<>());
         String rateLimits = stack.resources().ref("RateLimitsTable").orElse("-");
+        // A chunk of inputs per site in turn; generated in this thread (the generator is not thread-safe).
+        onWorkers(PER_ROUTE, i -> {
+            HostileInputs.Input input = generator.next(seeds.get(i / CHUNK % seeds.size()));
+            return () -> check(route, input, rateLimits, counts, failures);
+        });
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(total).isGreaterThanOrEqualTo(PER_ROUTE);
+        assertThat(failures).as("%s: %d of %d generated requests broke a rule (seed %d)", route.routeKey(),
+                failures.size(), total, SEED).isEmpty();
+    }
+
+    /**
+     * Runs {@code total} checks on the {@link #WORKERS}, a chunk at a time; {@code next} makes check {@code i} in the
+     * calling thread (generators are not thread-safe), the workers run it.
+     */
+    private static void onWorkers(int total, java.util.function.IntFunction<Runnable> next) throws Exception {
         ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         try {
-            int done = 0;
-            for (int round = 0; done < PER_ROUTE; round++) {
-                int chunk = Math.min(250, PER_ROUTE - done);
-                HostileInputs.Seed seed = seeds.get(round % seeds.size());
-                List<HostileInputs.Input> inputs = new ArrayList<>(chunk);
+            for (int done = 0; done < total; ) {
+                int chunk = Math.min(CHUNK, total - done);
+                List<Future<?>> running = new ArrayList<>(chunk);
                 for (int i = 0; i < chunk; i++) {
-                    inputs.add(generator.next(seed));
-                }
-                List<Future<?>> running = new ArrayList<>();
-                for (HostileInputs.Input input : inputs) {
-                    running.add(workers.submit(() -> check(route, input, rateLimits, counts, failures)));
+                    running.add(workers.submit(next.apply(done + i)));
                 }
                 for (Future<?> f : running) {
                     f.get();
@@ -218,10 +229,6 @@ class HostileInputIT extends IntegrationTest {
         } finally {
             workers.shutdownNow();
         }
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(total).isGreaterThanOrEqualTo(PER_ROUTE);
-        assertThat(failures).as("%s: %d of %d generated requests broke a rule (seed %d)", route.routeKey(),
-                failures.size(), total, SEED).isEmpty();
     }
 
     private static void check(HttpRoute route, HostileInputs.Input input, String rateLimits,
@@ -407,24 +414,11 @@ class HostileInputIT extends IntegrationTest {
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(function.logicalId() + " " + action,
                 k -> new ConcurrentHashMap<>());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
-        try {
-            for (int done = 0; done < PER_CONSOLE_ACTION; ) {
-                int chunk = Math.min(250, PER_CONSOLE_ACTION - done);
-                List<Future<?>> running = new ArrayList<>(chunk);
-                for (int i = 0; i < chunk; i++) {
-                    List<String> kinds = new ArrayList<>();
-                    Object event = generator.nextConsoleEvent(seed, known, kinds);
-                    running.add(workers.submit(() -> check(function, event, kinds, counts, failures)));
-                }
-                for (Future<?> f : running) {
-                    f.get();
-                }
-                done += chunk;
-            }
-        } finally {
-            workers.shutdownNow();
-        }
+        onWorkers(PER_CONSOLE_ACTION, i -> {
+            List<String> kinds = new ArrayList<>();
+            Object event = generator.nextConsoleEvent(seed, known, kinds);
+            return () -> check(function, event, kinds, counts, failures);
+        });
         assertThat(failures).as("%s %s: generated events that broke a rule (seed %d)", function.logicalId(), action,
                 SEED).isEmpty();
     }
