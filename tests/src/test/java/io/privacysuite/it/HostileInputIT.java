@@ -46,11 +46,21 @@ import org.junit.jupiter.api.TestFactory;
  */
 class HostileInputIT extends IntegrationTest {
     static final int PER_ROUTE = Integer.getInteger("hostile.perRoute", 10_000);
-    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 100);
+    static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 1_000);
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
+    /** Requests in flight at once (in-process; the emulators answer several at a time). */
+    static final int WORKERS = Integer.getInteger("hostile.workers", 2);
+    private static final int CHUNK = 250;
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();
+    /**
+     * Sites the route inputs take turns on, a chunk each: the per-site consent write limit (3000 a minute) would
+     * otherwise answer most consent changes and withdrawals 429 before their deeper checks. The 429 itself is
+     * checked by {@link #consentWriteOverTheLimitIsRefusedWithTheDocumented429AndWritesNothingButTheCounters}.
+     */
+    static final int SITES = 8;
     private static Fixtures fixtures;
+    private static List<Fixtures> siteFixtures;
     private static Fixtures consoleFixtures;
 
     /** Live ids the seeds use so that generated requests reach past the id checks into the stores. */
@@ -63,6 +73,22 @@ class HostileInputIT extends IntegrationTest {
             fixtures = newFixtures();
         }
         return fixtures;
+    }
+
+    /** {@link #SITES} fixtures: the first is {@link #fixtures()}, the others another site and consent each. */
+    static synchronized List<Fixtures> siteFixtures() {
+        if (siteFixtures == null) {
+            Fixtures first = fixtures();
+            List<Fixtures> all = new ArrayList<>(List.of(first));
+            while (all.size() < SITES) {
+                String site = newSite("hostile");
+                JsonNode consent = Json.MAPPER.valueToTree(readJson(recordConsent(site)));
+                all.add(new Fixtures(site, consent.path("consentId").asText(), consent.path("key").asText(),
+                        first.requestId(), first.token(), first.accountId()));
+            }
+            siteFixtures = List.copyOf(all);
+        }
+        return siteFixtures;
     }
 
     /** Fixtures of the console actions, apart: an accepted registerSite or reject must not change the routes' ones. */
@@ -126,24 +152,74 @@ class HostileInputIT extends IntegrationTest {
 
     // ------------------------------------------------------------------------------------------------ HTTP routes
 
+    /**
+     * The write limits' refusal, deterministically (the generated inputs are spread over sites so that they rarely
+     * reach it): one client writes consents until refused; the 429 has the documented shape and a retry-after, and
+     * only the limit counters moved.
+     */
+    @org.junit.jupiter.api.Test
+    void consentWriteOverTheLimitIsRefusedWithTheDocumented429AndWritesNothingButTheCounters() {
+        String site = newSite("hostile-limit");
+        String rateLimits = stack.resources().ref("RateLimitsTable").orElse("-");
+        byte[] body = ("{\"method\":\"accept_all\",\"bannerVersion\":\"2026-11\","
+                + "\"pageUrl\":\"https://shop.example.com/\"}").getBytes(StandardCharsets.UTF_8);
+        List<Entry<String, String>> headers = List.of(Map.entry("content-type", "application/json"),
+                Map.entry("origin", "https://shop.example.com"));
+        HttpApiEvents.HttpResult refused = null;
+        List<WriteWatch.Write> writes = List.of();
+        for (int i = 0; i < 1_000 && refused == null; i++) {
+            WriteWatch.start();
+            HttpApiEvents.HttpResult result;
+            try {
+                result = stack.dispatch(new HttpApiEvents.RawRequest("POST", "/v1/sites/" + site + "/consents", "",
+                        headers, body, "192.0.2." + (1 + i % 250), Instant.now()));
+            } finally {
+                writes = WriteWatch.stop();
+            }
+            assertThat(result.status()).as("before the limit").isIn(201, 429);
+            if (result.status() == 429) {
+                refused = result;
+            }
+        }
+        assertThat(refused).as("one /24 is refused within its per-minute budget").isNotNull();
+        assertThat(refusalProblem(refused)).isEmpty();
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("too_many_requests");
+        assertThat(refused.headers().stream().filter(h -> h.getKey().equalsIgnoreCase("retry-after"))
+                .map(h -> Long.parseLong(h.getValue())).findFirst()).hasValueSatisfying(s -> assertThat(s).isBetween(1L, 60L));
+        assertThat(writes.stream().filter(w -> !w.targets().contains(rateLimits))).as("the refusal wrote").isEmpty();
+        SUMMARY.computeIfAbsent("POST /v1/sites/{siteId}/consents (one client to its limit)",
+                k -> new ConcurrentHashMap<>()).merge("429", 1, Integer::sum);
+    }
+
     private void generateFor(HttpRoute route) throws Exception {
-        HostileInputs.Seed seed = seedFor(route, fixtures());
+        List<HostileInputs.Seed> seeds = siteFixtures().stream().map(f -> seedFor(route, f)).toList();
         HostileInputs generator = new HostileInputs(SEED ^ route.routeKey().hashCode());
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(route.routeKey(), k -> new ConcurrentHashMap<>());
         String rateLimits = stack.resources().ref("RateLimitsTable").orElse("-");
-        ExecutorService workers = Executors.newFixedThreadPool(2);
+        // A chunk of inputs per site in turn; generated in this thread (the generator is not thread-safe).
+        onWorkers(PER_ROUTE, i -> {
+            HostileInputs.Input input = generator.next(seeds.get(i / CHUNK % seeds.size()));
+            return () -> check(route, input, rateLimits, counts, failures);
+        });
+        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(total).isGreaterThanOrEqualTo(PER_ROUTE);
+        assertThat(failures).as("%s: %d of %d generated requests broke a rule (seed %d)", route.routeKey(),
+                failures.size(), total, SEED).isEmpty();
+    }
+
+    /**
+     * Runs {@code total} checks on the {@link #WORKERS}, a chunk at a time; {@code next} makes check {@code i} in the
+     * calling thread (generators are not thread-safe), the workers run it.
+     */
+    private static void onWorkers(int total, java.util.function.IntFunction<Runnable> next) throws Exception {
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
         try {
-            int done = 0;
-            while (done < PER_ROUTE) {
-                int chunk = Math.min(250, PER_ROUTE - done);
-                List<HostileInputs.Input> inputs = new ArrayList<>(chunk);
+            for (int done = 0; done < total; ) {
+                int chunk = Math.min(CHUNK, total - done);
+                List<Future<?>> running = new ArrayList<>(chunk);
                 for (int i = 0; i < chunk; i++) {
-                    inputs.add(generator.next(seed));
-                }
-                List<Future<?>> running = new ArrayList<>();
-                for (HostileInputs.Input input : inputs) {
-                    running.add(workers.submit(() -> check(route, input, rateLimits, counts, failures)));
+                    running.add(workers.submit(next.apply(done + i)));
                 }
                 for (Future<?> f : running) {
                     f.get();
@@ -153,10 +229,6 @@ class HostileInputIT extends IntegrationTest {
         } finally {
             workers.shutdownNow();
         }
-        int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(total).isGreaterThanOrEqualTo(PER_ROUTE);
-        assertThat(failures).as("%s: %d of %d generated requests broke a rule (seed %d)", route.routeKey(),
-                failures.size(), total, SEED).isEmpty();
     }
 
     private static void check(HttpRoute route, HostileInputs.Input input, String rateLimits,
@@ -331,7 +403,7 @@ class HostileInputIT extends IntegrationTest {
         return List.of(m.group(1).split(",\\s*"));
     }
 
-    private void generateFor(LocalFunction function, String action) {
+    private void generateFor(LocalFunction function, String action) throws Exception {
         Fixtures f = consoleFixtures();
         JsonNode sample = sampleEvents().stream().filter(e -> e.path("action").asText().equals(action)).findFirst()
                 .orElse(Json.object().put("action", action));
@@ -341,45 +413,50 @@ class HostileInputIT extends IntegrationTest {
         List<String> known = actionsOf(function);
         Map<String, Integer> counts = SUMMARY.computeIfAbsent(function.logicalId() + " " + action,
                 k -> new ConcurrentHashMap<>());
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < PER_CONSOLE_ACTION; i++) {
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        onWorkers(PER_CONSOLE_ACTION, i -> {
             List<String> kinds = new ArrayList<>();
             Object event = generator.nextConsoleEvent(seed, known, kinds);
-            String outcome;
-            List<WriteWatch.Write> writes;
-            Optional<String> problem = Optional.empty();
-            WriteWatch.start();
-            try {
-                JsonNode answer = function.invokeForJson(event);
-                JsonNode error = answer == null ? null : answer.get("error");
-                if (error == null) {
-                    outcome = "ok";
-                } else {
-                    int status = error.path("status").asInt();
-                    outcome = String.valueOf(status);
-                    if (status < 400 || status > 499 || !error.path("code").isTextual() || !error.path("message").isTextual()) {
-                        problem = Optional.of("undocumented error " + error);
-                    }
-                }
-            } catch (RuntimeException e) {
-                // The Lambda runtime refuses an event it cannot read (not JSON, a key twice, too deep) before the handler.
-                outcome = "runtime_refused";
-                if (!causedByUnreadableJson(e)) {
-                    problem = Optional.of("crashed: " + e);
-                }
-            } finally {
-                writes = WriteWatch.stop();
-            }
-            counts.merge(outcome, 1, Integer::sum);
-            if (!outcome.equals("ok") && !writes.isEmpty()) {
-                problem = Optional.of("refused (" + outcome + ") but wrote " + writes);
-            }
-            if (problem.isPresent() && failures.size() < 20) {
-                failures.add(problem.get() + " <- " + kinds + " " + HostileInputs.abbreviate(String.valueOf(event)));
-            }
-        }
+            return () -> check(function, event, kinds, counts, failures);
+        });
         assertThat(failures).as("%s %s: generated events that broke a rule (seed %d)", function.logicalId(), action,
                 SEED).isEmpty();
+    }
+
+    private static void check(LocalFunction function, Object event, List<String> kinds, Map<String, Integer> counts,
+                              List<String> failures) {
+        String outcome;
+        List<WriteWatch.Write> writes;
+        Optional<String> problem = Optional.empty();
+        WriteWatch.start();
+        try {
+            JsonNode answer = function.invokeForJson(event);
+            JsonNode error = answer == null ? null : answer.get("error");
+            if (error == null) {
+                outcome = "ok";
+            } else {
+                int status = error.path("status").asInt();
+                outcome = String.valueOf(status);
+                if (status < 400 || status > 499 || !error.path("code").isTextual() || !error.path("message").isTextual()) {
+                    problem = Optional.of("undocumented error " + error);
+                }
+            }
+        } catch (RuntimeException e) {
+            // The Lambda runtime refuses an event it cannot read (not JSON, a key twice, too deep) before the handler.
+            outcome = "runtime_refused";
+            if (!causedByUnreadableJson(e)) {
+                problem = Optional.of("crashed: " + e);
+            }
+        } finally {
+            writes = WriteWatch.stop();
+        }
+        counts.merge(outcome, 1, Integer::sum);
+        if (!outcome.equals("ok") && !writes.isEmpty()) {
+            problem = Optional.of("refused (" + outcome + ") but wrote " + writes);
+        }
+        if (problem.isPresent() && failures.size() < 20) {
+            failures.add(problem.get() + " <- " + kinds + " " + HostileInputs.abbreviate(String.valueOf(event)));
+        }
     }
 
     private static boolean causedByUnreadableJson(Throwable e) {

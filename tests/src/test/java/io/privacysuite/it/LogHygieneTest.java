@@ -25,6 +25,19 @@ class LogHygieneTest {
     }
 
     @Test
+    void shouldScanA64KbLineOfLettersInLinearTime_andStillFindAnAddressAfterIt() {
+        String letters = "a".repeat(65_536);
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            assertThat(LogHygiene.problems("admin_action_refused action=" + letters)).isEmpty();
+        }
+        // 20 scans of 64 KB: a quadratic scan takes minutes here, a linear one milliseconds.
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+        assertThat(LogHygiene.problems(letters + " to=ann@example.org")).singleElement().asString().contains("email address");
+        assertThat(LogHygiene.problems("x=" + "%".repeat(10_000) + "ann@example.org")).isNotEmpty();
+    }
+
+    @Test
     void shouldReadWhatIsWrittenToStderrAndWhatTheEmulatorsPrint() {
         LogHygiene.install();
         LogHygiene.drain();

@@ -2,6 +2,7 @@ package io.privacysuite.fulfilment;
 
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.retention.HoldIndex;
+import io.privacysuite.core.secrets.Secret;
 import io.privacysuite.notify.EmailPreferences;
 import io.privacysuite.notify.EmailTemplate;
 import io.privacysuite.notify.Notification;
@@ -50,8 +51,14 @@ import java.util.stream.Collectors;
  * marked as held.
  *
  * <p>Idempotent: a closed request is skipped; a rectification already routed to operators is not routed again; the
- * export files are overwritten under the same keys; connectors' operations can run twice. The person's email is
- * queued after the completing write, with an id derived from the request, so the notifier's send ledger sends it once.
+ * export files are overwritten under the same keys; connectors' operations can run twice.
+ *
+ * <p>No answer is lost: every email a change owes (the person's answer, an escalation, a routed rectification) is
+ * written into the request item by the very write that makes the change ({@link DsarRequest#pendingNotices()}), then
+ * queued, then removed. When the queue cannot be reached, the delivery fails and the next one (or an operator's
+ * redrive from the DLQ) finds the notices still owed and queues them first. Their ids derive from the request, so the
+ * notifier's send ledger sends each once however often it is queued; download links carry a token derived from a
+ * secret ({@link DownloadLinks}), so a later queueing carries the same working link without the token being stored.
  */
 public final class FulfilmentService {
     static final String ACTOR = "system";
@@ -68,6 +75,7 @@ public final class FulfilmentService {
     private final String publicBaseUrl;
     private final int maxReceives;
     private final ZoneId zone;
+    private final DownloadLinks links;
     private final Clock clock;
 
     public enum Result { COMPLETED, ROUTED, SKIPPED, RETRY, ESCALATED, BUSY }
@@ -88,8 +96,9 @@ public final class FulfilmentService {
      * @param publicBaseUrl the suite's public address, for download links
      * @param maxReceives   the processing queue's maxReceiveCount: the last delivery escalates
      * @param zone          the legal time zone (download links' expiry date)
+     * @param linkSecret    the secret download link tokens are derived from
      */
-    public record Settings(String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone) {}
+    public record Settings(String operatorEmail, String publicBaseUrl, int maxReceives, ZoneId zone, Secret linkSecret) {}
 
     public FulfilmentService(Stores stores, List<Connector> connectors, Outbox outbox, Metrics metrics,
                              Settings settings, Clock clock) {
@@ -104,6 +113,7 @@ public final class FulfilmentService {
         this.publicBaseUrl = settings.publicBaseUrl();
         this.maxReceives = settings.maxReceives();
         this.zone = settings.zone();
+        this.links = new DownloadLinks(settings.linkSecret());
         this.clock = clock;
     }
 
@@ -127,6 +137,10 @@ public final class FulfilmentService {
     private Result processLeased(ProcessingMessage message, int receiveCount) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(message.requestId(), now);
+        if (found.isPresent() && !found.get().pendingNotices().isEmpty()) {
+            // An earlier delivery made a change but could not queue the emails it owes: they go first.
+            found = Optional.of(sendPending(found.get()));
+        }
         // Escalated requests wait for an operator (requeue); a duplicate delivery must not run them again.
         if (found.isEmpty() || !found.get().status().isOpen() || found.get().status() == RequestStatus.NEEDS_ATTENTION) {
             return Result.SKIPPED;
@@ -172,13 +186,20 @@ public final class FulfilmentService {
             if (receiveCount >= maxReceives) {
                 String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
                         + " deliveries; operators alerted";
-                DsarRequest escalated = save(request, r -> r.status().isOpen() ? r.withAudit(entries)
-                        .transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR, "escalate", why) : r.withAudit(entries));
+                Map<String, String> data = Map.of("failedSources", String.join(", ", failed),
+                        "attempts", Integer.toString(receiveCount));
+                DsarRequest escalated = save(request, r -> {
+                    if (!r.status().isOpen()) {
+                        return r.withAudit(entries);
+                    }
+                    DsarRequest next = r.withAudit(entries).transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR,
+                            "escalate", why);
+                    return next.withPendingNotice(operatorNotice(next, EmailTemplate.OPERATOR_ESCALATION, data));
+                });
                 if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
                     return Result.SKIPPED; // an operator closed it meanwhile
                 }
-                outbox.notify(operatorNotice(escalated, EmailTemplate.OPERATOR_ESCALATION, Map.of("failedSources",
-                        String.join(", ", failed), "attempts", Integer.toString(receiveCount))));
+                sendPending(escalated);
                 return Result.ESCALATED;
             }
             save(request, r -> r.withAudit(entries));
@@ -270,13 +291,12 @@ public final class FulfilmentService {
         connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
         exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
                 pkg.html(request.locale(), zone, contexts));
-        // The links point at the suite, which presigns at each click: they last as long as the files.
-        String token = Tokens.newToken();
+        // The links point at the suite, which presigns at each click: they last as long as the files. Their token is
+        // added when the email is queued (sendPending): the owed email stored with the request holds no token.
         Instant expiresAt = now.plus(exports.linkLifetime());
+        String token = links.issue(request.requestId(), expiresAt);
         LocalDate expiresOn = LocalDate.ofInstant(expiresAt, zone);
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("jsonUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.JSON, token));
-        data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.HTML, token));
         data.put("expiresOn", expiresOn.toString());
         data.put("recordCount", Integer.toString(pkg.recordCount()));
         return complete(request, entries, RequestOutcome.export(pkg.recordCount()), now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
@@ -324,14 +344,18 @@ public final class FulfilmentService {
                     "applied: " + String.join(", ", applied), UnaryOperator.identity());
         }
         String fields = routed.isEmpty() ? "(no changes given)" : String.join(", ", routed);
-        DsarRequest saved = save(request, r -> r.withAudit(entries).transition(RequestStatus.IN_PROGRESS, now, ACTOR,
-                "route_to_operator", "fields no source could change: " + fields));
         String changes = subject.changes().isEmpty() ? request.details().getOrDefault("message", "(none given)")
                 : subject.changes().entrySet().stream().filter(e -> routed.contains(e.getKey()))
                 .map(e -> "- " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n"));
-        outbox.notify(operatorNotice(saved, EmailTemplate.OPERATOR_RECTIFICATION, Map.of("changes", changes,
-                "applied", applied.isEmpty() ? "none" : String.join(", ", applied))));
-        outbox.notify(personNotice(saved, EmailTemplate.RECTIFICATION_ROUTED, searched.data(Map.of())));
+        Map<String, String> operatorData = Map.of("changes", changes,
+                "applied", applied.isEmpty() ? "none" : String.join(", ", applied));
+        DsarRequest saved = save(request, r -> {
+            DsarRequest next = r.withAudit(entries).transition(RequestStatus.IN_PROGRESS, now, ACTOR,
+                    "route_to_operator", "fields no source could change: " + fields);
+            return next.withPendingNotice(operatorNotice(next, EmailTemplate.OPERATOR_RECTIFICATION, operatorData))
+                    .withPendingNotice(personNotice(next, EmailTemplate.RECTIFICATION_ROUTED, searched.data(Map.of())));
+        });
+        sendPending(saved);
         return Result.ROUTED;
     }
 
@@ -346,6 +370,7 @@ public final class FulfilmentService {
         // Counts and the data map's reasons, for the person's status page (in their language).
         entries.add(outcome.audit(now, ACTOR, request.status().wire()));
         boolean[] closedHere = {false};
+        Notification answer = personNotice(request, template, data);
         DsarRequest saved = save(request, r -> {
             if (completedHere(r, now)) {
                 // Our own completing write, applied although its answer was lost: done, and the person still gets
@@ -355,7 +380,7 @@ public final class FulfilmentService {
             }
             closedHere[0] = !r.status().isClosed();
             return closedHere[0] ? extra.apply(r.withAudit(entries)).transition(RequestStatus.COMPLETED, now, ACTOR,
-                    "complete", why) : r.withAudit(entries);
+                    "complete", why).withPendingNotice(answer) : r.withAudit(entries);
         });
         if (!closedHere[0]) {
             // An operator closed it while the sources ran: what they did is recorded, the operator's answer stands.
@@ -364,8 +389,51 @@ public final class FulfilmentService {
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        outbox.notify(personNotice(saved, template, data));
+        sendPending(saved);
         return Result.COMPLETED;
+    }
+
+    /**
+     * Queues the emails the request owes, then records them as queued. A failure to queue propagates (the delivery is
+     * retried, and the notices are still owed); queueing one twice is harmless (the notifier sends an id once).
+     */
+    private DsarRequest sendPending(DsarRequest request) {
+        DsarRequest current = request;
+        List<String> queued = new ArrayList<>();
+        for (Notification notice : request.pendingNotices()) {
+            if (EmailTemplate.EXPORT_READY.wire().equals(notice.template())) {
+                current = withLinkToken(current, token -> outbox.notify(withLinks(notice, request.requestId(), token)));
+            } else {
+                outbox.notify(notice);
+            }
+            queued.add(notice.id());
+        }
+        return queued.isEmpty() ? current : save(current, r -> r.withoutPendingNotices(queued));
+    }
+
+    /**
+     * Hands {@code send} the download token whose hash the request holds, re-derived; if the secret was rotated twice
+     * since it was issued, a fresh token from the current secret is stored first (the old one is then unknown to all).
+     */
+    private DsarRequest withLinkToken(DsarRequest request, java.util.function.Consumer<String> send) {
+        Optional<String> token = links.reissue(request.requestId(), request.downloadExpiresAt(),
+                request.downloadTokenHash());
+        if (token.isPresent()) {
+            send.accept(token.get());
+            return request;
+        }
+        String fresh = links.issue(request.requestId(), request.downloadExpiresAt());
+        DsarRequest saved = save(request, r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(fresh)).build());
+        send.accept(fresh);
+        return saved;
+    }
+
+    private Notification withLinks(Notification notice, String requestId, String token) {
+        Map<String, String> data = new LinkedHashMap<>(notice.data());
+        data.put("jsonUrl", ExportFiles.downloadUrl(publicBaseUrl, requestId, ExportFiles.JSON, token));
+        data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, requestId, ExportFiles.HTML, token));
+        return new Notification(notice.id(), notice.kind(), notice.template(), notice.locale(), notice.to(),
+                notice.topic(), data, notice.ref(), notice.campaign());
     }
 
     /** Whether this very delivery's completing write (same instant, this processor) is already in the request. */
@@ -401,6 +469,7 @@ public final class FulfilmentService {
                 r.requestId());
     }
 
+    /** {@code r} as it will be stored by the write being prepared (its id names the version that write makes). */
     private Notification operatorNotice(DsarRequest r, EmailTemplate template, Map<String, String> extra) {
         Map<String, String> data = new LinkedHashMap<>(extra);
         data.put("requestId", r.requestId());
@@ -408,7 +477,7 @@ public final class FulfilmentService {
         data.put("siteId", r.siteId());
         data.put("status", r.status().wire());
         data.put("dueOn", r.deadline().dueOn().toString());
-        return Notification.transactional(template.wire() + "-" + r.requestId() + "-v" + r.version(), template, "en",
+        return Notification.transactional(template.wire() + "-" + r.requestId() + "-v" + (r.version() + 1), template, "en",
                 operatorEmail, data, r.requestId());
     }
 

@@ -14,6 +14,7 @@ import io.privacysuite.core.Metrics;
 import io.privacysuite.core.aws.AwsClients;
 import io.privacysuite.core.retention.LegalHoldStore;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secrets;
 import io.privacysuite.core.sqs.SqsBatch;
 import io.privacysuite.notify.DynamoDbEmailPreferences;
 import io.privacysuite.requests.DynamoDbRequestStore;
@@ -96,7 +97,8 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
         return new FulfilmentService(stores, connectors, new SqsOutbox(aws.build(SqsClient.builder(), "SQS"),
                 env.require("NOTIFICATIONS_QUEUE_URL"), env.require("PROCESSING_QUEUE_URL")), Metrics.from(env),
                 new FulfilmentService.Settings(env.require("OPERATOR_EMAIL"), env.get("PUBLIC_BASE_URL", "http://localhost:3000"),
-                        env.getInt("MAX_RECEIVES", 5), zone), clock);
+                        env.getInt("MAX_RECEIVES", 5), zone, Secrets.from(env, aws).secret(Secrets.DOWNLOAD_LINK)),
+                clock);
     }
 
     @Override

@@ -1,11 +1,13 @@
 package io.privacysuite.fulfilment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.core.secrets.Secret;
 import io.privacysuite.fixtures.InMemoryEmailPreferences;
 import io.privacysuite.fixtures.InMemoryRequestStore;
 import io.privacysuite.fixtures.MutableClock;
@@ -19,6 +21,7 @@ import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.Regime;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestType;
+import io.privacysuite.requests.Tokens;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +46,8 @@ class FulfilmentServiceTest {
              {"id":"crm","kind":"dynamodb","table":"Crm","category":"contact","description":"Your contact details",
               "lookup":{"attribute":"email","by":"email"},"erasure":{"mode":"delete"}}]}""", Env.of(Map.of()));
 
+    private static final Secret LINK_SECRET = Secret.fixed(List.of("link-secret".getBytes(StandardCharsets.UTF_8)));
+
     private final MutableClock clock = new MutableClock(RECEIVED.plus(Duration.ofDays(1)));
     private final InMemoryRequestStore store = new InMemoryRequestStore(new RetentionPolicy(12));
     private final RecordingOutbox outbox = new RecordingOutbox();
@@ -55,7 +60,7 @@ class FulfilmentServiceTest {
             new FulfilmentService.Stores(store, new MemoryExports(), preferences, HoldIndex::none),
             List.of(orders, crm), outbox,
             new Metrics("test", new PrintStream(metricLines, true, StandardCharsets.UTF_8), clock),
-            new FulfilmentService.Settings("dpo@example.com", "https://privacy.example.com", 3, ZONE), clock);
+            new FulfilmentService.Settings("dpo@example.com", "https://privacy.example.com", 3, ZONE, LINK_SECRET), clock);
 
     /** A data source whose answers the test sets. */
     static final class ScriptedSource implements Connector {
@@ -252,5 +257,114 @@ class FulfilmentServiceTest {
 
         assertThat(current().closedLate()).isTrue();
         assertThat(metricLines.toString(StandardCharsets.UTF_8)).contains("\"RequestsClosedLate\":1");
+    }
+
+    private static String tokenOf(String url) {
+        return url.substring(url.indexOf("?token=") + "?token=".length());
+    }
+
+    @Test
+    void shouldKeepTheAnswerOwedInTheCompletingWrite_andQueueItOnTheNextDelivery_whenTheQueueIsDown() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        outbox.failSends(true);
+
+        assertThatThrownBy(() -> deliver(request, 1)).as("the queue refuses the answer: the delivery fails")
+                .isInstanceOf(IllegalStateException.class);
+
+        DsarRequest completed = current();
+        assertThat(completed.status()).isEqualTo(RequestStatus.COMPLETED);
+        assertThat(completed.pendingNotices()).singleElement().satisfies(n -> {
+            assertThat(n.id()).isEqualTo("export_ready-" + REQUEST_ID);
+            assertThat(n.to()).isEqualTo("ann@example.org");
+            assertThat(n.data()).as("no link token is stored").doesNotContainKeys("jsonUrl", "htmlUrl")
+                    .containsEntry("recordCount", "1");
+        });
+        assertThat(outbox.notifications()).isEmpty();
+
+        outbox.failSends(false);
+        int sourceCalls = orders.calls;
+        assertThat(deliver(completed, 2).result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+
+        assertThat(orders.calls).as("the sources do not run again").isEqualTo(sourceCalls);
+        assertThat(outbox.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.id()).isEqualTo("export_ready-" + REQUEST_ID);
+            assertThat(Tokens.matches(tokenOf(n.data().get("jsonUrl")), current().downloadTokenHash()))
+                    .as("the re-sent link carries the one token whose hash the request holds").isTrue();
+            assertThat(tokenOf(n.data().get("htmlUrl"))).isEqualTo(tokenOf(n.data().get("jsonUrl")));
+        });
+        assertThat(current().pendingNotices()).isEmpty();
+        assertThat(deliver(current(), 3).result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(outbox.notifications()).as("nothing owed any more").hasSize(1);
+    }
+
+    @Test
+    void shouldQueueTheSameLinkTwice_whenTheOwedAnswerWasQueuedButNotMarkedQueued() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        // The answer reaches the queue, but the write that records it as queued (the third update) fails.
+        store.beforeNextUpdate(() -> store.beforeNextUpdate(() -> store.beforeNextUpdate(() -> {
+            throw new IllegalStateException("table unreachable (test)");
+        })));
+
+        assertThatThrownBy(() -> deliver(request, 1)).isInstanceOf(RuntimeException.class);
+        assertThat(current().pendingNotices()).hasSize(1);
+        deliver(current(), 2);
+
+        assertThat(outbox.notifications()).hasSize(2).extracting(Notification::id).containsOnly("export_ready-" + REQUEST_ID);
+        assertThat(outbox.notifications().get(1).data()).as("same id and same link: the notifier sends it once")
+                .isEqualTo(outbox.notifications().get(0).data());
+        assertThat(current().pendingNotices()).isEmpty();
+    }
+
+    @Test
+    void shouldReissueTheLinkFromThePreviousSecret_afterARotation() {
+        Secret rotated = Secret.fixed(List.of("new-secret".getBytes(StandardCharsets.UTF_8),
+                "link-secret".getBytes(StandardCharsets.UTF_8)));
+        DownloadLinks before = new DownloadLinks(LINK_SECRET);
+        Instant expires = clock.instant().plus(Duration.ofDays(7));
+        String token = before.issue(REQUEST_ID, expires);
+
+        assertThat(new DownloadLinks(rotated).reissue(REQUEST_ID, expires, Tokens.sha256Hex(token))).contains(token);
+        assertThat(new DownloadLinks(rotated).issue(REQUEST_ID, expires)).isNotEqualTo(token);
+        assertThat(new DownloadLinks(Secret.fixed(List.of("other".getBytes(StandardCharsets.UTF_8))))
+                .reissue(REQUEST_ID, expires, Tokens.sha256Hex(token))).isEmpty();
+        assertThat(before.issue("other-request", expires)).isNotEqualTo(token);
+    }
+
+    @Test
+    void shouldKeepTheEscalationOwed_whenTheQueueIsDownOnTheLastDelivery() {
+        crm.failure = new Connector.SourceFailedException("crm: timed out", null);
+        DsarRequest request = verified(RequestType.ERASURE);
+        outbox.failSends(true);
+
+        assertThatThrownBy(() -> deliver(request, 3)).isInstanceOf(IllegalStateException.class);
+        assertThat(current().status()).isEqualTo(RequestStatus.NEEDS_ATTENTION);
+        assertThat(current().pendingNotices()).extracting(Notification::template).containsExactly("operator_escalation");
+
+        outbox.failSends(false);
+        // An operator's redrive from the DLQ delivers it again.
+        assertThat(deliver(current(), 1).result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(outbox.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.template()).isEqualTo("operator_escalation");
+            assertThat(n.data()).containsEntry("status", "needs_attention").containsEntry("attempts", "3");
+        });
+        assertThat(current().pendingNotices()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepBothRoutedRectificationEmailsOwed_whenTheQueueIsDown() {
+        DsarRequest request = store.update(verified(RequestType.RECTIFICATION).toBuilder()
+                .details(Map.of("name", "Ann B.")).build(), clock.instant());
+        outbox.failSends(true);
+
+        assertThatThrownBy(() -> deliver(request, 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(actions()).contains("route_to_operator");
+
+        outbox.failSends(false);
+        assertThat(deliver(current(), 2).result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(outbox.notifications()).extracting(Notification::template)
+                .containsExactlyInAnyOrder("operator_rectification", "rectification_routed");
+        assertThat(current().pendingNotices()).isEmpty();
     }
 }

@@ -1,6 +1,8 @@
 package io.privacysuite.requests;
 
+import io.privacysuite.notify.Notification;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,9 @@ import java.util.TreeSet;
  * @param downloadTokenHash  SHA-256 (hex) of the token in the emailed download links of an export
  * @param downloadExpiresAt  until when those links work (the export files expire then)
  * @param remindersSent      operator reminders already sent: "7d", "2d", "overdue"
+ * @param pendingNotices     emails owed for a change of this request, written in the same write as the change and
+ *                           removed once queued: a change is never recorded without the answer it owes (an outbox).
+ *                           They hold no link token (the sender re-derives it), only what the email says.
  */
 public record DsarRequest(
         String requestId,
@@ -49,6 +54,7 @@ public record DsarRequest(
         String downloadTokenHash,
         Instant downloadExpiresAt,
         Set<String> remindersSent,
+        List<Notification> pendingNotices,
         List<AuditEntry> audit,
         long version) {
 
@@ -58,6 +64,7 @@ public record DsarRequest(
         subjectIds = subjectIds == null ? List.of() : List.copyOf(subjectIds);
         ignoredIdentifiers = ignoredIdentifiers == null ? List.of() : List.copyOf(ignoredIdentifiers);
         remindersSent = remindersSent == null ? Set.of() : Set.copyOf(remindersSent);
+        pendingNotices = pendingNotices == null ? List.of() : List.copyOf(pendingNotices);
         audit = audit == null ? List.of() : List.copyOf(audit);
     }
 
@@ -114,6 +121,18 @@ public record DsarRequest(
         return toBuilder().remindersSent(sent).audit(trail).build();
     }
 
+    /** A copy owing {@code notice} too (one with the same id is replaced): written with the change that owes it. */
+    public DsarRequest withPendingNotice(Notification notice) {
+        List<Notification> owed = new ArrayList<>(pendingNotices.stream().filter(n -> !n.id().equals(notice.id())).toList());
+        owed.add(notice);
+        return toBuilder().pendingNotices(owed).build();
+    }
+
+    /** A copy that no longer owes the notices with these ids (they are queued). */
+    public DsarRequest withoutPendingNotices(Collection<String> ids) {
+        return toBuilder().pendingNotices(pendingNotices.stream().filter(n -> !ids.contains(n.id())).toList()).build();
+    }
+
     /** A copy with audit entries appended, status unchanged (e.g. what fulfilment did per data source). */
     public DsarRequest withAudit(List<AuditEntry> entries) {
         List<AuditEntry> trail = new ArrayList<>(audit);
@@ -162,6 +181,7 @@ public record DsarRequest(
         private String downloadTokenHash;
         private Instant downloadExpiresAt;
         private Set<String> remindersSent;
+        private List<Notification> pendingNotices;
         private List<AuditEntry> audit;
         private long version;
 
@@ -192,6 +212,7 @@ public record DsarRequest(
             downloadTokenHash = r.downloadTokenHash;
             downloadExpiresAt = r.downloadExpiresAt;
             remindersSent = r.remindersSent;
+            pendingNotices = r.pendingNotices;
             audit = r.audit;
             version = r.version;
         }
@@ -220,6 +241,7 @@ public record DsarRequest(
         public Builder downloadTokenHash(String v) { downloadTokenHash = v; return this; }
         public Builder downloadExpiresAt(Instant v) { downloadExpiresAt = v; return this; }
         public Builder remindersSent(Set<String> v) { remindersSent = v; return this; }
+        public Builder pendingNotices(List<Notification> v) { pendingNotices = v; return this; }
         public Builder audit(List<AuditEntry> v) { audit = v; return this; }
         public Builder version(long v) { version = v; return this; }
 
@@ -227,7 +249,7 @@ public record DsarRequest(
             return new DsarRequest(requestId, type, status, siteId, email, emailHash, locale, details, consentIds,
                     subjectIds, ignoredIdentifiers, receivedAt, deadline, verifyTokenHash, verifyTokenExpiresAt,
                     statusTokenHash, verifiedAt, closedAt, closeReason, closedLate, dispatchedAt, downloadTokenHash,
-                    downloadExpiresAt, remindersSent, audit, version);
+                    downloadExpiresAt, remindersSent, pendingNotices, audit, version);
         }
     }
 }

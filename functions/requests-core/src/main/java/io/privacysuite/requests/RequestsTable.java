@@ -1,8 +1,11 @@
 package io.privacysuite.requests;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.privacysuite.core.Json;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.core.retention.RetentionStamp;
+import io.privacysuite.notify.Notification;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -32,6 +35,8 @@ public final class RequestsTable {
     public static final String OPEN = "OPEN";
     public static final String EMAIL_HASH = "emailHash";
     public static final String REQUEST_ID = "requestId";
+    /** Emails owed for the last change (JSON each), written with it and removed once queued. */
+    static final String PENDING_NOTICES = "pendingNotices";
     static final String LEASE_OWNER = "owner";
     static final String LEASE_UNTIL = "leaseUntil";
     private static final String REQUEST_PREFIX = "REQ#";
@@ -138,6 +143,10 @@ public final class RequestsTable {
         if (!r.remindersSent().isEmpty()) {
             item.put("remindersSent", AttributeValue.fromSs(List.copyOf(r.remindersSent())));
         }
+        if (!r.pendingNotices().isEmpty()) {
+            item.put(PENDING_NOTICES, AttributeValue.fromL(r.pendingNotices().stream()
+                    .map(n -> s(Json.write(n))).toList()));
+        }
         List<AttributeValue> audit = new ArrayList<>();
         for (AuditEntry e : r.audit()) {
             Map<String, AttributeValue> entry = new LinkedHashMap<>();
@@ -203,9 +212,18 @@ public final class RequestsTable {
                 .downloadTokenHash(text(item, "downloadTokenHash"))
                 .downloadExpiresAt(instant(item, "downloadExpiresAt"))
                 .remindersSent(item.containsKey("remindersSent") ? Set.copyOf(item.get("remindersSent").ss()) : Set.of())
+                .pendingNotices(texts(item, PENDING_NOTICES).stream().map(RequestsTable::notice).toList())
                 .audit(audit)
                 .version(Long.parseLong(item.get("version").n()))
                 .build();
+    }
+
+    private static Notification notice(String json) {
+        try {
+            return Json.MAPPER.readValue(json, Notification.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable pending notice in a request item", e);
+        }
     }
 
     private static List<String> texts(Map<String, AttributeValue> item, String name) {

@@ -3,6 +3,8 @@ package io.privacysuite.requests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.EmailTemplate;
+import io.privacysuite.notify.Notification;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -62,7 +64,10 @@ class RequestsTableTest {
                 .withReminder("7d", at, "soon")
                 .dispatched(at)
                 .toBuilder().downloadTokenHash("dl").downloadExpiresAt(at.plusSeconds(7 * 86_400)).build()
-                .transition(RequestStatus.COMPLETED, Instant.parse("2027-06-01T10:00:00Z"), "bob", "complete", "late");
+                .transition(RequestStatus.COMPLETED, Instant.parse("2027-06-01T10:00:00Z"), "bob", "complete", "late")
+                .withPendingNotice(Notification.transactional("export_ready-r1",
+                        EmailTemplate.EXPORT_READY, "nl", "ann@example.org",
+                        Map.of("recordCount", "2"), "r1"));
 
         DsarRequest copy = RequestsTable.fromItem(RequestsTable.toItem(original, at, POLICY));
 
@@ -70,6 +75,8 @@ class RequestsTableTest {
         assertThat(copy.audit()).extracting(AuditEntry::action)
                 .containsExactly("receive", "verify", "extend", "complete", "closed_late");
         assertThat(copy.closedLate()).isTrue();
+        assertThat(copy.pendingNotices()).singleElement().satisfies(n -> assertThat(n.data()).containsEntry("recordCount", "2"));
+        assertThat(copy.withoutPendingNotices(Set.of("export_ready-r1")).pendingNotices()).isEmpty();
     }
 
     @Test

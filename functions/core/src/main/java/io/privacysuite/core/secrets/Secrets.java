@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 public final class Secrets implements org.crac.Resource {
     public static final String CONSENT_SIGNING = "CONSENT_SIGNING";
     public static final String UNSUBSCRIBE_SIGNING = "UNSUBSCRIBE_SIGNING";
+    public static final String DOWNLOAD_LINK = "DOWNLOAD_LINK";
     public static final String ARN_SUFFIX = "_SECRET_ARN";
     static final Duration DEFAULT_REFRESH = Duration.ofMinutes(10);
 
