@@ -1,6 +1,13 @@
 package io.privacysuite.fulfilment;
 
 import io.privacysuite.core.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,44 +67,68 @@ public final class ExportPackage {
     }
 
     public String json() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeJson(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #json()} written to a stream (UTF-8) as it is serialized: no copy of the document is built. */
+    public void writeJson(OutputStream out) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("export not serializable", e);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, document);
+        } catch (IOException e) {
+            throw new UncheckedIOException("export not written", e);
         }
     }
 
     /** The same content as a self-contained HTML page: one section per source, one table row per record field. */
-    @SuppressWarnings("unchecked")
     public String html() {
-        StringBuilder h = new StringBuilder(4096);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeHtml(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #html()} written to a stream (UTF-8) record by record. */
+    public void writeHtml(OutputStream stream) {
+        try (Writer h = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024)) {
+            writeHtml(h);
+        } catch (IOException e) {
+            throw new UncheckedIOException("export not written", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void writeHtml(Writer h) throws IOException {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Your personal data</title>")
                 .append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;")
                 .append("margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}")
                 .append("</style></head><body>\n<h1>Your personal data</h1>\n<p>Request ")
                 .append(esc(String.valueOf(document.get("requestId")))).append(", generated ")
                 .append(esc(String.valueOf(document.get("generatedAt")))).append(". The file export.json holds the same ")
-                .append("data in a machine-readable format (schema ").append(SCHEMA).append(" v").append(SCHEMA_VERSION)
+                .append("data in a machine-readable format (schema ").append(SCHEMA).append(" v").append(String.valueOf(SCHEMA_VERSION))
                 .append(").</p>\n");
         for (Map<String, Object> s : (List<Map<String, Object>>) document.get("sources")) {
             List<Map<String, Object>> records = (List<Map<String, Object>>) s.get("records");
             h.append("<h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
-                    .append(records.size()).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))));
+                    .append(String.valueOf(records.size())).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))));
             if (s.containsKey("heldRecords")) {
-                h.append("; ").append(s.get("heldRecords")).append(" kept under a legal hold (for legal claims; "
+                h.append("; ").append(String.valueOf(s.get("heldRecords"))).append(" kept under a legal hold (for legal claims; "
                         + "their use is restricted)");
             }
             h.append("</p>\n");
             int n = 0;
             for (Map<String, Object> record : records) {
-                h.append("<table><caption>#").append(++n).append("</caption>\n");
-                record.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>")
-                        .append(esc(v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)))
-                        .append("</td></tr>\n"));
+                h.append("<table><caption>#").append(String.valueOf(++n)).append("</caption>\n");
+                for (Map.Entry<String, Object> field : record.entrySet()) {
+                    Object v = field.getValue();
+                    h.append("<tr><th>").append(esc(field.getKey())).append("</th><td>")
+                            .append(esc(v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)))
+                            .append("</td></tr>\n");
+                }
                 h.append("</table>\n");
             }
         }
-        return h.append("</body></html>\n").toString();
+        h.append("</body></html>\n");
     }
 
     static String esc(String s) {

@@ -263,8 +263,9 @@ public final class FulfilmentService {
         if (pkg.recordCount() == 0) {
             return noData(request, entries, searched, now);
         }
-        exports.put(request.requestId(), ExportFiles.JSON, "application/json", pkg.json());
-        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg.html());
+        // Streamed into the store as they are serialized (S3: multipart upload), never built as whole strings.
+        exports.write(request.requestId(), ExportFiles.JSON, "application/json", pkg::writeJson);
+        exports.write(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg::writeHtml);
         // The links point at the suite, which presigns at each click: they last as long as the files.
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(exports.linkLifetime());

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,17 +38,24 @@ public record SourceOutcome(String sourceId, String category, String description
     static SourceOutcome exported(DataMap.Source source, List<Map<String, AttributeValue>> items,
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record) {
+        return exported(source, items::forEach, held, record);
+    }
+
+    /** As above, the items handed over one by one by {@code items} (a source read page by page). */
+    static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record) {
         List<Map<String, Object>> records = new ArrayList<>();
-        int heldCount = 0;
-        for (Map<String, AttributeValue> item : items) {
+        int[] heldCount = {0};
+        items.accept(item -> {
             Map<String, Object> shown = record.apply(item);
             if (held.test(item)) {
                 shown.put(Holds.EXPORT_MARKER, true);
-                heldCount++;
+                heldCount[0]++;
             }
             records.add(shown);
-        }
-        return found(source, records, heldCount);
+        });
+        return found(source, records, heldCount[0]);
     }
 
     /** Only counted: what a source found (and how much a hold covers), nothing changed. */

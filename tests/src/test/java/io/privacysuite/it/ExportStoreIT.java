@@ -1,0 +1,100 @@
+package io.privacysuite.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.privacysuite.core.Env;
+import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.fulfilment.S3ExportStore;
+import io.privacysuite.requests.ExportFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/** Export files streamed into the exports bucket on the emulator: one PutObject when small, multipart when not. */
+class ExportStoreIT extends IntegrationTest {
+    private static final int PART = 5 * 1024 * 1024;
+    private static S3Client s3;
+    private static String bucket;
+
+    @BeforeAll
+    static void clients() {
+        Env env = stack.env("RequestProcessorFunction");
+        s3 = new AwsClients(env).build(S3Client.builder().forcePathStyle(true), "S3");
+        bucket = env.require("EXPORTS_BUCKET");
+    }
+
+    @Test
+    void shouldUploadAStreamLargerThanOnePart_inParts_withTheBytesInOrder() {
+        S3ExportStore store = new S3ExportStore(s3, bucket, Duration.ofDays(7), PART);
+        String requestId = UUID.randomUUID().toString();
+        byte[] expected = pattern(2 * PART + 12_345);
+
+        store.write(requestId, ExportFiles.JSON, "application/json", out -> {
+            // Odd-sized writes cross part boundaries; single bytes too.
+            for (int from = 0; from < expected.length; from += 70_001) {
+                out.write(expected, from, Math.min(70_000, expected.length - from));
+                if (from + 70_000 < expected.length) {
+                    out.write(expected[from + 70_000]);
+                }
+            }
+        });
+
+        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.JSON)));
+        assertThat(got.asByteArray()).isEqualTo(expected);
+        assertThat(got.response().contentType()).isEqualTo("application/json");
+        assertThat(got.response().contentDisposition()).isEqualTo("attachment; filename=\"export.json\"");
+        // A multipart object's ETag is the digest of its parts' digests and their count: three parts here.
+        // (SSE is asked for in CreateMultipartUpload; S3Mock 4.9.1 reports it for single puts only, checked below.)
+        assertThat(got.response().eTag()).matches("\"?[0-9a-f]{32}-3\"?");
+    }
+
+    @Test
+    void shouldPutASmallFileInOneRequest_andReplaceItWhenWrittenAgain() {
+        S3ExportStore store = new S3ExportStore(s3, bucket, Duration.ofDays(7), PART);
+        String requestId = UUID.randomUUID().toString();
+        store.put(requestId, ExportFiles.HTML, "text/html; charset=utf-8", "<p>first, longer than the second</p>");
+        store.put(requestId, ExportFiles.HTML, "text/html; charset=utf-8", "<p>é</p>");
+
+        var got = s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.HTML)));
+        assertThat(got.asString(StandardCharsets.UTF_8)).isEqualTo("<p>é</p>");
+        assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+    }
+
+    @Test
+    void shouldLeaveNoFileAndNoUpload_whenTheWriterFailsAfterSomeParts() {
+        S3ExportStore store = new S3ExportStore(s3, bucket, Duration.ofDays(7), PART);
+        String requestId = UUID.randomUUID().toString();
+        String key = ExportFiles.key(requestId, ExportFiles.JSON);
+
+        assertThatThrownBy(() -> store.write(requestId, ExportFiles.JSON, "application/json", out -> {
+            out.write(pattern(PART + 10));
+            throw new IOException("source failed mid-export");
+        })).hasMessageContaining("source failed mid-export");
+
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key(key))).isInstanceOf(
+                software.amazon.awssdk.services.s3.model.S3Exception.class);
+        assertThat(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(key)).uploads()).isEmpty();
+    }
+
+    @Test
+    void shouldRefusePartsBelowS3sMinimum() {
+        assertThatThrownBy(() -> new S3ExportStore(s3, bucket, Duration.ofDays(7), PART - 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static byte[] pattern(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = (byte) (i * 31 + (i >> 13));
+        }
+        return bytes;
+    }
+}
