@@ -135,7 +135,8 @@ final class ExportBench {
         long[] f = java.util.Arrays.stream(last.split(" ")).mapToLong(Long::parseLong).toArray();
         double perMillion = f[0] * (1_000_000.0 / size) / 60_000.0;
         System.out.printf("  export.large: %d records (query found %d, seeded in %d ms) exported in a fresh JVM with"
-                        + " -Xmx256m: %d ms, peak heap %d MB of %d MB (target: completes within 256 MB); raw Query %d ms,"
+                        + " -Xmx256m: %d ms, heap pools' peaks summed %d MB, max heap %d MB (target: completes within 256 MB);"
+                        + " raw Query %d ms,"
                         + " ratio %.2f%n", size, found, seedMs, f[0], f[1], f[2], queryMs, (double) f[0] / Math.max(1, queryMs));
         System.out.printf("  export.extrapolated: 1,000,000 records ~ %.1f min at this rate (target <= 15 min, Lambda's"
                 + " limit; linear in records)%n", perMillion);

@@ -155,46 +155,50 @@ public final class FulfilmentService {
         String status = request.status().wire();
         subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
         List<SourceOutcome> outcomes = new ArrayList<>();
-        if (failed.isEmpty()) {
-            for (Connector connector : connectors) {
-                try {
-                    SourceOutcome outcome = run(connector, request.type(), subject, now);
-                    outcomes.add(outcome);
-                    entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
-                } catch (RuntimeException e) {
-                    failed.add(connector.source().id());
-                    entries.add(failure(connector, e, status, receiveCount));
+        try {
+            if (failed.isEmpty()) {
+                for (Connector connector : connectors) {
+                    try {
+                        SourceOutcome outcome = run(connector, request.type(), subject, now);
+                        outcomes.add(outcome);
+                        entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
+                    } catch (RuntimeException e) {
+                        failed.add(connector.source().id());
+                        entries.add(failure(connector, e, status, receiveCount));
+                    }
                 }
             }
-        }
-        if (!failed.isEmpty()) {
-            if (receiveCount >= maxReceives) {
-                String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
-                        + " deliveries; operators alerted";
-                DsarRequest escalated = save(request, r -> r.status().isOpen() ? r.withAudit(entries)
-                        .transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR, "escalate", why) : r.withAudit(entries));
-                if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
-                    return Result.SKIPPED; // an operator closed it meanwhile
+            if (!failed.isEmpty()) {
+                if (receiveCount >= maxReceives) {
+                    String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
+                            + " deliveries; operators alerted";
+                    DsarRequest escalated = save(request, r -> r.status().isOpen() ? r.withAudit(entries)
+                            .transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR, "escalate", why) : r.withAudit(entries));
+                    if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
+                        return Result.SKIPPED; // an operator closed it meanwhile
+                    }
+                    outbox.notify(operatorNotice(escalated, EmailTemplate.OPERATOR_ESCALATION, Map.of("failedSources",
+                            String.join(", ", failed), "attempts", Integer.toString(receiveCount))));
+                    return Result.ESCALATED;
                 }
-                outbox.notify(operatorNotice(escalated, EmailTemplate.OPERATOR_ESCALATION, Map.of("failedSources",
-                        String.join(", ", failed), "attempts", Integer.toString(receiveCount))));
-                return Result.ESCALATED;
+                save(request, r -> r.withAudit(entries));
+                return Result.RETRY;
             }
-            save(request, r -> r.withAudit(entries));
-            return Result.RETRY;
+            Searched searched = new Searched(request.subjectIds().size(),
+                    subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
+            return switch (request.type()) {
+                case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
+                case ERASURE -> erasure(request, entries, outcomes, searched, now);
+                case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
+                case RESTRICTION, OBJECTION -> complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
+                        "note", request.type() == RequestType.OBJECTION
+                                ? "You will receive no direct marketing from us any more; your objection is recorded."
+                                : "Your data is now restricted: we only store it and will not otherwise use it.")),
+                        request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
+            };
+        } finally {
+            outcomes.forEach(SourceOutcome::release); // spooled records' temp files
         }
-        Searched searched = new Searched(request.subjectIds().size(),
-                subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
-        return switch (request.type()) {
-            case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
-            case ERASURE -> erasure(request, entries, outcomes, searched, now);
-            case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-            case RESTRICTION, OBJECTION -> complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
-                    "note", request.type() == RequestType.OBJECTION
-                            ? "You will receive no direct marketing from us any more; your objection is recorded."
-                            : "Your data is now restricted: we only store it and will not otherwise use it.")),
-                    request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
-        };
     }
 
     /**

@@ -21,7 +21,7 @@ public record SourceOutcome(String sourceId, String category, String description
     public record Kept(String category, int count, String legalBasis, LocalDate until, boolean restricted) {}
 
     public SourceOutcome {
-        records = records == null ? List.of() : List.copyOf(records);
+        records = records == null ? List.of() : records instanceof SpooledRecords ? records : List.copyOf(records);
         kept = kept == null ? List.of() : List.copyOf(kept);
         notApplied = notApplied == null ? List.of() : List.copyOf(notApplied);
     }
@@ -38,14 +38,32 @@ public record SourceOutcome(String sourceId, String category, String description
     static SourceOutcome exported(DataMap.Source source, List<Map<String, AttributeValue>> items,
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record) {
-        return exported(source, items::forEach, held, record);
+        List<Map<String, Object>> records = new ArrayList<>();
+        int heldCount = collect(items::forEach, held, record, records);
+        return found(source, records, heldCount);
     }
 
-    /** As above, the items handed over one by one by {@code items} (a source read page by page). */
+    /**
+     * As above, the items handed over one by one by {@code items} (a source read page by page) and their records
+     * spooled to a temporary file ({@link SpooledRecords}): {@link #release} deletes it.
+     */
     static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record) {
-        List<Map<String, Object>> records = new ArrayList<>();
+        SpooledRecords records = new SpooledRecords();
+        try {
+            int heldCount = collect(items, held, record, records);
+            return found(source, records.finish(), heldCount);
+        } catch (RuntimeException e) {
+            records.close();
+            throw e;
+        }
+    }
+
+    private static int collect(Consumer<Consumer<Map<String, AttributeValue>>> items,
+                               Predicate<Map<String, AttributeValue>> held,
+                               Function<Map<String, AttributeValue>, Map<String, Object>> record,
+                               List<Map<String, Object>> records) {
         int[] heldCount = {0};
         items.accept(item -> {
             Map<String, Object> shown = record.apply(item);
@@ -55,7 +73,14 @@ public record SourceOutcome(String sourceId, String category, String description
             }
             records.add(shown);
         });
-        return found(source, records, heldCount[0]);
+        return heldCount[0];
+    }
+
+    /** Frees what the records hold outside memory (a spool file); the outcome's records are gone afterwards. */
+    public void release() {
+        if (records instanceof SpooledRecords spool) {
+            spool.close();
+        }
     }
 
     /** Only counted: what a source found (and how much a hold covers), nothing changed. */
