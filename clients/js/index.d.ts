@@ -27,6 +27,15 @@ export interface ConsentEvent extends StoredConsent {
 /** Why the banner must ask again: the API's verification answer, or storage this client did not write. */
 export type ShowReason = 'invalid' | 'expired' | 'outdated_version' | 'superseded' | 'tampered'
 
+export interface PolicyVersion {
+  version: string
+  /** ISO instant from which it applies. */
+  effectiveAt: string
+  summary: string
+  link: string
+  material: boolean
+}
+
 /** What start() and verify() found: valid; nothing stored; asked again (a "show" event); not verifiable now. */
 export type StartStatus = 'valid' | 'none' | 'asked' | 'unverified'
 
@@ -97,6 +106,8 @@ export interface Client {
   withdraw(): Promise<StoredConsent>
   /** Verifies the stored consent now (a "show" event when it fails). */
   verify(): Promise<StartStatus>
+  /** The privacy policy in effect and the next one published (a material one makes earlier consents outdated). */
+  policy(): Promise<{ current?: PolicyVersion; upcoming?: PolicyVersion }>
   on(type: 'consent', listener: (event: ConsentEvent) => void): () => void
   on(type: 'show', listener: (reason: ShowReason) => void): () => void
   on(type: 'error', listener: (error: ConsentError | Error) => void): () => void

@@ -222,6 +222,11 @@ class Client {
     return this.run(() => this.check())
   }
 
+  /** The privacy policy in effect and the next one published: { current, upcoming } (404 while none is). */
+  policy() {
+    return this.call('GET', '/policy')
+  }
+
   submission(categories) {
     const c = pick(categories || {})
     let method = CATEGORIES.every(k => c[k]) ? 'accept_all' : CATEGORIES.some(k => c[k]) ? 'custom' : 'reject_all'

@@ -575,3 +575,14 @@ test('a 200 that is not the API (a captive portal page) neither stores nor asks 
   assert.equal(seen.error[0].code, 'bad_answer')
   assert.deepEqual(b.stored(), s)
 })
+
+test('policy() reads the policy versions of the site, without keep-alive or a body', async () => {
+  const current = { version: '2026-11', effectiveAt: '2026-11-01T00:00:00Z', summary: 's', link: 'https://x/p', material: false }
+  b.answers.push(reply(200, { current }))
+  const answer = await client().policy()
+  assert.deepEqual(answer, { current })
+  assert.equal(b.calls.length, 1)
+  assert.equal(b.calls[0].url, SITE + '/policy')
+  assert.equal(b.calls[0].method, 'GET')
+  assert.equal(b.calls[0].body, undefined)
+})

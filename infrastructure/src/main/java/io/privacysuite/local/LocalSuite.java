@@ -1,8 +1,14 @@
 package io.privacysuite.local;
 
 import io.privacysuite.core.Env;
+import io.privacysuite.core.http.ApiException;
+import io.privacysuite.core.http.ApiResponses;
+import io.privacysuite.local.api.ApiDocs;
 import io.privacysuite.local.api.HttpApiServer;
 import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.api.InvokeEndpoint;
+import io.privacysuite.local.api.StaticPages;
+import io.privacysuite.local.api.StaticPages.Page;
 import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.emulators.EmbeddedEmulators;
 import io.privacysuite.local.emulators.LocalAwsClients;
@@ -14,11 +20,14 @@ import io.privacysuite.local.runtime.LocalLogging;
 import io.privacysuite.local.template.LocalResources;
 import io.privacysuite.local.template.Template;
 import io.privacysuite.local.template.TemplateResolver;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -100,7 +109,10 @@ public final class LocalSuite implements AutoCloseable {
                     options.env(), options.functionEnv());
             options.handlers().forEach(b.functions::register);
             LocalFunctions functions = b.functions;
-            b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions), (id, event) -> functions.invoke(id, event)));
+            AwsEndpoints endpoints = b.endpoints;
+            b.http.ifPresent(h -> h.serve(HttpApiServer.routesFrom(functions),
+                    (id, event) -> sesDown(endpoints).orElseGet(() -> functions.invoke(id, event))));
+            b.http.ifPresent(h -> servePages(h, functions, b.projectRoot));
             b.eventSources = options.eventSources()
                     ? Optional.of(EventSources.start(functions, b.resources, b.resolver, b.clients, b.endpoints.region()))
                     : Optional.empty();
@@ -122,9 +134,38 @@ public final class LocalSuite implements AutoCloseable {
         return stack;
     }
 
+    /** Where the API description is served: the page, and {@code openapi.yaml} beside it. */
+    public static final String API_DOCS = "/api/";
+
+    /** Beside the API: Lambda's Invoke API for operators' console events (./operator) and the API description. */
+    private static void servePages(HttpApiServer http, LocalFunctions functions, Path projectRoot) {
+        http.page(InvokeEndpoint.PREFIX, new InvokeEndpoint(functions));
+        Path apiDocs = projectRoot.resolve(ApiDocs.FILE);
+        // Rendered at each request, so an edited document shows on reload.
+        Page page = new Page(() -> new ByteArrayInputStream(
+                ApiDocs.load(apiDocs).html().getBytes(StandardCharsets.UTF_8)), "text/html; charset=utf-8");
+        http.page(API_DOCS, new StaticPages(API_DOCS, Map.of("", page, "openapi.yaml", Page.file(apiDocs))));
+    }
+
+    /**
+     * Before any API call: an SES emulator that died is started again; one that cannot be makes the API answer 503,
+     * loudly, instead of accepting requests (202) whose emails could never be sent.
+     */
+    private static Optional<Object> sesDown(AwsEndpoints endpoints) {
+        return endpoints.ensureSesRunning().map(reason -> {
+            LOG.error("answering 503: %s", reason);
+            return ApiResponses.error(new ApiException(503, "local_email_down", reason), Map.of());
+        });
+    }
+
     /** Base URI of the HTTP API, e.g. {@code http://127.0.0.1:3000}. */
     public URI httpBaseUri() {
         return http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).baseUri();
+    }
+
+    /** Serves non-API pages under {@code prefix} on the HTTP API's port (see {@link HttpApiServer#page}). */
+    public void page(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).page(prefix, handler);
     }
 
     public AwsEndpoints endpoints() {
@@ -165,6 +206,14 @@ public final class LocalSuite implements AutoCloseable {
 
     public Path projectRoot() {
         return projectRoot;
+    }
+
+    /**
+     * Answers a request as the HTTP API does (routing, payload 2.0 event, the function, API Gateway's own errors)
+     * without a socket: for callers that send many requests in-process.
+     */
+    public io.privacysuite.local.api.HttpApiEvents.HttpResult dispatch(io.privacysuite.local.api.HttpApiEvents.RawRequest request) {
+        return http.orElseThrow(() -> new IllegalStateException("started without HTTP API")).dispatch(request);
     }
 
     public List<HttpRoute> routes() {

@@ -2,6 +2,7 @@ package io.privacysuite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.local.api.HttpRoute;
+import io.privacysuite.local.demo.DemoShop;
 import io.privacysuite.local.emulators.AwsEndpoints;
 import io.privacysuite.local.runtime.LambdaJson;
 import io.privacysuite.local.runtime.LocalLog;
@@ -31,7 +32,8 @@ public final class Main {
         LocalLogging.configure();
         int port = port();
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(port).onStarted(Main::seed));
+        LocalSuite stack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(port).onStarted(Main::seed)
+                .onStarted(Main::demo));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             long begin = System.nanoTime();
             stack.close();
@@ -67,11 +69,26 @@ public final class Main {
         }
     }
 
+    /** The demo shop: a page with a real cookie banner, registered for this API's own origins. */
+    static void demo(LocalSuite stack) {
+        try {
+            DemoShop.attach(stack);
+        } catch (RuntimeException e) {
+            LOG.warn("the demo shop is not served (the API still runs): %s", LocalLog.describe(e));
+        }
+    }
+
     static void banner(LocalSuite stack, PrintStream out) {
         AwsEndpoints e = stack.endpoints();
         out.println();
         out.println("Privacy Suite is running locally (Ctrl-C to stop)");
         out.println("  API        " + stack.httpBaseUri());
+        out.println("  Demo shop  " + DemoShop.url(stack)
+                + "   (a cookie banner logging consent; site " + DemoShop.SITE_ID + ")");
+        out.println("  API docs   " + stack.httpBaseUri().resolve(LocalSuite.API_DOCS) + "   (OpenAPI 3.1: "
+                + stack.httpBaseUri().resolve(LocalSuite.API_DOCS + "openapi.yaml") + ")");
+        out.println("  Operator   ./operator --port " + stack.httpBaseUri().getPort()
+                + " events/consent-admin/register-site.json   (any console event of events/)");
         out.println("  Mailbox    " + e.ses().resolve("/") + "   (captured email; JSON at /store)");
         out.println("  DynamoDB   " + e.dynamodb());
         out.println("  SQS        " + e.sqs());

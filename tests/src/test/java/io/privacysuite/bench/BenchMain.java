@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,coldstart}.
+ * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,fanout,coldstart,soak}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
@@ -26,8 +26,14 @@ public final class BenchMain {
             if (selected.contains("all") || selected.contains("export")) {
                 ExportBench.run(stack);
             }
+            if (selected.contains("all") || selected.contains("fanout")) {
+                FanOutBench.run(stack);
+            }
             if (selected.contains("all") || selected.contains("coldstart")) {
                 ColdStartBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("soak")) {
+                SoakBench.run(stack);
             }
             status = 0;
         } finally {

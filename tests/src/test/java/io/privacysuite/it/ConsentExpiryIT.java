@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
-import io.privacysuite.consent.ConsentSigner;
-import io.privacysuite.consent.DynamoDbConsentStore;
-import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.api.ConsentService;
 import io.privacysuite.consent.api.ConsentSubmission;
-import io.privacysuite.core.Env;
 import io.privacysuite.core.errors.DomainException;
 import io.privacysuite.core.http.ApiException;
-import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,12 +23,7 @@ import org.junit.jupiter.api.Test;
 class ConsentExpiryIT extends IntegrationTest {
 
     private ConsentService serviceAt(Clock clock) {
-        Env env = stack.functions().env("ConsentApiFunction");
-        var dynamo = stack.awsClients().dynamoDb();
-        return new ConsentService(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
-                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
-                        new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
-                RetentionPolicy.from(env), clock);
+        return PolicyVersionIT.consentServiceAt(clock, io.privacysuite.consent.PolicyVersions.NONE);
     }
 
     @Test

@@ -239,21 +239,7 @@ class FulfilmentIT extends IntegrationTest {
     }
 
     void seedCustomer(String email) {
-        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
-        for (String order : List.of("O-1", "O-2")) {
-            dynamo.putItem(r -> r.tableName(TestBackends.ORDERS_TABLE).item(Map.of(
-                    "customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS(order),
-                    "shippingName", AttributeValue.fromS("Ann Example"), "total", AttributeValue.fromN("59.50"))));
-        }
-        dynamo.putItem(r -> r.tableName(TestBackends.INVOICES_TABLE).item(Map.of(
-                "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
-                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"),
-                "invoiceDate", AttributeValue.fromS(LocalDate.now(ZoneId.of("Europe/Brussels")).toString()))));
-        dynamo.putItem(r -> r.tableName(TestBackends.REVIEWS_TABLE).item(Map.of(
-                "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
-                "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
-                "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
-        TestWebhook.get().tickets.put(email, List.of(Map.of("ticketId", "T-7", "subject", "Parcel missing")));
+        TestBackends.seedCustomer(stack.awsClients().dynamoDb(), email);
     }
 
     @Test

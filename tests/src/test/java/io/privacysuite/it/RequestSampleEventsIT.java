@@ -36,6 +36,9 @@ class RequestSampleEventsIT extends IntegrationTest {
                 .path("batchItemFailures")).isEmpty();
         assertThat(invoke("RequestsOperatorFunction", "events/requests-operator/requeue.json").at("/error/code").asText())
                 .isEqualTo("not_found");
+        // The tests' data map has both sample sources: an audience CSV of whatever addresses they hold.
+        assertThat(invoke("DataMapAudienceFunction", "events/request-processor/data-map-audience.json").path("csv")
+                .asText()).startsWith("audiences/data-map/breach-2026-11-");
         assertThat(invoke("RequestsOperatorFunction", "events/requests-operator/failed-notifications.json").has("count"))
                 .isTrue();
         // The link samples name a request that does not exist: a page saying so, nothing confirmed or redirected.

@@ -432,7 +432,7 @@ class TemplateContractTest {
             }
         }
         assertThat(failureQueues).contains("NotificationsDLQ", "RequestProcessingDLQ", "AccountLifecycleDeadLetterQueue",
-                "RetentionStreamFailureQueue");
+                "RetentionStreamFailureQueue", "NoticeFanOutDLQ");
         List<Template.Resource> alarms = TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm");
         for (String queue : failureQueues) {
             assertThat(alarms).as("an alarm on " + queue).anySatisfy(alarm -> {
@@ -489,6 +489,6 @@ class TemplateContractTest {
                 "EmailsSuppressed", "EmailsFailed", "TtlDeletions", "DeletionReceipts"));
         assertThat(emitted).containsAll(shown);
         assertThat(queues).containsExactlyInAnyOrder("NotificationsDLQ", "RequestProcessingDLQ",
-                "AccountLifecycleDeadLetterQueue", "RetentionStreamFailureQueue");
+                "AccountLifecycleDeadLetterQueue", "RetentionStreamFailureQueue", "NoticeFanOutDLQ");
     }
 }

@@ -7,6 +7,7 @@ import io.privacysuite.local.emulators.EmbeddedEmulators;
 import java.net.URI;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -30,7 +31,7 @@ final class TestBackends {
         if (stack == null) {
             try {
                 stack = LocalSuite.start(withFulfilmentSources(LocalSuiteOptions.defaults().httpPort(0)
-                        .endpoints(endpoints())));
+                        .endpoints(behindFaultProxies(endpoints()))));
                 Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stop-local-stack"));
             } catch (RuntimeException e) {
                 startFailure = e;
@@ -45,6 +46,7 @@ final class TestBackends {
     static final String REVIEWS_TABLE = "it-shop-reviews";
     static final String ACCOUNTS_TABLE = "it-shop-accounts";
     static final String LOYALTY_TABLE = "it-shop-loyalty";
+    static final String NEWSLETTER_TABLE = "it-shop-newsletter";
 
     /**
      * The processor searches the tests' data map (src/test/resources/it-data-map.json): three company tables created
@@ -64,6 +66,11 @@ final class TestBackends {
                 .env(fn, "IT_REVIEWS_TABLE", REVIEWS_TABLE)
                 .env(fn, "IT_ACCOUNTS_TABLE", ACCOUNTS_TABLE)
                 .env(fn, "IT_LOYALTY_TABLE", LOYALTY_TABLE)
+                .env(fn, "IT_NEWSLETTER_TABLE", NEWSLETTER_TABLE)
+                // Lists sources of the same map: their tables, never the webhook's URL or secret.
+                .env("DataMapAudienceFunction", io.privacysuite.fulfilment.DataMap.FILE_VARIABLE, dataMap)
+                .env("DataMapAudienceFunction", "IT_NEWSLETTER_TABLE", NEWSLETTER_TABLE)
+                .env("DataMapAudienceFunction", "IT_ORDERS_TABLE", ORDERS_TABLE)
                 .env(fn, "IT_WEBHOOK_URL", TestWebhook.get().url())
                 .env(fn, "IT_WEBHOOK_SECRET", TestWebhook.SECRET)
                 .env(fn, "RETRY_BACKOFF_SECONDS", "0")
@@ -96,6 +103,11 @@ final class TestBackends {
                     .keySchema(k -> k.attributeName("email").keyType("HASH"),
                             k -> k.attributeName("accountId").keyType("RANGE")));
         }
+        if (!existing.contains(NEWSLETTER_TABLE)) {
+            dynamo.createTable(b -> b.tableName(NEWSLETTER_TABLE).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(a -> a.attributeName("email").attributeType("S"))
+                    .keySchema(k -> k.attributeName("email").keyType("HASH")));
+        }
         if (!existing.contains(LOYALTY_TABLE)) {
             dynamo.createTable(b -> b.tableName(LOYALTY_TABLE).billingMode("PAY_PER_REQUEST")
                     .attributeDefinitions(a -> a.attributeName("customerId").attributeType("S"),
@@ -112,6 +124,55 @@ final class TestBackends {
                             .keySchema(k -> k.attributeName("customerEmail").keyType("HASH"))
                             .projection(p -> p.projectionType("ALL"))));
         }
+    }
+
+    /** The proxies between the functions (and the suite's pollers) and each emulator; they only forward until told. */
+    record FaultProxies(FaultProxy dynamodb, FaultProxy sqs, FaultProxy ses, Optional<FaultProxy> s3) {
+        java.util.List<FaultProxy> all() {
+            java.util.List<FaultProxy> all = new java.util.ArrayList<>(java.util.List.of(dynamodb, sqs, ses));
+            s3.ifPresent(all::add);
+            return all;
+        }
+
+        void clear() {
+            all().forEach(FaultProxy::clear);
+        }
+    }
+
+    private static FaultProxies proxies;
+
+    /** The fault proxies of the running stack (started with it). */
+    static synchronized FaultProxies faultProxies() {
+        stack();
+        return proxies;
+    }
+
+    private static AwsEndpoints behindFaultProxies(AwsEndpoints real) {
+        long seed = Long.getLong("faults.seed", 15L);
+        proxies = new FaultProxies(FaultProxy.start("dynamodb", real.dynamodb(), seed),
+                FaultProxy.start("sqs", real.sqs(), seed + 1), FaultProxy.start("ses", real.ses(), seed + 2),
+                real.s3().map(uri -> FaultProxy.start("s3", uri, seed + 3)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> proxies.all().forEach(FaultProxy::close), "stop-fault-proxies"));
+        return new Proxied(real, new AwsEndpoints.Fixed(proxies.dynamodb().uri(), proxies.sqs().uri(),
+                proxies.ses().uri(), proxies.s3().map(FaultProxy::uri), real.secretsManager(), real.region(),
+                real.accessKey(), real.secretKey(), real.realTimeTtl()));
+    }
+
+    /**
+     * The proxies' endpoints, keeping the emulators behind them: the suite still restarts a dead SES emulator through
+     * {@link #ensureSesRunning()}, and tests reach the emulators themselves through {@link #real()}.
+     */
+    record Proxied(AwsEndpoints real, AwsEndpoints via) implements AwsEndpoints {
+        @Override public URI dynamodb() { return via.dynamodb(); }
+        @Override public URI sqs() { return via.sqs(); }
+        @Override public URI ses() { return via.ses(); }
+        @Override public Optional<URI> s3() { return via.s3(); }
+        @Override public Optional<URI> secretsManager() { return via.secretsManager(); }
+        @Override public String region() { return via.region(); }
+        @Override public String accessKey() { return via.accessKey(); }
+        @Override public String secretKey() { return via.secretKey(); }
+        @Override public boolean realTimeTtl() { return via.realTimeTtl(); }
+        @Override public Optional<String> ensureSesRunning() { return real.ensureSesRunning(); }
     }
 
     static String backend() {
@@ -136,5 +197,28 @@ final class TestBackends {
         return new AwsEndpoints.Fixed(endpoint, endpoint, endpoint, Optional.of(endpoint), Optional.of(endpoint),
                 container.getRegion(),
                 container.getAccessKey(), container.getSecretKey(), false);
+    }
+
+    /**
+     * A customer of the tests' shop in every source of the tests' data map: two orders (deleted on erasure), an
+     * invoice (kept for tax), a review (anonymized) and a support ticket behind the webhook.
+     */
+    static void seedCustomer(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String email) {
+        for (String order : java.util.List.of("O-1", "O-2")) {
+            dynamo.putItem(r -> r.tableName(ORDERS_TABLE).item(java.util.Map.of(
+                    "customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS(order),
+                    "shippingName", AttributeValue.fromS("Ann Example"), "total", AttributeValue.fromN("59.50"))));
+        }
+        dynamo.putItem(r -> r.tableName(INVOICES_TABLE).item(java.util.Map.of(
+                "invoiceId", AttributeValue.fromS("INV-" + email), "customerEmail", AttributeValue.fromS(email),
+                "amount", AttributeValue.fromS("119.00"), "vatNumber", AttributeValue.fromS("BE0123456789"),
+                "invoiceDate", AttributeValue.fromS(java.time.LocalDate.now(java.time.ZoneId.of("Europe/Brussels"))
+                        .toString()))));
+        dynamo.putItem(r -> r.tableName(REVIEWS_TABLE).item(java.util.Map.of(
+                "reviewId", AttributeValue.fromS("REV-" + email), "authorEmail", AttributeValue.fromS(email),
+                "authorName", AttributeValue.fromS("Ann E."), "stars", AttributeValue.fromN("4"),
+                "text", AttributeValue.fromS("Sturdy and quick to arrive."))));
+        TestWebhook.get().tickets.put(email, java.util.List.of(java.util.Map.of("ticketId", "T-7", "subject",
+                "Parcel missing")));
     }
 }

@@ -15,7 +15,24 @@ public record Site(
         List<String> allowedOrigins,
         String bannerVersion,
         int consentLifetimeMonths,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Branding branding) {
+
+    public Site {
+        branding = branding == null ? Branding.NONE : branding;
+    }
+
+    /** A site without branding (its pages show the site name only). */
+    public Site(String siteId, String name, String accountId, String siteGroup, List<String> allowedOrigins,
+                String bannerVersion, int consentLifetimeMonths, Instant updatedAt) {
+        this(siteId, name, accountId, siteGroup, allowedOrigins, bannerVersion, consentLifetimeMonths, updatedAt,
+                Branding.NONE);
+    }
+
+    /** The name a person knows the company by: the branding's company name, else the site's name. */
+    public String displayName() {
+        return branding.company().orElse(name);
+    }
 
     public boolean allowsOrigin(String origin) {
         return origin != null && allowedOrigins.contains(origin);

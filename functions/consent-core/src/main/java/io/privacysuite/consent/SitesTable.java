@@ -17,6 +17,8 @@ public final class SitesTable {
     public static final String SITE_ID = "siteId";
     public static final String ACCOUNT_ID = "accountId";
     public static final String BY_ACCOUNT_INDEX = "byAccount";
+    /** A map of {@link Branding#FIELDS}. */
+    static final String BRANDING = "branding";
 
     private SitesTable() {}
 
@@ -33,6 +35,12 @@ public final class SitesTable {
         item.put("bannerVersion", AttributeValue.fromS(site.bannerVersion()));
         item.put("consentLifetimeMonths", AttributeValue.fromN(Integer.toString(site.consentLifetimeMonths())));
         item.put("updatedAt", AttributeValue.fromS(site.updatedAt().toString()));
+        Map<String, String> branding = site.branding().asMap();
+        if (!branding.isEmpty()) {
+            Map<String, AttributeValue> m = new HashMap<>();
+            branding.forEach((k, v) -> m.put(k, AttributeValue.fromS(v)));
+            item.put(BRANDING, AttributeValue.fromM(m));
+        }
         return retention.stamp(item, DataCategory.CONFIGURATION, site.updatedAt());
     }
 
@@ -50,7 +58,18 @@ public final class SitesTable {
                 List.copyOf(origins),
                 text(item, "bannerVersion", "1"),
                 item.containsKey("consentLifetimeMonths") ? Integer.parseInt(item.get("consentLifetimeMonths").n()) : 12,
-                item.containsKey("updatedAt") ? Instant.parse(item.get("updatedAt").s()) : Instant.EPOCH);
+                item.containsKey("updatedAt") ? Instant.parse(item.get("updatedAt").s()) : Instant.EPOCH,
+                branding(item));
+    }
+
+    private static Branding branding(Map<String, AttributeValue> item) {
+        AttributeValue m = item.get(BRANDING);
+        if (m == null || !m.hasM()) {
+            return Branding.NONE;
+        }
+        Map<String, String> values = new HashMap<>();
+        m.m().forEach((k, v) -> values.put(k, v.s()));
+        return Branding.of(values);
     }
 
     private static String text(Map<String, AttributeValue> item, String name, String fallback) {

@@ -30,7 +30,11 @@ public final class Metrics {
         /** Notifier: a message that can never be sent, recorded failed once and not retried. */
         NotificationsUndeliverable,
         /** Retention: items DynamoDB TTL deleted (from the streams) and deletion receipts written. */
-        TtlDeletions, DeletionReceipts
+        TtlDeletions, DeletionReceipts,
+        /** Breach clock (hourly): incidents whose authority notification is still to be recorded, and those past 72 h. */
+        OpenIncidents, BreachNotificationsOverdue,
+        /** Notice fan-out: notices queued for people; the notifier's outcomes for them (sent, suppressed, failed). */
+        NoticesQueued, NoticesSent, NoticesSuppressed, NoticesFailed
     }
 
     private final String stage;

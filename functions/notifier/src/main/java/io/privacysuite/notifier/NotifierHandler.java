@@ -62,6 +62,7 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         int[] sent = {0};
         int[] suppressed = {0};
         int[] undeliverable = {0};
+        int[] notices = {0, 0, 0};
         SQSBatchResponse response = SqsBatch.process(event, message -> {
             String ref = "";
             Notification n = null;
@@ -70,6 +71,11 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 ref = n.ref() == null ? "" : n.ref();
                 NotifierService.Outcome outcome = service.send(n);
                 (outcome == NotifierService.Outcome.SENT ? sent : suppressed)[0]++;
+                if (n.campaign() != null && outcome == NotifierService.Outcome.SENT) {
+                    notices[0]++;
+                } else if (n.campaign() != null && outcome == NotifierService.Outcome.SUPPRESSED) {
+                    notices[1]++;
+                }
                 log.info("notification_" + outcome.name().toLowerCase(java.util.Locale.ROOT), "id", n.id(),
                         "template", n.template(), "ref", ref, "messageId", message.getMessageId());
                 return SqsBatch.Result.DONE;
@@ -81,6 +87,10 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
                 log.error("notification_undeliverable", null, "messageId", message.getMessageId(), "ref", ref,
                         "reason", reason.replace(' ', '_'), "firstTime", first);
                 undeliverable[0] += first ? 1 : 0;
+                if (first && n != null && NotifierService.isCampaignId(n.campaign())) {
+                    service.countFailed(n.campaign());
+                    notices[2]++;
+                }
                 return SqsBatch.Result.DONE;
             } catch (NotifierService.SendInProgressException e) {
                 log.info("notification_in_progress", "messageId", message.getMessageId(), "ref", ref);
@@ -96,6 +106,11 @@ public final class NotifierHandler implements RequestHandler<SQSEvent, SQSBatchR
         counts.put(Metrics.Name.EmailsSuppressed, suppressed[0]);
         counts.put(Metrics.Name.EmailsFailed, response.getBatchItemFailures().size());
         counts.put(Metrics.Name.NotificationsUndeliverable, undeliverable[0]);
+        if (notices[0] + notices[1] + notices[2] > 0) {
+            counts.put(Metrics.Name.NoticesSent, notices[0]);
+            counts.put(Metrics.Name.NoticesSuppressed, notices[1]);
+            counts.put(Metrics.Name.NoticesFailed, notices[2]);
+        }
         metrics.emit(counts);
         return response;
     }

@@ -68,13 +68,13 @@ public final class NotifierService {
         String addressHash = EmailAddresses.hash(n.to());
         EmailPreferences.State state = preferences.stateOf(addressHash, now);
         if (state.suppressed()) {
-            return Outcome.SUPPRESSED;
+            return n.campaign() == null ? Outcome.SUPPRESSED : suppressedNotice(n, now);
         }
         if (state.blocks(n)) {
             return Outcome.OPTED_OUT;
         }
         String unsubscribeUrl = n.isMarketing() ? unsubscribeLinks.url(addressHash, n.topic()) : null;
-        byte[] raw = render(n, unsubscribeUrl, now);
+        byte[] raw = render(n.isMarketing() ? withPreferencesLink(n, addressHash, now) : n, unsubscribeUrl, now);
         switch (preferences.claimSend(n.id(), now, CLAIM_STALE_AFTER)) {
             case ALREADY_DONE -> {
                 return Outcome.DUPLICATE;
@@ -94,12 +94,56 @@ public final class NotifierService {
             throw e;
         }
         preferences.markSent(n.id(), "sent", clock.instant());
+        if (n.campaign() != null) {
+            // Counted after the ledger says sent: a crash in between undercounts one, never counts twice.
+            preferences.countOutcome(n.campaign(), EmailPreferences.SENT, clock.instant());
+        }
         return Outcome.SENT;
+    }
+
+    /**
+     * A campaign's notice to a suppressed address: recorded in the ledger as suppressed, so a redelivery of the same
+     * notice counts it once in the campaign's progress.
+     */
+    private Outcome suppressedNotice(Notification n, Instant now) {
+        switch (preferences.claimSend(n.id(), now, CLAIM_STALE_AFTER)) {
+            case ALREADY_DONE -> {
+                return Outcome.DUPLICATE;
+            }
+            case IN_PROGRESS -> throw new SendInProgressException();
+            case CLAIMED -> { /* record it below */ }
+        }
+        preferences.markSent(n.id(), "suppressed", now);
+        preferences.countOutcome(n.campaign(), EmailPreferences.SUPPRESSED_OUTCOME, now);
+        return Outcome.SUPPRESSED;
+    }
+
+    /** What a campaign id may be (it becomes part of a table key): 1..100 letters, digits, '.', '_', ':' or '-'. */
+    static boolean isCampaignId(String campaign) {
+        return campaign != null && campaign.matches("[A-Za-z0-9._:-]{1,100}");
+    }
+
+    /** Counts an undeliverable notice in its campaign's progress (once: called when {@link #fail} said first). */
+    public void countFailed(String campaign) {
+        preferences.countOutcome(campaign, EmailPreferences.FAILED, clock.instant());
     }
 
     /** Records a message that can never be sent, once; {@code id} is its notification id or its queue message id. */
     public boolean fail(String id, String template, String ref, String reason) {
         return preferences.markFailed(id, template, ref, reason, clock.instant());
+    }
+
+    /**
+     * A marketing mail with its signed link to the preferences page ({@code preferencesUrl}), branded for the site the
+     * notification names in {@code data.siteId} (when it is a site id at all).
+     */
+    private Notification withPreferencesLink(Notification n, String addressHash, Instant now) {
+        java.util.Map<String, String> data = new java.util.HashMap<>(n.data());
+        String url = unsubscribeLinks.preferencesUrl(addressHash, n.data().get("siteId"), now);
+        // The page opens in the mail's language (the link carries no other choice of the person's).
+        data.put("preferencesUrl", n.locale() != null && n.locale().matches("[a-z]{2}") ? url + "&lang=" + n.locale() : url);
+        return new Notification(n.id(), n.kind(), n.template(), n.locale(), n.to(), n.topic(), data, n.ref(),
+                n.campaign());
     }
 
     /** Render and build the MIME bytes without sending (also used by the benchmark). */
@@ -124,6 +168,9 @@ public final class NotifierService {
     private static void validate(Notification n) {
         if (n.id() == null || n.template() == null || n.to() == null) {
             throw new InvalidNotificationException("id, template and to are required");
+        }
+        if (n.campaign() != null && !isCampaignId(n.campaign())) {
+            throw new InvalidNotificationException("campaign must be 1..100 letters, digits, '.', '_', ':' or '-'");
         }
         if (n.id().length() > 200 || n.id().chars().anyMatch(Character::isISOControl)) {
             throw new InvalidNotificationException("id must be at most 200 printable characters");

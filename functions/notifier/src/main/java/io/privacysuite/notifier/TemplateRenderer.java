@@ -2,6 +2,7 @@ package io.privacysuite.notifier;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import io.privacysuite.core.Texts;
 import io.privacysuite.notify.EmailTemplate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ public final class TemplateRenderer {
     private final Template layout = Mustache.compiler().defaultValue("").compile(read("templates/layout.html.mustache")
             .orElseThrow(() -> new IllegalStateException("layout template missing")));
     private final Map<String, Optional<Template>> templates = new ConcurrentHashMap<>();
-    private final Map<String, Properties> labels = new ConcurrentHashMap<>();
+    private final Texts labels = new Texts(TemplateRenderer.class, "templates/labels");
 
     public record Rendered(String subject, String text, String html) {}
 
@@ -68,6 +69,12 @@ public final class TemplateRenderer {
         if (data.containsKey("type")) {
             context.put("typeLabel", localeLabels.getProperty("type." + data.get("type"), data.get("type")));
         }
+        // Counts in words with the language's plural form ("1 record", "2 records"; French counts 0 as singular).
+        for (String count : java.util.List.of("recordCount", "erasedCount")) {
+            if (data.containsKey(count) && data.get(count).matches("\\d{1,9}")) {
+                context.put(count + "Text", labels.plural(locale, "count." + count, Long.parseLong(data.get(count))));
+            }
+        }
         if (data.containsKey("searchedAsserted")) {
             context.put("searchedText", searchedText(data, localeLabels));
         }
@@ -79,16 +86,37 @@ public final class TemplateRenderer {
         }
         String subject = firstLine.substring("Subject:".length()).strip();
         String text = (firstBreak < 0 ? "" : rendered.substring(firstBreak + 1)).strip() + "\n";
-        String footer = localeLabels.getProperty(marketing ? "footer.marketing" : "footer.transactional", "");
-        String textWithFooter = text + "\n--\n" + footer + (unsubscribeUrl != null ? " " + unsubscribeUrl : "") + "\n";
+        // A notice to many people (a breach, a policy change) is no answer to a request: it has a footer of its own.
+        String footer = localeLabels.getProperty("footer." + name,
+                localeLabels.getProperty(marketing ? "footer.marketing" : "footer.transactional", ""));
+        // Marketing mail also links the preferences page (each topic on its own); the notifier signs that link.
+        String preferencesUrl = marketing ? data.get("preferencesUrl") : null;
+        String preferencesLabel = localeLabels.getProperty("link.preferencesUrl", "Choose which emails you receive");
+        String textWithFooter = text + "\n--\n" + footer + (unsubscribeUrl != null ? " " + unsubscribeUrl : "")
+                + (preferencesUrl != null ? "\n" + preferencesLabel + ": " + preferencesUrl : "") + "\n";
         Map<String, Object> layoutContext = new HashMap<>();
         layoutContext.put("lang", locale);
         layoutContext.put("subject", subject);
-        layoutContext.put("bodyHtml", toHtml(text));
+        Map<String, String> linkLabels = new HashMap<>();
+        data.forEach((key, value) -> {
+            String label = localeLabels.getProperty("link." + key);
+            if (key.endsWith("Url") && value != null && label != null) {
+                linkLabels.put(escape(value), label);
+            }
+        });
+        if (unsubscribeUrl != null) {
+            linkLabels.put(escape(unsubscribeUrl), localeLabels.getProperty("link.unsubscribeUrl", "Unsubscribe"));
+        }
+        layoutContext.put("bodyHtml", toHtml(text, linkLabels));
         layoutContext.put("footer", footer);
         if (unsubscribeUrl != null) {
             // Pre-escaped here (jmustache would also escape "=", which makes the visible link ugly).
             layoutContext.put("unsubscribeUrl", escape(unsubscribeUrl));
+            layoutContext.put("unsubscribeLabel", escape(localeLabels.getProperty("link.unsubscribeUrl", "Unsubscribe")));
+        }
+        if (preferencesUrl != null) {
+            layoutContext.put("preferencesUrl", escape(preferencesUrl));
+            layoutContext.put("preferencesLabel", escape(preferencesLabel));
         }
         return new Rendered(subject, textWithFooter, layout.execute(layoutContext));
     }
@@ -116,6 +144,14 @@ public final class TemplateRenderer {
     }
 
     static String toHtml(String text) {
+        return toHtml(text, Map.of());
+    }
+
+    /**
+     * Paragraphs of escaped text with links made clickable; a link whose URL is in {@code labels} (escaped URL to
+     * words) reads as those words, as links should (a person reads "Confirm my request", not a token).
+     */
+    static String toHtml(String text, Map<String, String> labels) {
         StringBuilder html = new StringBuilder();
         for (String paragraph : text.strip().split("\n\\s*\n")) {
             html.append("<p>");
@@ -124,7 +160,8 @@ public final class TemplateRenderer {
             StringBuilder linked = new StringBuilder();
             while (m.find()) {
                 String url = m.group();
-                m.appendReplacement(linked, Matcher.quoteReplacement("<a href=\"" + url + "\">" + url + "</a>"));
+                String words = labels.containsKey(url) ? escape(labels.get(url)) : url;
+                m.appendReplacement(linked, Matcher.quoteReplacement("<a href=\"" + url + "\">" + words + "</a>"));
             }
             m.appendTail(linked);
             html.append(linked).append("</p>\n");
@@ -142,17 +179,7 @@ public final class TemplateRenderer {
     }
 
     private Properties labels(String locale) {
-        return labels.computeIfAbsent(locale, l -> {
-            Properties p = new Properties();
-            try (InputStream in = TemplateRenderer.class.getClassLoader().getResourceAsStream("templates/labels." + l + ".properties")) {
-                if (in != null) {
-                    p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return p;
-        });
+        return labels.all(locale);
     }
 
     private static Optional<String> read(String resource) {

@@ -54,4 +54,30 @@ class NotifierHandlerTest {
                     .isInstanceOf(NotifierService.InvalidNotificationException.class).hasMessage("unknown template");
         }
     }
+
+    @Test
+    void aSuppressedNoticeShouldBeRecordedOnce_soItsCampaignCountsItOnce_whateverIsRedelivered() {
+        io.privacysuite.fixtures.InMemoryEmailPreferences preferences = new io.privacysuite.fixtures.InMemoryEmailPreferences();
+        preferences.suppress(io.privacysuite.notify.EmailAddresses.hash("gone@example.org"), "bounce", "test", Instant.EPOCH);
+        NotifierService service = new NotifierService(preferences, new TemplateRenderer(),
+                new MimeMessages("privacy@privacysuite.example"), null, null, null, Clock.systemUTC());
+        Notification notice = Notification.notice("notice-breach-1-abc", io.privacysuite.notify.EmailTemplate.BREACH_NOTICE,
+                "fr", "gone@example.org", java.util.Map.of("nature", "n"), "breach-1");
+
+        assertThat(service.send(notice)).isEqualTo(NotifierService.Outcome.SUPPRESSED);
+        assertThat(service.send(notice)).isEqualTo(NotifierService.Outcome.DUPLICATE);
+
+        assertThat(preferences.campaignProgress("breach-1")).containsEntry("suppressed", 1L).containsEntry("sent", 0L);
+        assertThat(preferences.ledgerState("notice-breach-1-abc")).isEqualTo("suppressed");
+    }
+
+    @Test
+    void aBreachNoticeShouldRenderInThePersonsLanguage_withItsOwnFooter() {
+        TemplateRenderer.Rendered fr = new TemplateRenderer().render(io.privacysuite.notify.EmailTemplate.BREACH_NOTICE,
+                "fr", java.util.Map.of("nature", "Fuite", "whatYouCanDo", "Changez votre mot de passe"), null, false);
+
+        assertThat(fr.subject()).contains("incident de sécurité");
+        assertThat(fr.text()).contains("Fuite", "Changez votre mot de passe", "La loi nous oblige")
+                .doesNotContain("une demande que vous avez faite");
+    }
 }

@@ -62,12 +62,31 @@ class TemplateRendererTest {
     }
 
     @Test
+    void shouldWriteCountsWithTheLanguagesPluralForms_andLinksAsWords() {
+        Map<String, String> one = new java.util.HashMap<>(Map.of("requestId", "req-1", "type", "access",
+                "recordCount", "1", "jsonUrl", "https://api.example.com/j", "htmlUrl", "https://api.example.com/h",
+                "expiresOn", "2027-02-28"));
+        assertThat(renderer.render(EmailTemplate.EXPORT_READY, "en", one, null, false).text())
+                .contains("we found 1 record about you.");
+        one.put("recordCount", "2");
+        TemplateRenderer.Rendered two = renderer.render(EmailTemplate.EXPORT_READY, "de", one, null, false);
+        assertThat(two.text()).contains("Wir haben 2 Einträge zu Ihnen gefunden.").doesNotContain("/Datensätze");
+        assertThat(two.html()).contains("<a href=\"https://api.example.com/h\">Meine Daten im Browser lesen</a>")
+                .contains("<main>").contains("<h1");
+        one.put("erasedCount", "0");
+        assertThat(renderer.render(EmailTemplate.ERASURE_DONE, "fr", one, null, false).text())
+                .contains("(0 donnée enregistrée supprimée ou anonymisée)").doesNotContain("(s)");
+        assertThat(renderer.render(EmailTemplate.ERASURE_DONE, "en", one, null, false).text())
+                .contains("(0 records deleted or anonymized)");
+    }
+
+    @Test
     void shouldAddUnsubscribeLinkToMarketingFooter() {
         TemplateRenderer.Rendered r = renderer.render(EmailTemplate.NEWSLETTER, "en", Map.of("title", "News", "text", "Hello"),
                 "https://api.example.com/v1/email/unsubscribe?token=x", true);
 
         assertThat(r.text()).contains("Unsubscribe: https://api.example.com/v1/email/unsubscribe?token=x");
-        assertThat(r.html()).contains("href=\"https://api.example.com/v1/email/unsubscribe?token=x\"");
+        assertThat(r.html()).contains("href=\"https://api.example.com/v1/email/unsubscribe?token=x\" style=\"color:#0b4fa0\">Unsubscribe</a>");
     }
 
     @Test

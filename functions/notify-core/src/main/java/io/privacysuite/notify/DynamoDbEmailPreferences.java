@@ -66,6 +66,8 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
     public Claim claimSend(String id, Instant now, java.time.Duration stale) {
         Map<String, AttributeValue> item = EmailPreferencesTable.ledgerEntry(id, "sending", now);
         item.put(EmailPreferencesTable.CLAIMED_AT, AttributeValue.fromN(Long.toString(now.getEpochSecond())));
+        String token = java.util.UUID.randomUUID().toString();
+        item.put(EmailPreferencesTable.CLAIM_TOKEN, AttributeValue.fromS(token));
         try {
             dynamo.putItem(r -> r.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#pk) OR (#state = :sending AND #claimedAt < :stale)")
@@ -78,6 +80,11 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
             Map<String, AttributeValue> held = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
                     .key(EmailPreferencesTable.ledgerKey(id))).item();
             boolean sending = held != null && held.containsKey(EmailPreferencesTable.STATE) && "sending".equals(held.get(EmailPreferencesTable.STATE).s());
+            if (sending && held.containsKey(EmailPreferencesTable.CLAIM_TOKEN)
+                    && token.equals(held.get(EmailPreferencesTable.CLAIM_TOKEN).s())) {
+                // The SDK retried this very put after its answer was lost (a dropped connection): the claim is ours.
+                return Claim.CLAIMED;
+            }
             return sending ? Claim.IN_PROGRESS : Claim.ALREADY_DONE;
         }
     }
@@ -133,6 +140,60 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
         return out;
     }
 
+    @Override
+    public boolean countQueued(String campaign, String page, int count, int skipped, Instant now) {
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#queued", QUEUED, "#pages", EmailPreferencesTable.PAGES,
+                "#skipped", SKIPPED));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":n", AttributeValue.fromN(Integer.toString(count)),
+                ":page", AttributeValue.fromSs(List.of(page)), ":pageId", AttributeValue.fromS(page),
+                ":skipped", AttributeValue.fromN(Integer.toString(skipped))));
+        String stamp = EmailPreferencesTable.campaignStamp(now).setClauses(names, values);
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(EmailPreferencesTable.campaignKey(campaign))
+                    .updateExpression("ADD #queued :n, #skipped :skipped, #pages :page SET " + stamp)
+                    .conditionExpression("attribute_not_exists(#pages) OR NOT contains(#pages, :pageId)")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean pageCounted(String campaign, String page) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(EmailPreferencesTable.campaignKey(campaign))
+                .projectionExpression("#pages").expressionAttributeNames(Map.of("#pages", EmailPreferencesTable.PAGES)))
+                .item();
+        AttributeValue pages = item == null ? null : item.get(EmailPreferencesTable.PAGES);
+        return pages != null && pages.hasSs() && pages.ss().contains(page);
+    }
+
+    @Override
+    public void countOutcome(String campaign, String outcome, Instant now) {
+        if (!List.of(SENT, SUPPRESSED_OUTCOME, FAILED).contains(outcome)) {
+            throw new IllegalArgumentException("unknown outcome " + outcome);
+        }
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#outcome", outcome));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":one", AttributeValue.fromN("1")));
+        String stamp = EmailPreferencesTable.campaignStamp(now).setClauses(names, values);
+        dynamo.updateItem(r -> r.tableName(table).key(EmailPreferencesTable.campaignKey(campaign))
+                .updateExpression("ADD #outcome :one SET " + stamp)
+                .expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
+    @Override
+    public Map<String, Long> campaignProgress(String campaign) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(EmailPreferencesTable.campaignKey(campaign))).item();
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String counter : List.of(QUEUED, SENT, SUPPRESSED_OUTCOME, FAILED, SKIPPED)) {
+            AttributeValue v = item == null ? null : item.get(counter);
+            out.put(counter, v == null || v.n() == null ? 0L : Long.parseLong(v.n()));
+        }
+        return out;
+    }
+
     private static void putText(Map<String, AttributeValue> item, String name, String value) {
         if (value != null && !value.isBlank()) {
             item.put(name, AttributeValue.fromS(value.length() > 200 ? value.substring(0, 200) : value));
@@ -143,5 +204,16 @@ public final class DynamoDbEmailPreferences implements EmailPreferences {
     public void optOut(String addressHash, String topic, String method, Instant now) {
         dynamo.putItem(r -> r.tableName(table).item(EmailPreferencesTable.optOut(addressHash, topic, method, now,
                 retention.stampFor(DataCategory.END_USER, now))));
+    }
+
+    @Override
+    public void optIn(String addressHash, String topic, String method, Instant now) {
+        // One transaction: the opt-out ends and the opt-in is recorded together, never one without the other.
+        Map<String, AttributeValue> item = EmailPreferencesTable.optIn(addressHash, topic, method, now,
+                retention.stampFor(DataCategory.END_USER, now));
+        dynamo.transactWriteItems(r -> r.transactItems(
+                t -> t.delete(d -> d.tableName(table)
+                        .key(EmailPreferencesTable.key(addressHash, EmailPreferencesTable.OPT_OUT_PREFIX + topic))),
+                t -> t.put(p -> p.tableName(table).item(item))));
     }
 }

@@ -74,6 +74,35 @@ public interface EmailPreferences {
     /** The notifications recorded as never sendable (for operators), newest first. */
     List<Map<String, String>> failedSends(Instant now);
 
+    /** The outcomes a notice campaign counts; {@link #QUEUED} is counted by the fan-out, the others by the notifier. */
+    String QUEUED = "queued";
+    String SENT = "sent";
+    String SUPPRESSED_OUTCOME = "suppressed";
+    String FAILED = "failed";
+    /** Audience entries without a sendable address (an invalid CSV line, an account with no or an erased address). */
+    String SKIPPED = "skipped";
+
+    /**
+     * Counts {@code count} notices of {@code campaign} queued by page {@code page} and the {@code skipped} entries it
+     * had no address for, once per page: false when that page was counted before (a redelivered fan-out message).
+     */
+    boolean countQueued(String campaign, String page, int count, int skipped, Instant now);
+
+    /** Whether page {@code page} of {@code campaign} was counted (done) already. */
+    boolean pageCounted(String campaign, String page);
+
+    /** Adds one to {@code outcome} ({@link #SENT}, {@link #SUPPRESSED_OUTCOME}, {@link #FAILED}) of {@code campaign}. */
+    void countOutcome(String campaign, String outcome, Instant now);
+
+    /** A campaign's counters: queued, sent, suppressed, failed, skipped (zeros when nothing was counted yet). */
+    Map<String, Long> campaignProgress(String campaign);
+
     /** Records a marketing opt-out for {@code topic} (a consent withdrawal) with how it arrived. */
     void optOut(String addressHash, String topic, String method, Instant now);
+
+    /**
+     * Records a marketing opt-in for {@code topic} (consent given again, with how it arrived): the opt-out of that topic
+     * ends and the opt-in is kept as the newer consent version, under the same retention policy as an opt-out.
+     */
+    void optIn(String addressHash, String topic, String method, Instant now);
 }

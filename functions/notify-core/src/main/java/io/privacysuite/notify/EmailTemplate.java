@@ -30,6 +30,16 @@ public enum EmailTemplate {
     OPERATOR_RECTIFICATION,
     /** To operators: a deadline is near or passed. */
     OPERATOR_REMINDER,
+    /** To operators: a breach's authority notification is due within 72 hours of awareness (24/48/66 h, passed). */
+    OPERATOR_BREACH_REMINDER,
+    /**
+     * To a person affected by a personal-data breach (GDPR Art. 34(2)): what happened, the data concerned, likely
+     * consequences, measures, what they can do and a contact. Transactional: sent despite opt-outs, never to a
+     * suppressed address.
+     */
+    BREACH_NOTICE,
+    /** A new privacy-policy version: what changes, where to read it, from when (material changes 30 days ahead). */
+    POLICY_CHANGE,
     /** Marketing mail, with RFC 8058 one-click unsubscribe. */
     NEWSLETTER;
 

@@ -23,6 +23,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class UnsubscribeLinks {
     private static final Pattern TOPIC = Pattern.compile("[a-z0-9_-]{1,40}");
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    /** A site id as a preferences link may carry it, for the page's branding; "-" is no site. */
+    private static final Pattern SITE = Pattern.compile("-|[a-z0-9][a-z0-9-]{1,62}");
+    private static final Pattern EPOCH = Pattern.compile("[0-9]{1,12}");
+    /** How long a preferences link works: a newsletter is often read (and its links clicked) months later. */
+    public static final java.time.Duration PREFERENCES_VALID = java.time.Duration.ofDays(400);
 
     private final Secret secret;
     private final String baseUrl;
@@ -51,6 +56,52 @@ public final class UnsubscribeLinks {
 
     public record Target(String addressHash, String topic) {}
 
+    /** Whose preferences a preferences link opens, and the site whose branding the page wears (null: none). */
+    public record PreferencesTarget(String addressHash, String siteId) {}
+
+    /**
+     * A preferences link's token: {@code <hash>.p.<site or ->.<expires epoch second>.<mac>}, the MAC under the same
+     * secret as the one-click tokens but over a payload of five parts, so neither kind of token passes for the other.
+     */
+    public String preferencesToken(String addressHash, String siteId, java.time.Instant expires) {
+        String site = siteId == null ? "-" : siteId;
+        if (!HASH.matcher(addressHash).matches() || !SITE.matcher(site).matches()) {
+            throw new IllegalArgumentException("bad preferences target");
+        }
+        String payload = addressHash + ".p." + site + "." + expires.getEpochSecond();
+        return payload + "." + mac(secret.versions().current(), payload);
+    }
+
+    /** The preferences page's link for an address, valid {@link #PREFERENCES_VALID} from {@code now}. */
+    public String preferencesUrl(String addressHash, String siteId, java.time.Instant now) {
+        String site = siteId != null && SITE.matcher(siteId).matches() ? siteId : null;
+        return baseUrl + "/v1/email/preferences?token="
+                + URLEncoder.encode(preferencesToken(addressHash, site, now.plus(PREFERENCES_VALID)), StandardCharsets.UTF_8);
+    }
+
+    /** What a preferences token names, if it is signed by us; {@link Check#EXPIRED} once its time is past. */
+    public enum Check { VALID, EXPIRED, INVALID }
+
+    public record PreferencesCheck(Check check, PreferencesTarget target) {}
+
+    public PreferencesCheck verifyPreferences(String token, java.time.Instant now) {
+        if (token == null || token.length() > 300) {
+            return new PreferencesCheck(Check.INVALID, null);
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 5 || !HASH.matcher(parts[0]).matches() || !"p".equals(parts[1])
+                || !SITE.matcher(parts[2]).matches() || !EPOCH.matcher(parts[3]).matches()) {
+            return new PreferencesCheck(Check.INVALID, null);
+        }
+        String payload = parts[0] + ".p." + parts[2] + "." + parts[3];
+        if (!signed(payload, parts[4])) {
+            return new PreferencesCheck(Check.INVALID, null);
+        }
+        PreferencesTarget target = new PreferencesTarget(parts[0], "-".equals(parts[2]) ? null : parts[2]);
+        boolean expired = now.getEpochSecond() > Long.parseLong(parts[3]);
+        return new PreferencesCheck(expired ? Check.EXPIRED : Check.VALID, target);
+    }
+
     public String token(String addressHash, String topic) {
         if (!HASH.matcher(addressHash).matches() || !TOPIC.matcher(topic).matches()) {
             throw new IllegalArgumentException("bad unsubscribe target");
@@ -71,14 +122,19 @@ public final class UnsubscribeLinks {
         if (parts.length != 3 || !HASH.matcher(parts[0]).matches() || !TOPIC.matcher(parts[1]).matches()) {
             return Optional.empty();
         }
-        byte[] given = parts[2].getBytes(StandardCharsets.US_ASCII);
+        return signed(parts[0] + "." + parts[1], parts[2]) ? Optional.of(new Target(parts[0], parts[1]))
+                : Optional.empty();
+    }
+
+    /** Whether {@code signature} is the MAC of {@code payload} under the secret's current or previous version. */
+    private boolean signed(String payload, String signature) {
+        byte[] given = signature.getBytes(StandardCharsets.US_ASCII);
         for (byte[] key : secret.versions().all()) {
-            byte[] expected = mac(key, parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-            if (MessageDigest.isEqual(expected, given)) {
-                return Optional.of(new Target(parts[0], parts[1]));
+            if (MessageDigest.isEqual(mac(key, payload).getBytes(StandardCharsets.US_ASCII), given)) {
+                return true;
             }
         }
-        return Optional.empty();
+        return false;
     }
 
     private static String mac(byte[] key, String payload) {

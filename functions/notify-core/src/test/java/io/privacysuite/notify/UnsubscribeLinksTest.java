@@ -41,4 +41,24 @@ class UnsubscribeLinksTest {
         assertThat(optedOut.blocks(transactional)).isFalse();
         assertThat(suppressed.blocks(transactional)).isTrue();
     }
+
+    @Test
+    void aPreferencesTokenShouldHold_untilItExpires_andNotWhenTamperedOrOfTheOtherKind() {
+        UnsubscribeLinks links = new UnsubscribeLinks("0123456789abcdef0123456789abcdef".getBytes(), "https://api.example.com/");
+        String hash = "a".repeat(64);
+        java.time.Instant now = java.time.Instant.parse("2026-11-29T12:00:00Z");
+        String token = links.preferencesToken(hash, "demo-shop", now.plusSeconds(60));
+
+        assertThat(links.verifyPreferences(token, now).check()).isEqualTo(UnsubscribeLinks.Check.VALID);
+        assertThat(links.verifyPreferences(token, now).target()).isEqualTo(new UnsubscribeLinks.PreferencesTarget(hash, "demo-shop"));
+        assertThat(links.verifyPreferences(token, now.plusSeconds(61)).check()).isEqualTo(UnsubscribeLinks.Check.EXPIRED);
+        assertThat(links.verifyPreferences(token.replace("demo-shop", "other-shop"), now).check())
+                .isEqualTo(UnsubscribeLinks.Check.INVALID);
+        String later = token.replace("." + now.plusSeconds(60).getEpochSecond() + ".", "." + now.plusSeconds(9999).getEpochSecond() + ".");
+        assertThat(links.verifyPreferences(later, now).check()).isEqualTo(UnsubscribeLinks.Check.INVALID);
+        assertThat(links.verifyPreferences(links.token(hash, "newsletter"), now).check()).isEqualTo(UnsubscribeLinks.Check.INVALID);
+        assertThat(links.verify(token)).isEmpty();
+        assertThat(links.verifyPreferences(null, now).check()).isEqualTo(UnsubscribeLinks.Check.INVALID);
+        assertThat(links.preferencesUrl(hash, null, now)).startsWith("https://api.example.com/v1/email/preferences?token=" + hash + ".p.-.");
+    }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +60,87 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                          String url, String secret, int connectTimeoutMs, int readTimeoutMs, int attempts,
                          // suite
                          Dataset dataset,
-                         Erasure erasure) {}
+                         Erasure erasure,
+                         Context context) {
+
+        public Source {
+            context = context == null ? Context.NONE : context;
+        }
+
+        /** A source without Art. 15 context (the export shows its description only). */
+        public Source(String id, Kind kind, String category, String description, String table, String index,
+                      String keyAttribute, Lookup lookup, String ttlAttribute, List<String> rectifiable,
+                      String resolvesSubjectIds, String accountAttribute, String url, String secret,
+                      int connectTimeoutMs, int readTimeoutMs, int attempts, Dataset dataset, Erasure erasure) {
+            this(id, kind, category, description, table, index, keyAttribute, lookup, ttlAttribute, rectifiable,
+                    resolvesSubjectIds, accountAttribute, url, secret, connectTimeoutMs, readTimeoutMs, attempts,
+                    dataset, erasure, Context.NONE);
+        }
+    }
+
+    /**
+     * What GDPR Art. 15(1) asks to tell a person about each source, shown in the readable export: the purposes, who
+     * receives the data, how long it is kept, where it came from, and plain labels for its fields. Each text is a
+     * string or an object by language ({@code {"en": "...", "de": "..."}}); all optional.
+     */
+    public record Context(Map<String, String> purposes, Map<String, String> recipients, Map<String, String> retention,
+                          Map<String, String> origin, Map<String, Map<String, String>> fieldLabels) {
+        public static final Context NONE = new Context(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+        static final List<String> TEXTS = List.of("purposes", "recipients", "retention", "origin");
+
+        /** The text in {@code lang}, else English, else the one given without a language; null if none. */
+        public static String in(Map<String, String> text, String lang) {
+            if (text.isEmpty()) {
+                return null;
+            }
+            return text.getOrDefault(lang, text.getOrDefault("en", text.getOrDefault("*",
+                    text.values().iterator().next())));
+        }
+
+        static Context parse(JsonNode n, String id) {
+            if (n.isMissingNode() || n.isNull()) {
+                return NONE;
+            }
+            if (!n.isObject()) {
+                throw new InvalidDataMapException(id + ".context must be an object");
+            }
+            java.util.Iterator<String> names = n.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                if (!TEXTS.contains(name) && !name.equals("fieldLabels")) {
+                    throw new InvalidDataMapException(id + ".context." + name + " is unknown; known: "
+                            + String.join(", ", TEXTS) + ", fieldLabels");
+                }
+            }
+            Map<String, Map<String, String>> labels = new java.util.LinkedHashMap<>();
+            n.path("fieldLabels").fields().forEachRemaining(e -> labels.put(e.getKey(),
+                    text(e.getValue(), id + ".context.fieldLabels." + e.getKey())));
+            return new Context(text(n.path("purposes"), id + ".context.purposes"),
+                    text(n.path("recipients"), id + ".context.recipients"),
+                    text(n.path("retention"), id + ".context.retention"), text(n.path("origin"), id + ".context.origin"),
+                    Map.copyOf(labels));
+        }
+
+        private static Map<String, String> text(JsonNode n, String where) {
+            if (n.isMissingNode() || n.isNull()) {
+                return Map.of();
+            }
+            if (n.isTextual()) {
+                return Map.of("*", n.textValue());
+            }
+            if (n.isObject()) {
+                Map<String, String> byLang = new java.util.LinkedHashMap<>();
+                n.fields().forEachRemaining(e -> {
+                    if (!e.getValue().isTextual()) {
+                        throw new InvalidDataMapException(where + "." + e.getKey() + " must be text");
+                    }
+                    byLang.put(e.getKey(), e.getValue().textValue());
+                });
+                return Map.copyOf(byLang);
+            }
+            throw new InvalidDataMapException(where + " must be text or an object of texts by language");
+        }
+    }
 
     /** Thrown for a data map that cannot be used; the message names the source and field. */
     public static final class InvalidDataMapException extends RuntimeException {
@@ -73,7 +154,12 @@ public record DataMap(int schemaVersion, List<Source> sources) {
      * value of an environment variable: Lambda allows 4 KB for a function's whole environment.
      */
     public static DataMap load(Env env) {
-        return parse(env.find(FILE_VARIABLE).map(DataMap::readFile).orElseGet(DataMap::readBundled), env);
+        return parse(text(env), env);
+    }
+
+    /** The function's data map as written (placeholders unresolved): the file {@value #FILE_VARIABLE} names, else the bundled one. */
+    public static String text(Env env) {
+        return env.find(FILE_VARIABLE).map(DataMap::readFile).orElseGet(DataMap::readBundled);
     }
 
     private static String readFile(String path) {
@@ -161,7 +247,7 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                         required(lookup, "attribute", id + ".lookup"), by,
                         n.path("ttlAttribute").asText(RetentionPolicy.TTL_ATTRIBUTE), List.copyOf(rectifiable), resolves,
                         n.hasNonNull("accountAttribute") ? n.get("accountAttribute").asText() : null,
-                        null, null, 0, 0, 0, null, erasure);
+                        null, null, 0, 0, 0, null, erasure, Context.parse(n.path("context"), id));
             }
             case WEBHOOK -> {
                 String secret = required(n, "secret", id);
@@ -172,10 +258,12 @@ public record DataMap(int schemaVersion, List<Source> sources) {
                 yield new Source(id, kind, category, description, null, null, null, null, null, List.of(), null, null,
                         url, resolve(secret, env, id, true),
                         n.path("connectTimeoutMs").asInt(2000), n.path("readTimeoutMs").asInt(5000),
-                        Math.max(1, Math.min(5, n.path("attempts").asInt(3))), null, erasure);
+                        Math.max(1, Math.min(5, n.path("attempts").asInt(3))), null, erasure,
+                        Context.parse(n.path("context"), id));
             }
             case SUITE -> new Source(id, kind, category, description, null, null, null, null, null, List.of(), null,
-                    null, null, null, 0, 0, 0, enumValue(Dataset.class, n.path("dataset").asText(""), id, "dataset"), erasure);
+                    null, null, null, 0, 0, 0, enumValue(Dataset.class, n.path("dataset").asText(""), id, "dataset"), erasure,
+                    Context.parse(n.path("context"), id));
         };
     }
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The access/portability package, schema {@value #SCHEMA} version {@value #SCHEMA_VERSION} (README "Export
@@ -81,54 +82,95 @@ public final class ExportPackage {
         }
     }
 
-    /** The same content as a self-contained HTML page: one section per source, one table row per record field. */
+    /** The readable page in English with dates in UTC and no data-map context (tests, and old callers). */
     public String html() {
+        return html("en", java.time.ZoneOffset.UTC, Map.of());
+    }
+
+    /**
+     * The same content as a page a person can read (README "Export format"): in their language, phone-width, plain
+     * labels (the data map's, else the field name in words), dates in {@code zone}, internal fields left out (keys,
+     * hashes, retention codes; an expiry becomes "kept until"), and per source what Art. 15 asks: purposes,
+     * recipients, how long it is kept, where it came from ({@code contexts}, by source id), and the right to complain.
+     */
+    public String html(String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        writeHtml(out);
+        writeHtml(out, lang, zone, contexts);
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** {@link #html()} written to a stream (UTF-8) record by record. */
-    public void writeHtml(OutputStream stream) {
+    /** {@link #html(String, java.time.ZoneId, Map)} written to a stream (UTF-8) record by record. */
+    public void writeHtml(OutputStream stream, String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
         try (Writer h = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024)) {
-            writeHtml(h);
+            writeHtml(h, ExportTexts.in(lang), zone, contexts);
         } catch (IOException e) {
             throw new UncheckedIOException("export not written", e);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private void writeHtml(Writer h) throws IOException {
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Your personal data</title>")
-                .append("<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse;")
-                .append("margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}")
-                .append("</style></head><body>\n<h1>Your personal data</h1>\n<p>Request ")
-                .append(esc(String.valueOf(document.get("requestId")))).append(", generated ")
-                .append(esc(String.valueOf(document.get("generatedAt")))).append(". The file export.json holds the same ")
-                .append("data in a machine-readable format (schema ").append(SCHEMA).append(" v").append(String.valueOf(SCHEMA_VERSION))
-                .append(").</p>\n");
+    private void writeHtml(Writer h, ExportTexts t, java.time.ZoneId zone, Map<String, DataMap.Context> contexts)
+            throws IOException {
+        h.append("<!doctype html>\n<html lang=\"").append(t.lang()).append("\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<meta name=\"robots\" content=\"noindex\"><title>").append(esc(t.text("title")))
+                .append("</title><style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;line-height:1.5;")
+                .append("color:#1a1a1a;max-width:40rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}")
+                .append("dl.record{border:1px solid #bbb;border-radius:4px;padding:.5rem .75rem;margin:0 0 1rem}")
+                .append("dl.record dt{font-weight:600;margin-top:.4rem}dl.record dd{margin:0}.context dt{font-weight:600}")
+                .append(".context dd{margin:0 0 .5rem}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}")
+                .append("</style></head><body><main>\n<h1>").append(esc(t.text("title"))).append("</h1>\n<p>")
+                .append(esc(t.text("intro", t.dateTime(Instant.parse(String.valueOf(document.get("generatedAt"))), zone))))
+                .append("</p>\n<p>").append(esc(t.plural("totals", recordCount()))).append("</p>\n");
         for (Map<String, Object> s : (List<Map<String, Object>>) document.get("sources")) {
             List<Map<String, Object>> records = (List<Map<String, Object>>) s.get("records");
-            h.append("<h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
-                    .append(String.valueOf(records.size())).append(" record(s), category ").append(esc(String.valueOf(s.get("category"))));
+            DataMap.Context context = contexts.getOrDefault(String.valueOf(s.get("id")), DataMap.Context.NONE);
+            h.append("<section><h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
+                    .append(esc(t.plural("records", records.size())));
             if (s.containsKey("heldRecords")) {
-                h.append("; ").append(String.valueOf(s.get("heldRecords"))).append(" kept under a legal hold (for legal claims; "
-                        + "their use is restricted)");
+                h.append(' ').append(esc(t.plural("held", ((Number) s.get("heldRecords")).longValue())));
             }
             h.append("</p>\n");
-            int n = 0;
-            for (Map<String, Object> record : records) {
-                h.append("<table><caption>#").append(String.valueOf(++n)).append("</caption>\n");
-                for (Map.Entry<String, Object> field : record.entrySet()) {
-                    Object v = field.getValue();
-                    h.append("<tr><th>").append(esc(field.getKey())).append("</th><td>")
-                            .append(esc(v instanceof Map || v instanceof List ? Json.write(v) : String.valueOf(v)))
-                            .append("</td></tr>\n");
+            StringBuilder about = new StringBuilder();
+            for (String field : DataMap.Context.TEXTS) {
+                Map<String, String> text = switch (field) {
+                    case "purposes" -> context.purposes();
+                    case "recipients" -> context.recipients();
+                    case "retention" -> context.retention();
+                    default -> context.origin();
+                };
+                String shown = DataMap.Context.in(text, t.lang());
+                if (shown != null) {
+                    about.append("<dt>").append(esc(t.text("context." + field))).append("</dt><dd>").append(esc(shown))
+                            .append("</dd>");
                 }
-                h.append("</table>\n");
             }
+            if (!about.isEmpty()) {
+                h.append("<dl class=\"context\">").append(about).append("</dl>\n");
+            }
+            // A source's records share their fields: each field's label (escaped), or null when internal, once.
+            Map<String, Optional<String>> labels = new java.util.HashMap<>();
+            for (Map<String, Object> record : records) {
+                h.append("<dl class=\"record\">");
+                for (Map.Entry<String, Object> field : record.entrySet()) {
+                    String k = field.getKey();
+                    Optional<String> label = labels.computeIfAbsent(k, key -> ExportTexts.isInternal(key)
+                            ? Optional.empty()
+                            : Optional.of(esc(Optional.ofNullable(context.fieldLabels().get(key))
+                                    .map(byLang -> DataMap.Context.in(byLang, t.lang())).orElseGet(() -> t.label(key)))));
+                    if (label.isEmpty()) {
+                        continue;
+                    }
+                    h.append("<dt>").append(label.get()).append("</dt><dd>").append(esc(t.value(k, field.getValue(), zone)))
+                            .append("</dd>");
+                }
+                h.append("</dl>\n");
+            }
+            h.append("</section>\n");
         }
-        h.append("</body></html>\n");
+        h.append("<h2>").append(esc(t.text("rights.title"))).append("</h2>\n<p>").append(esc(t.text("rights.body")))
+                .append("</p>\n<p>").append(esc(t.text("json"))).append("</p>\n");
+        h.append("</main></body></html>\n");
     }
 
     static String esc(String s) {

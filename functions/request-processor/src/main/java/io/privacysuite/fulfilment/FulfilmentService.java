@@ -12,6 +12,7 @@ import io.privacysuite.requests.Outbox;
 import io.privacysuite.requests.ProcessingMessage;
 import io.privacysuite.requests.RequestStatus;
 import io.privacysuite.requests.RequestStore;
+import io.privacysuite.requests.RequestOutcome;
 import io.privacysuite.requests.RequestType;
 import io.privacysuite.requests.Tokens;
 import java.time.Clock;
@@ -190,7 +191,8 @@ public final class FulfilmentService {
                 case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
                 case ERASURE -> erasure(request, entries, outcomes, searched, now);
                 case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-                case RESTRICTION, OBJECTION -> complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
+                case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now,
+                        EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
                         "note", request.type() == RequestType.OBJECTION
                                 ? "You will receive no direct marketing from us any more; your objection is recorded."
                                 : "Your data is now restricted: we only store it and will not otherwise use it.")),
@@ -269,7 +271,10 @@ public final class FulfilmentService {
         }
         // Streamed into the store as they are serialized (S3: multipart upload), never built as whole strings.
         exports.write(request.requestId(), ExportFiles.JSON, "application/json", pkg::writeJson);
-        exports.write(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8", pkg::writeHtml);
+        Map<String, DataMap.Context> contexts = new LinkedHashMap<>();
+        connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
+        exports.write(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
+                out -> pkg.writeHtml(out, request.locale(), zone, contexts));
         // The links point at the suite, which presigns at each click: they last as long as the files.
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(exports.linkLifetime());
@@ -279,7 +284,7 @@ public final class FulfilmentService {
         data.put("htmlUrl", ExportFiles.downloadUrl(publicBaseUrl, request.requestId(), ExportFiles.HTML, token));
         data.put("expiresOn", expiresOn.toString());
         data.put("recordCount", Integer.toString(pkg.recordCount()));
-        return complete(request, entries, now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
+        return complete(request, entries, RequestOutcome.export(pkg.recordCount()), now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
                         + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
                         + " source(s) sent; links expire " + expiresOn,
                 r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(token)).downloadExpiresAt(expiresAt).build());
@@ -300,7 +305,9 @@ public final class FulfilmentService {
                     + (k.restricted() ? "; restricted: kept only for this purpose" : ""))
                     .collect(Collectors.joining("\n")));
         }
-        return complete(request, entries, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
+        RequestOutcome outcome = RequestOutcome.erasure(erased, kept.stream().map(k -> new RequestOutcome.Kept(
+                k.category(), k.count(), k.legalBasis(), k.until() == null ? null : k.until().toString())).toList());
+        return complete(request, entries, outcome, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
                 + " record(s), kept " + kept.stream().mapToInt(SourceOutcome.Kept::count).sum()
                 + " under a legal obligation or hold", UnaryOperator.identity());
     }
@@ -316,7 +323,8 @@ public final class FulfilmentService {
         Set<String> routed = new LinkedHashSet<>(subject.changes().keySet());
         routed.removeAll(applied);
         if (routed.isEmpty() && !applied.isEmpty()) {
-            return complete(request, entries, now, EmailTemplate.REQUEST_COMPLETED,
+            return complete(request, entries, RequestOutcome.rectification(List.copyOf(applied)), now,
+                    EmailTemplate.REQUEST_COMPLETED,
                     searched.data(Map.of("note", "Corrected: " + String.join(", ", applied) + ".")),
                     "applied: " + String.join(", ", applied), UnaryOperator.identity());
         }
@@ -333,14 +341,23 @@ public final class FulfilmentService {
     }
 
     private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now) {
-        return complete(request, entries, now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
+        return complete(request, entries, RequestOutcome.noData(), now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
                 "no data about the person in any source", UnaryOperator.identity());
     }
 
-    private Result complete(DsarRequest request, List<AuditEntry> entries, Instant now, EmailTemplate template,
-                            Map<String, String> data, String why, UnaryOperator<DsarRequest> extra) {
+    private Result complete(DsarRequest request, List<AuditEntry> entries, RequestOutcome outcome, Instant now,
+                            EmailTemplate template, Map<String, String> data, String why,
+                            UnaryOperator<DsarRequest> extra) {
+        // Counts and the data map's reasons, for the person's status page (in their language).
+        entries.add(outcome.audit(now, ACTOR, request.status().wire()));
         boolean[] closedHere = {false};
         DsarRequest saved = save(request, r -> {
+            if (completedHere(r, now)) {
+                // Our own completing write, applied although its answer was lost: done, and the person still gets
+                // the answer below (the notifier sends one notification id once).
+                closedHere[0] = true;
+                return r;
+            }
             closedHere[0] = !r.status().isClosed();
             return closedHere[0] ? extra.apply(r.withAudit(entries)).transition(RequestStatus.COMPLETED, now, ACTOR,
                     "complete", why) : r.withAudit(entries);
@@ -354,6 +371,12 @@ public final class FulfilmentService {
         }
         outbox.notify(personNotice(saved, template, data));
         return Result.COMPLETED;
+    }
+
+    /** Whether this very delivery's completing write (same instant, this processor) is already in the request. */
+    private static boolean completedHere(DsarRequest r, Instant now) {
+        return r.status() == RequestStatus.COMPLETED && r.audit().stream().anyMatch(e -> e.action().equals("complete")
+                && e.actor().equals(ACTOR) && now.equals(e.at()));
     }
 
     /**

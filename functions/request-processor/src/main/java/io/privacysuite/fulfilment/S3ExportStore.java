@@ -159,8 +159,9 @@ public final class S3ExportStore implements ExportStore {
             }
         }
 
+        /** The readable page opens in the browser; the machine-readable file is saved. */
         private String disposition() {
-            return "attachment; filename=\"" + fileName + "\"";
+            return (fileName.endsWith(".html") ? "inline" : "attachment") + "; filename=\"" + fileName + "\"";
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.privacysuite.fulfilment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Json;
@@ -59,5 +60,33 @@ class ExportPackageTest {
 
         assertThat(o.summary()).isEqualTo("invoices: found 2, deleted 1, kept 1 invoices (tax law, until 2037-01-01, restricted)");
         assertThat(o.summary()).doesNotContain("ann@example.org");
+    }
+
+    @Test
+    void shouldRenderAPageAPersonCanRead_inTheirLanguage_withoutInternalFields_andWithArt15Context() throws Exception {
+        SourceOutcome consents = new SourceOutcome("consents", "consent_records", "Ihre Einwilligungen",
+                List.of(new java.util.LinkedHashMap<>(Map.of("pk", "CONSENT#c-1", "sk", "V#000001", "emailHash", "ab12",
+                        "retentionRule", "end_user_12m", "expiresAt", 2_111_000_000L, "shippingName", "Ann",
+                        "recordedAt", "2026-11-22T10:15:30.123456789Z", "gpc", true))), 1, 0, 0, 0, 0, List.of(), List.of());
+        DataMap.Context context = DataMap.Context.parse(Json.read("""
+                {"purposes":{"en":"Proof of consent","de":"Nachweis der Einwilligung"},"recipients":"Nobody",
+                 "retention":{"de":"12 Monate"},"origin":{"de":"Ihr Browser"},
+                 "fieldLabels":{"shippingName":{"de":"Name für den Versand"}}}"""), "consents");
+
+        String html = ExportPackage.of("req-3", "access", "ann@example.org", Instant.parse("2026-11-22T10:00:00Z"),
+                List.of(consents)).html("de", java.time.ZoneId.of("Europe/Brussels"), Map.of("consents", context));
+
+        assertThat(html).contains("<html lang=\"de\"").contains("width=device-width")
+                .contains("Wir haben 1 Eintrag über Sie gefunden.").contains("<dt>Wofür wir sie nutzen</dt><dd>Nachweis der Einwilligung</dd>")
+                .contains("<dd>Nobody</dd>").contains("<dd>12 Monate</dd>").contains("<dd>Ihr Browser</dd>")
+                .contains("<dt>Name für den Versand</dt><dd>Ann</dd>").contains("<dt>Aufbewahrt bis</dt><dd>22. November 2036</dd>")
+                .contains("<dt>Global-Privacy-Control-Signal</dt><dd>Ja</dd>").contains("22. November 2026")
+                .contains("Aufsichtsbehörde")
+                .doesNotContain("V#000001").doesNotContain("CONSENT#").doesNotContain("end_user_12m")
+                .doesNotContain("ab12").doesNotContain("123456789").doesNotContain("record(s)");
+        assertThat(ExportPackage.of("req-3", "access", "a@example.org", Instant.parse("2026-11-22T10:00:00Z"),
+                List.of(consents)).json()).contains("V#000001").contains("end_user_12m");
+        assertThatThrownBy(() -> DataMap.Context.parse(Json.read("{\"purpose\":\"x\"}"), "s"))
+                .hasMessageContaining("s.context.purpose is unknown");
     }
 }

@@ -42,13 +42,19 @@ class SpooledRecordsTest {
                     "a", AttributeValue.fromL(List.of(AttributeValue.fromS("x"), AttributeValue.fromN("3"))))));
             item.put("tags", AttributeValue.fromSs(List.of("b", "a")));
             item.put("blob", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0, 1, (byte) 255})));
+            // What the readable page hides, relabels or turns into dates.
+            item.put("pk", AttributeValue.fromS("ORDER#R" + i));
+            item.put("emailHash", AttributeValue.fromS("ab12"));
+            item.put("expiresAt", AttributeValue.fromN("2111000000"));
+            item.put("recordedAt", AttributeValue.fromS("2026-11-22T10:15:30.123456789Z"));
+            item.put("shippingName", AttributeValue.fromS("Ann <Smith>"));
             items.add(item);
         }
         return items;
     }
 
     @Test
-    void shouldWriteExportFilesIdenticalToThoseOfRecordsHeldInMemory() {
+    void shouldWriteExportFilesIdenticalToThoseOfRecordsHeldInMemory() throws Exception {
         List<Map<String, AttributeValue>> items = items();
         SourceOutcome inMemory = SourceOutcome.exported(SOURCE, items, i -> i.get("id").s().endsWith("7"), Items::plain);
         SourceOutcome spooled = SourceOutcome.exported(SOURCE, each -> items.forEach(each),
@@ -62,6 +68,18 @@ class SpooledRecordsTest {
         assertThat(fromSpool.json()).isEqualTo(fromMemory.json()).contains("1.50").contains("1E+3")
                 .contains("123456789012345678901234567890");
         assertThat(fromSpool.html()).isEqualTo(fromMemory.html());
+        // The readable page as the processor writes it: the person's language and zone, the data map's context.
+        DataMap.Context context = DataMap.Context.parse(io.privacysuite.core.Json.read("""
+                {"purposes":{"en":"Delivery","de":"Lieferung"},"recipients":"Couriers",
+                 "fieldLabels":{"shippingName":{"de":"Name für den Versand"}}}"""), "orders");
+        java.time.ZoneId zone = java.time.ZoneId.of("Europe/Brussels");
+        String readable = fromMemory.html("de", zone, Map.of("orders", context));
+        assertThat(fromSpool.html("de", zone, Map.of("orders", context))).isEqualTo(readable);
+        assertThat(readable).contains("<dt>Name für den Versand</dt><dd>Ann &lt;Smith&gt;</dd>").contains("Lieferung")
+                .doesNotContain("ORDER#R").doesNotContain("ab12");
+        java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+        fromSpool.writeHtml(streamed, "de", zone, Map.of("orders", context));
+        assertThat(streamed.toByteArray()).isEqualTo(readable.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         // Read again: the spool is read from its start each time the files are written.
         assertThat(fromSpool.json()).isEqualTo(fromMemory.json());
         spooled.release();

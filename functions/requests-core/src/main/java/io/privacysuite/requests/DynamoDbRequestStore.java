@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -59,6 +60,9 @@ public final class DynamoDbRequestStore implements RequestStore {
             for (int i = 0; i < reasons.size(); i++) {
                 if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
                     if (i == counters.size()) {
+                        if (isOwnEarlierAttempt(stored)) {
+                            return stored;
+                        }
                         throw new ConcurrentChangeException();
                     }
                     throw new CounterFullException(i);
@@ -67,6 +71,43 @@ public final class DynamoDbRequestStore implements RequestStore {
             throw e;
         }
         return stored;
+    }
+
+    /**
+     * Whether the request found under this new (random) id is this very request, stored by an earlier attempt of the
+     * same transaction whose answer was lost (the SDK retried it): then it is stored, and not a conflict.
+     */
+    private boolean isOwnEarlierAttempt(DsarRequest request) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(RequestsTable.key(request.requestId()))).item();
+        if (item == null || item.isEmpty()) {
+            return false;
+        }
+        DsarRequest found = RequestsTable.fromItem(item);
+        return found.version() == 1 && java.util.Objects.equals(found.verifyTokenHash(), request.verifyTokenHash());
+    }
+
+    @Override
+    public void discardNew(String requestId, List<Counter> counters) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(RequestsTable.key(requestId))
+                .conditionExpression("#v = :one")
+                .expressionAttributeNames(Map.of("#v", "version"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))).build()).build());
+        for (Counter counter : counters) {
+            items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                    .key(RequestsTable.rateCounterKey(counter.scope(), counter.keyHash(), counter.windowStart()))
+                    .updateExpression("ADD #hits :minus")
+                    .conditionExpression("#hits > :zero")
+                    .expressionAttributeNames(Map.of("#hits", "hits"))
+                    .expressionAttributeValues(Map.of(":minus", AttributeValue.fromN("-1"), ":zero", AttributeValue.fromN("0")))
+                    .build()).build());
+        }
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(items));
+        } catch (TransactionCanceledException changedSince) {
+            // Someone acted on it meanwhile (or it is gone already): it stays as it is.
+        }
     }
 
     @Override

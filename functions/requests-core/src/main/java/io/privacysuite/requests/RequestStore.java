@@ -50,6 +50,13 @@ public interface RequestStore {
      */
     DsarRequest create(DsarRequest request, Instant now, List<Counter> counters);
 
+    /**
+     * Takes back a request just created with {@link #create(DsarRequest, Instant, List)} whose verification email could
+     * not be queued, with the counts it added, all or nothing: nothing is left that no link can ever reach, and the
+     * person's retry is not counted against them. A request changed since (version above 1) stays.
+     */
+    void discardNew(String requestId, List<Counter> counters);
+
     /** Replaces a request if nobody changed it since {@code changed.version()} was read; returns the stored copy. */
     DsarRequest update(DsarRequest changed, Instant now);
 

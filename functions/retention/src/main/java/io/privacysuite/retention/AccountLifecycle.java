@@ -1,5 +1,6 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.core.retention.RetentionPolicy;

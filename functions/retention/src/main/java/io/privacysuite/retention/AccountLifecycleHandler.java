@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Log;
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.sqs.SqsBatch;
 import java.time.Instant;
@@ -57,7 +58,8 @@ public final class AccountLifecycleHandler implements RequestHandler<SQSEvent, S
             case CREATED, UPDATED -> {
                 JsonNode body = event.body();
                 services.accounts().upsertProfile(event.accountId(), body.path("name").asText(null),
-                        body.hasNonNull("billingLast4") ? body.get("billingLast4").asText() : null, event.occurredAt());
+                        body.hasNonNull("billingLast4") ? body.get("billingLast4").asText() : null,
+                        body.hasNonNull("email") ? body.get("email").asText() : null, event.occurredAt());
                 log.info("account_upserted", "accountId", event.accountId(), "type", event.wireType());
             }
             case INVOICE_ISSUED -> {

@@ -1,7 +1,9 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
+import io.privacysuite.notify.EmailAddresses;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,10 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Account data in AccountsTable ({@link AccountsTable}): the profile (name, status, the billing card's last four
- * digits only), invoices and system-generated data. Every write is stamped by the {@link RetentionPolicy}.
+ * digits only, an optional contact address for notices), invoices and system-generated data. Every write is stamped by the {@link RetentionPolicy}.
  */
 public final class AccountStore {
-    static final Pattern ACCOUNT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final Pattern LAST4 = Pattern.compile("[0-9]{4}");
 
     private final DynamoDbClient dynamo;
@@ -33,12 +34,18 @@ public final class AccountStore {
 
     /**
      * Creates or updates an active account's profile. Refuses anything but exactly four digits as card data:
-     * the full number must never reach storage.
+     * the full number must never reach storage. {@code email} (optional, kept when null) is the contact address
+     * notices go to: one the notifier can send to, stored in its canonical form, erased with the profile.
      */
-    public void upsertProfile(String accountId, String name, String billingLast4, Instant at) {
+    public void upsertProfile(String accountId, String name, String billingLast4, String email, Instant at) {
         requireId(accountId);
         if (billingLast4 != null && !LAST4.matcher(billingLast4).matches()) {
             throw new IllegalArgumentException("billingLast4 must be exactly the last four digits of the card");
+        }
+        String contact = null;
+        if (email != null) {
+            contact = EmailAddresses.canonical(email).orElseThrow(
+                    () -> new IllegalArgumentException("email must be an address the notifier can send to"));
         }
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":name", AttributeValue.fromS(name == null || name.isBlank() ? accountId : name));
@@ -53,6 +60,11 @@ public final class AccountStore {
         if (billingLast4 != null) {
             values.put(":last4", AttributeValue.fromS(billingLast4));
             set += ", billingLast4 = :last4";
+        }
+        if (contact != null) {
+            values.put(":email", AttributeValue.fromS(contact));
+            names.put("#email", AccountsTable.EMAIL);
+            set += ", #email = :email";
         }
         String expression = set;
         dynamo.updateItem(u -> u.tableName(table).key(AccountsTable.key(accountId, AccountsTable.PROFILE_SK))
@@ -89,7 +101,7 @@ public final class AccountStore {
     }
 
     static void requireId(String accountId) {
-        if (accountId == null || !ACCOUNT_ID.matcher(accountId).matches()) {
+        if (!AccountsTable.isAccountId(accountId)) {
             throw new IllegalArgumentException("accountId must be 1-64 letters, digits, dot, dash or underscore");
         }
     }

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * A message from the company's account systems:
  * {@code {"type":"cancelled","accountId":"acme","occurredAt":"2026-05-10T12:00:00Z"}}. Types: {@code created},
- * {@code updated} (name, billingLast4), {@code invoiceIssued} (invoice: number, amountCents, currency),
+ * {@code updated} (name, billingLast4, email: the contact address for notices), {@code invoiceIssued} (invoice: number, amountCents, currency),
  * {@code cancelled}, {@code reactivated}.
  */
 public record LifecycleEvent(Type type, String accountId, Instant occurredAt, JsonNode body) {

@@ -2,6 +2,7 @@ package io.privacysuite.retention;
 
 import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.SitesTable;
+import io.privacysuite.core.accounts.AccountsTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.privacysuite.retention;
 
 import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.SitesTable;
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;

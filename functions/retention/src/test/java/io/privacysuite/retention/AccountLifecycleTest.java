@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.core.Hashes;
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.DataCategory;
 import io.privacysuite.core.retention.LegalHold;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -37,7 +38,7 @@ class AccountLifecycleTest extends LocalDynamoTest {
     private Account account() {
         String id = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         Account a = new Account(id, id + "-shop", id + "-blog", UUID.randomUUID().toString(), UUID.randomUUID().toString());
-        services.accounts().upsertProfile(id, "Acme", "4242", NOW.minusSeconds(86400 * 100));
+        services.accounts().upsertProfile(id, "Acme", "4242", null, NOW.minusSeconds(86400 * 100));
         services.accounts().putItem(id, "INVOICE#1", DataCategory.ACCOUNT, Map.of("amountCents", AttributeValue.fromN("4900")),
                 NOW.minusSeconds(86400 * 50));
         services.accounts().putItem(id, "SYS#usage#2026-05", DataCategory.SYSTEM, Map.of("consents", AttributeValue.fromN("2")),
@@ -115,6 +116,27 @@ class AccountLifecycleTest extends LocalDynamoTest {
         assertThat(consent(bystander.consent1(), 2)).isNotNull();
         assertThat(profile(bystander.id()).get("status").s()).isEqualTo("active");
         assertThat(profile(bystander.id())).doesNotContainKey("expiresAt");
+    }
+
+    @Test
+    void aContactAddress_shouldBeStoredCanonicalOnTheProfile_refusedWhenUnsendable_andExpireWithTheAccountData() {
+        Account a = account();
+        services.accounts().upsertProfile(a.id(), null, null, " Billing@ACME.Example ", NOW);
+        services.accounts().upsertProfile(a.id(), "Acme 2", null, null, NOW);
+
+        assertThat(profile(a.id()).get(AccountsTable.EMAIL).s()).as("kept by an update without one")
+                .isEqualTo("billing@acme.example");
+        for (String bad : List.of("", "not an address", "a@b", "x@example.org\r\nBcc: y@example.org")) {
+            assertThatThrownBy(() -> services.accounts().upsertProfile(a.id(), null, null, bad, NOW))
+                    .as(bad).hasMessage("email must be an address the notifier can send to");
+        }
+        assertThat(profile(a.id()).get(AccountsTable.EMAIL).s()).isEqualTo("billing@acme.example");
+
+        services.lifecycle().cancel(a.id(), CANCELLED_AT, NOW);
+        Map<String, AttributeValue> cancelled = profile(a.id());
+        // On the profile: the account data's expiry (ten fiscal years) removes the address with it.
+        assertThat(cancelled.get(AccountsTable.EMAIL).s()).isEqualTo("billing@acme.example");
+        assertThat(RetentionPolicy.expiryOf(cancelled)).contains(Instant.parse("2037-01-01T00:00:00Z"));
     }
 
     @Test

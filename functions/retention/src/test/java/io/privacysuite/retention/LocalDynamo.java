@@ -5,6 +5,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -51,6 +51,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final String accountId;
     private volatile List<HttpRoute> routes = List.of();
     private volatile Invoker invoker;
+    private final java.util.Set<String> pages = new java.util.HashSet<>();
 
     private HttpApiServer(HttpServer server, ExecutorService pool, String accountId) {
         this.server = server;
@@ -119,6 +120,16 @@ public final class HttpApiServer implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves pages that are not API routes (the demo shop, the API description) under {@code prefix}, e.g.
+     * {@code /demo/}; API Gateway never sees them. A prefix served already is left as it is.
+     */
+    public synchronized void page(String prefix, com.sun.net.httpserver.HttpHandler handler) {
+        if (pages.add(prefix)) {
+            server.createContext(prefix, handler);
+        }
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
@@ -174,11 +185,6 @@ public final class HttpApiServer implements AutoCloseable {
             return json(413, "Request Entity Too Large");
         }
 
-        Optional<HttpRoute.Match> match = HttpRoute.select(routes, method, rawPath);
-        if (match.isEmpty()) {
-            return json(404, "Not Found");
-        }
-
         List<Entry<String, String>> headers = new ArrayList<>();
         exchange.getRequestHeaders().forEach((name, values) -> values.forEach(v -> headers.add(Map.entry(name, v))));
         String socketIp = exchange.getRemoteAddress().getAddress().getHostAddress();
@@ -189,10 +195,31 @@ public final class HttpApiServer implements AutoCloseable {
         headers.add(Map.entry("x-forwarded-for", forwarded == null || forwarded.isBlank() ? sourceIp : forwarded + ", " + socketIp));
         headers.add(Map.entry("x-forwarded-proto", "http"));
         headers.add(Map.entry("x-forwarded-port", String.valueOf(port())));
+        return dispatch(new HttpApiEvents.RawRequest(method, rawPath, uri.getRawQuery(), headers, body, sourceIp,
+                Instant.now()));
+    }
 
-        HttpApiEvents.RawRequest request = new HttpApiEvents.RawRequest(method, rawPath, uri.getRawQuery(), headers, body,
-                sourceIp, Instant.now());
-        APIGatewayV2HTTPEvent event = HttpApiEvents.build(request, match.get(), accountId);
+    /**
+     * What API Gateway answers a request that arrived whole: the route's function's response, or the edge's own
+     * 400 (malformed percent-encoding in the path or query), 404 (no route), 413 or 502 (handler failure). The socket
+     * path and in-process callers (tests sending many generated requests) share it.
+     */
+    public HttpApiEvents.HttpResult dispatch(HttpApiEvents.RawRequest request) {
+        if (request.body().length > MAX_BODY_BYTES) {
+            return json(413, "Request Entity Too Large");
+        }
+        Optional<HttpRoute.Match> match;
+        APIGatewayV2HTTPEvent event;
+        try {
+            match = HttpRoute.select(routes, request.method().toUpperCase(Locale.ROOT), request.rawPath());
+            if (match.isEmpty()) {
+                return json(404, "Not Found");
+            }
+            event = HttpApiEvents.build(request, match.get(), accountId);
+        } catch (IllegalArgumentException malformed) {
+            // "%zz" or a lone "%" in the path or the query string: no function ever sees it.
+            return json(400, "Bad Request");
+        }
         Object output;
         try {
             output = invoker.invoke(match.get().route().functionLogicalId(), event);

@@ -25,6 +25,14 @@ public interface AwsEndpoints {
 
     String secretKey();
 
+    /**
+     * Checks that the SES endpoint can take mail, restarting an emulator this process runs if it died. Empty when it
+     * can (or when this process does not run it), else why no email can be sent.
+     */
+    default Optional<String> ensureSesRunning() {
+        return Optional.empty();
+    }
+
     /** True when expired TTL items are really deleted (and streamed) soon after expiry, as DynamoDB Local does. */
     boolean realTimeTtl();
 

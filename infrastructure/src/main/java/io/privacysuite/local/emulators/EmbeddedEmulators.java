@@ -126,6 +126,16 @@ public final class EmbeddedEmulators implements AwsEndpoints, AutoCloseable {
         return ses.endpoint();
     }
 
+    @Override
+    public Optional<String> ensureSesRunning() {
+        return ses.ensureRunning();
+    }
+
+    /** The SES emulator child process (tests kill it to see the suite start it again). */
+    public SesEmulator sesEmulator() {
+        return ses;
+    }
+
     /** The SES emulator's page listing captured mail. */
     public URI mailboxUi() {
         return ses.webUi();

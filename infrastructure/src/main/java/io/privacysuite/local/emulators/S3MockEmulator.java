@@ -125,6 +125,7 @@ public final class S3MockEmulator implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    io.privacysuite.local.runtime.LocalLogging.emulatorOutput("s3mock", line);
                     synchronized (output) {
                         output.addLast(line);
                         if (output.size() > 40) {

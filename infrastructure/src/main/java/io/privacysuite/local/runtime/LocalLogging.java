@@ -11,7 +11,23 @@ public final class LocalLogging {
     /** JUL holds loggers weakly; this keeps the level setting alive. */
     private static final java.util.logging.Logger AWS_SDK_V1 = java.util.logging.Logger.getLogger("com.amazonaws");
 
+    /** Who else reads the emulators' console output (tests scanning every log line). */
+    private static final java.util.List<java.util.function.Consumer<String>> OUTPUT_LISTENERS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private LocalLogging() {}
+
+    /** Also hands {@code listener} every line the emulators run as child processes print (SES, S3Mock). */
+    public static void listenToEmulatorOutput(java.util.function.Consumer<String> listener) {
+        OUTPUT_LISTENERS.add(listener);
+    }
+
+    /** A line an emulator child process printed; kept off the console, passed to the listeners. */
+    public static void emulatorOutput(String emulator, String line) {
+        for (java.util.function.Consumer<String> listener : OUTPUT_LISTENERS) {
+            listener.accept(emulator + ": " + line);
+        }
+    }
 
     /**
      * Points Log4j2 at the local configuration before anything initialises it: DynamoDB Local logs through Log4j2, and

@@ -192,6 +192,29 @@ class HttpApiServerTest {
     }
 
     @Test
+    void malformedPercentEncodingShouldGetA400_overTheSocketAndInProcess() throws Exception {
+        for (String target : new String[] {"/v1/items/x?token=%zz", "/v1/items/x?key=%", "/v1/items/%zz"}) {
+            try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                    stack.httpBaseUri().getPort())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(("POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+            }
+            String path = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
+            String query = target.contains("?") ? target.substring(target.indexOf('?') + 1) : null;
+            HttpApiEvents.HttpResult inProcess = stack.dispatch(new HttpApiEvents.RawRequest("POST", path, query,
+                    java.util.List.of(java.util.Map.entry("content-type", "application/json")),
+                    "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "192.0.2.1", java.time.Instant.now()));
+            assertThat(inProcess.status()).as(target).isEqualTo(400);
+            assertThat(new String(inProcess.body(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("{\"message\":\"Bad Request\"}");
+        }
+    }
+
+    @Test
     void shouldTriggerScheduledFunctionsOnDemand() {
         int before = TestHandlers.DescribeSchedule.CALLS.get();
 

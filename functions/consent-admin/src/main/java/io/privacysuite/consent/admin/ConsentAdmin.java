@@ -3,6 +3,7 @@ package io.privacysuite.consent.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.privacysuite.consent.Branding;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentSigner;
@@ -32,6 +33,7 @@ public final class ConsentAdmin {
     static final int DEFAULT_PAGE = 1000;
     static final int MAX_PAGE = 5000;
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_NAME = 200;
 
     private final SiteRegistry sites;
     private final ConsentStore store;
@@ -67,13 +69,28 @@ public final class ConsentAdmin {
         if (!VERSION.matcher(banner).matches()) {
             errors.add("site.bannerVersion", "1-64 letters, digits, dot, dash or underscore");
         }
+        // Account and group are keys of the sites table's indexes (2 KB at most) and the account id the lifecycle
+        // messages name: the same rule as there, so a site can always be found by its account.
+        String accountId = input.path("accountId").asText("default");
+        if (!VERSION.matcher(accountId).matches()) {
+            errors.add("site.accountId", "1-64 letters, digits, dot, dash or underscore");
+        }
+        String siteGroup = input.path("siteGroup").asText(siteId);
+        if (!VERSION.matcher(siteGroup).matches()) {
+            errors.add("site.siteGroup", "1-64 letters, digits, dot, dash or underscore");
+        }
+        String name = input.path("name").asText(siteId);
+        if (name.length() > MAX_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
+            errors.add("site.name", "at most " + MAX_NAME + " characters, no control characters");
+        }
         int lifetime = input.path("consentLifetimeMonths").asInt(12);
         if (lifetime < 1 || lifetime > 12) {
             errors.add("site.consentLifetimeMonths", "1 to 12 months");
         }
+        Branding branding = Branding.parse(input.get("branding"), "site.branding", errors);
         errors.throwIfAny();
-        Site site = new Site(siteId, input.path("name").asText(siteId), input.path("accountId").asText("default"),
-                input.path("siteGroup").asText(siteId), List.copyOf(origins), banner, lifetime, clock.instant());
+        Site site = new Site(siteId, name, accountId, siteGroup, List.copyOf(origins), banner, lifetime, clock.instant(),
+                branding);
         sites.put(site);
         ObjectNode out = Json.object();
         out.put("siteId", site.siteId());
@@ -84,6 +101,10 @@ public final class ConsentAdmin {
         out.put("bannerVersion", site.bannerVersion());
         out.put("consentLifetimeMonths", site.consentLifetimeMonths());
         out.put("updatedAt", site.updatedAt().toString());
+        if (!branding.asMap().isEmpty()) {
+            ObjectNode shown = out.putObject("branding");
+            branding.asMap().forEach(shown::put);
+        }
         return out;
     }
 

@@ -67,6 +67,46 @@ class ConsentAdminTest {
     }
 
     @Test
+    void shouldRegisterBranding_forThePrivacyPages_andRefuseEveryBadFieldAtOnce() throws Exception {
+        ObjectNode out = admin.registerSite(json("""
+                {"siteId":"shop2","name":"Shop","allowedOrigins":["https://shop.example.com"],"bannerVersion":"v1",
+                 "branding":{"companyName":"Acme Shop B.V.","logoUrl":"https://cdn.example.com/logo.png",
+                   "contactEmail":"privacy@acme.example","dpoName":"Dana Officer","dpoEmail":"dpo@acme.example",
+                   "supervisoryAuthorityName":"Autoriteit Persoonsgegevens",
+                   "supervisoryAuthorityUrl":"https://autoriteitpersoonsgegevens.nl/"}}"""));
+
+        Site stored = sites.find("shop2").orElseThrow();
+        assertThat(stored.displayName()).isEqualTo("Acme Shop B.V.");
+        assertThat(stored.branding().dpoEmail()).isEqualTo("dpo@acme.example");
+        assertThat(stored.branding().authorityUrl()).isEqualTo("https://autoriteitpersoonsgegevens.nl/");
+        assertThat(out.path("branding").path("contactEmail").asText()).isEqualTo("privacy@acme.example");
+
+        DomainException e = catchThrowableOfType(DomainException.class, () -> admin.registerSite(json("""
+                {"siteId":"shop3","allowedOrigins":["https://shop.example.com"],"bannerVersion":"v1",
+                 "branding":{"companyName":"Acme\\u0000Evil","logoUrl":"javascript:alert(1)",
+                   "contactEmail":"not an address","dpoEmail":"dpo@","supervisoryAuthorityUrl":"http://plain.example",
+                   "dpoName":"%s","colour":"red"}}""".formatted("x".repeat(121)))));
+        assertThat(e.fieldErrors()).containsOnlyKeys("site.branding.companyName", "site.branding.logoUrl",
+                "site.branding.contactEmail", "site.branding.dpoEmail", "site.branding.supervisoryAuthorityUrl",
+                "site.branding.dpoName", "site.branding.colour");
+        assertThat(sites.find("shop3")).isEmpty();
+        assertThat(catchThrowableOfType(DomainException.class, () -> admin.registerSite(json("""
+                {"siteId":"shop4","allowedOrigins":["https://shop.example.com"],"bannerVersion":"v1","branding":"Acme"}
+                """))).fieldErrors()).containsOnlyKeys("site.branding");
+    }
+
+    @Test
+    void shouldRefuseAccountGroupAndNameThatNoIndexKeyOrAccountMessageCouldHold_beforeWriting() throws Exception {
+        String emoji = "\uD83D\uDE00".repeat(2000);
+        DomainException e = catchThrowableOfType(DomainException.class, () -> admin.registerSite(json(
+                "{\"siteId\":\"odd\",\"name\":\"a\\u0000b\",\"accountId\":\"" + emoji + "\",\"siteGroup\":\"g g\","
+                        + "\"allowedOrigins\":[\"https://odd.example\"],\"bannerVersion\":\"v1\"}")));
+        assertThat(e.kind()).isEqualTo(DomainException.Kind.INVALID);
+        assertThat(e.fieldErrors()).containsOnlyKeys("site.accountId", "site.siteGroup", "site.name");
+        assertThat(sites.find("odd")).isEmpty();
+    }
+
+    @Test
     void shouldExportLiveRecordsOfADateRange_pageByPage_withEachRecordsKey() throws Exception {
         List<String> live = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -11,6 +11,7 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.DynamoDbConsentStore;
+import io.privacysuite.consent.DynamoDbPolicyVersions;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.consent.Site;
 import io.privacysuite.core.Env;
@@ -88,7 +89,9 @@ public final class ConsentApiHandler
                 new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 retention,
-                clock);
+                clock,
+                new DynamoDbPolicyVersions(dynamo, env.require("POLICY_VERSIONS_TABLE"),
+                        1000L * env.getInt("POLICY_CACHE_SECONDS", 60)));
     }
 
     @Override
@@ -193,6 +196,10 @@ public final class ConsentApiHandler
                 yield written(outcome, 200);
             }
             case "GET /v1/sites/{siteId}/consents/{consentId}/verify" -> verify(request, site);
+            // The privacy policy in effect (and the next one, once published), for the banner to show and to ask again.
+            case "GET /v1/sites/{siteId}/policy" -> ApiResponses.json(200, service.policy(),
+                    Map.of("cache-control", "max-age=300"));
+            case "POST /v1/sites/{siteId}/consents/{consentId}/verify" -> verifyPosted(request, site);
             case "GET /v1/sites/{siteId}/consents/{consentId}/history" -> {
                 String key = request.query("key").orElseThrow(() -> ApiException.validation(Map.of("key", "required")));
                 ArrayNode versions = Json.MAPPER.createArrayNode();
@@ -227,13 +234,84 @@ public final class ConsentApiHandler
         Optional<String> s = request.query("statistics");
         Optional<String> m = request.query("marketing");
         if (p.isPresent() || s.isPresent() || m.isPresent()) {
-            Boolean pb = flag(p, "preferences", errors);
-            Boolean sb = flag(s, "statistics", errors);
-            Boolean mb = flag(m, "marketing", errors);
-            if (pb != null && sb != null && mb != null) {
-                claimed = new Categories(pb, sb, mb);
+            claimed = claimed(name -> flag(request.query(name), name, errors));
+        }
+        return verified(request, site, errors, version, key, claimed);
+    }
+
+    /**
+     * The same check with the key in a JSON body ({@code version}, {@code key}, {@code categories}), so the key
+     * stays out of access logs and browser history. Other fields are ignored, as the banner may send more.
+     */
+    private APIGatewayV2HTTPResponse verifyPosted(ApiRequest request, Site site) {
+        JsonNode body = request.jsonBody(MAX_BODY_BYTES);
+        Map<String, String> errors = new LinkedHashMap<>();
+        JsonNode keyNode = body.get("key");
+        String key = null;
+        if (keyNode == null || keyNode.isNull()) {
+            errors.put("key", "required");
+        } else if (!keyNode.isTextual() || keyNode.textValue().isBlank()) {
+            errors.put("key", "must be the key returned when the consent was recorded");
+        } else {
+            key = keyNode.textValue();
+        }
+        Integer version = null;
+        JsonNode versionNode = body.get("version");
+        if (versionNode != null && !versionNode.isNull()) {
+            if (!versionNode.isIntegralNumber() || !versionNode.canConvertToInt() || versionNode.intValue() < 1) {
+                errors.put("version", "must be a whole number from 1");
+            } else {
+                version = versionNode.intValue();
             }
         }
+        Categories claimed = null;
+        JsonNode categories = body.get("categories");
+        if (categories != null && !categories.isNull()) {
+            if (!categories.isObject()) {
+                errors.put("categories", "must be an object of preferences, statistics and marketing");
+            } else {
+                JsonNode necessary = categories.get("necessary");
+                if (necessary != null && !(necessary.isBoolean() && necessary.booleanValue())) {
+                    errors.put("categories.necessary", "is always true");
+                }
+                categories.fieldNames().forEachRemaining(name -> {
+                    if (!CATEGORY_NAMES.contains(name)) {
+                        errors.put("categories." + name, "unknown category");
+                    }
+                });
+                claimed = claimed(name -> bool(categories, name, errors));
+            }
+        }
+        return verified(request, site, errors, version, key, claimed);
+    }
+
+    /** The three categories a browser claims, each read by {@code flag}; null if one is missing or wrong. */
+    private static Categories claimed(java.util.function.Function<String, Boolean> flag) {
+        Boolean preferences = flag.apply("preferences");
+        Boolean statistics = flag.apply("statistics");
+        Boolean marketing = flag.apply("marketing");
+        return preferences != null && statistics != null && marketing != null
+                ? new Categories(preferences, statistics, marketing) : null;
+    }
+
+    private static final java.util.Set<String> CATEGORY_NAMES =
+            java.util.Set.of("necessary", "preferences", "statistics", "marketing");
+
+    private static Boolean bool(JsonNode categories, String name, Map<String, String> errors) {
+        JsonNode value = categories.get(name);
+        if (value == null || value.isNull()) {
+            errors.put("categories." + name, "give all three categories or none");
+            return null;
+        }
+        if (!value.isBoolean()) {
+            errors.put("categories." + name, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
+    private APIGatewayV2HTTPResponse verified(ApiRequest request, Site site, Map<String, String> errors,
+            Integer version, String key, Categories claimed) {
         if (!errors.isEmpty()) {
             throw ApiException.validation(errors);
         }

@@ -6,6 +6,8 @@ import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentSigner;
 import io.privacysuite.consent.ConsentStore;
 import io.privacysuite.consent.IpAnonymizer;
+import io.privacysuite.consent.PolicyVersion;
+import io.privacysuite.consent.PolicyVersions;
 import io.privacysuite.consent.Site;
 import io.privacysuite.consent.SiteRegistry;
 import io.privacysuite.core.Ids;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,14 +31,44 @@ public final class ConsentService {
     private final ConsentSigner signer;
     private final RetentionPolicy retention;
     private final Clock clock;
+    private final PolicyVersions policies;
 
     public ConsentService(SiteRegistry sites, ConsentStore store, ConsentSigner signer, RetentionPolicy retention,
                           Clock clock) {
+        this(sites, store, signer, retention, clock, PolicyVersions.NONE);
+    }
+
+    /** With the published privacy-policy versions: a material change in effect outdates earlier consents. */
+    public ConsentService(SiteRegistry sites, ConsentStore store, ConsentSigner signer, RetentionPolicy retention,
+                          Clock clock, PolicyVersions policies) {
         this.sites = sites;
         this.store = store;
         this.signer = signer;
         this.retention = retention;
         this.clock = clock;
+        this.policies = policies;
+    }
+
+    /** The policy version in effect and the next one published, for banners to show (and to ask again). */
+    public Map<String, Object> policy() {
+        Instant now = clock.instant();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        policies.current(now).ifPresent(v -> out.put("current", policyJson(v)));
+        policies.upcoming(now).ifPresent(v -> out.put("upcoming", policyJson(v)));
+        if (out.isEmpty()) {
+            throw DomainException.notFound("Policy version");
+        }
+        return out;
+    }
+
+    private static Map<String, Object> policyJson(PolicyVersion v) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("version", v.version());
+        out.put("effectiveAt", v.effectiveAt().toString());
+        out.put("summary", v.summary());
+        out.put("link", v.link());
+        out.put("material", v.material());
+        return out;
     }
 
     /**
@@ -180,7 +213,9 @@ public final class ConsentService {
         if (record.version() < latest.version() && !latest.isErased(now)) {
             return new Verification(Status.SUPERSEDED, record, latest.version(), site.bannerVersion());
         }
-        if (!record.bannerVersion().equals(site.bannerVersion())) {
+        if (!record.bannerVersion().equals(site.bannerVersion())
+                || policies.materialChangeSince(record.recordedAt(), now)) {
+            // A new banner, or a material policy change in effect since the consent was given: ask again.
             return new Verification(Status.OUTDATED_VERSION, record, latest.version(), site.bannerVersion());
         }
         return new Verification(Status.VALID, record, latest.version(), site.bannerVersion());

@@ -30,13 +30,18 @@ public final class ApiResponses {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(new LinkedHashMap<>(headers)).build();
     }
 
+    /**
+     * An HTML page. {@code same-origin}, not {@code no-referrer}: links on the page (tokens in their URLs) send no
+     * referrer to other sites, while the page's own form POSTs keep their {@code Origin} (under {@code no-referrer}
+     * browsers send {@code Origin: null}, and the origin check would refuse every real click).
+     */
     public static APIGatewayV2HTTPResponse html(int status, String html) {
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(new LinkedHashMap<>(Map.of(
                         "content-type", "text/html; charset=utf-8",
                         "cache-control", "no-store",
-                        "referrer-policy", "no-referrer")))
+                        "referrer-policy", "same-origin")))
                 .withBody(html)
                 .build();
     }

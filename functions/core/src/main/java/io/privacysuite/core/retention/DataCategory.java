@@ -17,7 +17,12 @@ public enum DataCategory {
     /** A verified data subject request and its audit trail: kept for accountability after it closes. */
     REQUEST_RECORD,
     /** Rate-limit counters keyed by hashed addresses or IPs: kept one day, long after their window closes. */
-    RATE_LIMIT_COUNTER;
+    RATE_LIMIT_COUNTER,
+    /**
+     * A personal-data breach and its audit trail in the breach register (GDPR Art. 33(5)): kept a fixed number of
+     * years after the incident was opened, whatever happens to any account.
+     */
+    BREACH_RECORD;
 
     /** The value stored in items' {@code dataCategory} attribute, e.g. {@code end_user}. */
     public String wire() {

@@ -35,6 +35,7 @@ public final class RetentionPolicy {
     private final int requestRecordMonths;
     private final FiscalCalendar fiscal;
     private final Duration sweeperGrace;
+    private final int breachRecordYears;
 
     public RetentionPolicy(int endUserMonths) {
         this(endUserMonths, Duration.ofHours(72), 24);
@@ -47,6 +48,11 @@ public final class RetentionPolicy {
 
     public RetentionPolicy(int endUserMonths, Duration verificationWindow, int requestRecordMonths,
                            FiscalCalendar fiscal, Duration sweeperGrace) {
+        this(endUserMonths, verificationWindow, requestRecordMonths, fiscal, sweeperGrace, 5);
+    }
+
+    public RetentionPolicy(int endUserMonths, Duration verificationWindow, int requestRecordMonths,
+                           FiscalCalendar fiscal, Duration sweeperGrace, int breachRecordYears) {
         if (endUserMonths < 1 || endUserMonths > 12) {
             throw new IllegalArgumentException("end-user retention must be 1..12 months, was " + endUserMonths);
         }
@@ -59,18 +65,23 @@ public final class RetentionPolicy {
         if (sweeperGrace.isNegative()) {
             throw new IllegalArgumentException("sweeper grace cannot be negative");
         }
+        if (breachRecordYears < 1 || breachRecordYears > 30) {
+            throw new IllegalArgumentException("breach records must be kept 1..30 years, was " + breachRecordYears);
+        }
         this.endUserMonths = endUserMonths;
         this.verificationWindow = verificationWindow;
         this.requestRecordMonths = requestRecordMonths;
         this.fiscal = fiscal;
         this.sweeperGrace = sweeperGrace;
+        this.breachRecordYears = breachRecordYears;
     }
 
     /**
      * Reads {@code CONSENT_LIFETIME_MONTHS} (default 12), {@code VERIFICATION_WINDOW_HOURS} (72),
      * {@code REQUEST_RECORD_MONTHS} (24, what peers keep for accountability), {@code FISCAL_YEAR_START}
      * ({@code MM-dd}, 01-01), {@code TAX_RETENTION_YEARS} (10), {@code FISCAL_TIME_ZONE} (UTC) and
-     * {@code SWEEPER_GRACE_HOURS} (48: AWS TTL usually deletes within two days).
+     * {@code SWEEPER_GRACE_HOURS} (48: AWS TTL usually deletes within two days) and {@code BREACH_RECORD_YEARS}
+     * (5: how long the breach register keeps an incident, counted from its opening).
      */
     public static RetentionPolicy from(Env env) {
         return new RetentionPolicy(env.getInt("CONSENT_LIFETIME_MONTHS", 12),
@@ -78,7 +89,8 @@ public final class RetentionPolicy {
                 env.getInt("REQUEST_RECORD_MONTHS", 24),
                 FiscalCalendar.of(env.get("FISCAL_YEAR_START", "01-01"), env.getInt("TAX_RETENTION_YEARS", 10),
                         env.get("FISCAL_TIME_ZONE", "UTC")),
-                Duration.ofHours(env.getInt("SWEEPER_GRACE_HOURS", 48)));
+                Duration.ofHours(env.getInt("SWEEPER_GRACE_HOURS", 48)),
+                env.getInt("BREACH_RECORD_YEARS", 5));
     }
 
     public Duration verificationWindow() {
@@ -105,6 +117,7 @@ public final class RetentionPolicy {
             case UNVERIFIED_REQUEST -> writtenAt.plus(verificationWindow);
             case REQUEST_RECORD -> writtenAt.atOffset(ZoneOffset.UTC).plusMonths(requestRecordMonths).toInstant();
             case RATE_LIMIT_COUNTER -> writtenAt.plus(Duration.ofDays(1));
+            case BREACH_RECORD -> writtenAt.atOffset(ZoneOffset.UTC).plusYears(breachRecordYears).toInstant();
             default -> throw new UnsupportedOperationException(category + " has no time-based rule while active");
         };
     }
@@ -125,7 +138,7 @@ public final class RetentionPolicy {
         return switch (category) {
             case ACCOUNT -> fiscal.erasureAfterCancellation(cancelledAt);
             case END_USER, CONFIGURATION, SYSTEM -> cancelledAt;
-            case UNVERIFIED_REQUEST, REQUEST_RECORD, RATE_LIMIT_COUNTER ->
+            case UNVERIFIED_REQUEST, REQUEST_RECORD, RATE_LIMIT_COUNTER, BREACH_RECORD ->
                     throw new UnsupportedOperationException(category + " records follow their own rule, not the account's");
         };
     }
@@ -139,6 +152,7 @@ public final class RetentionPolicy {
             case UNVERIFIED_REQUEST -> "unverified_request_" + verificationWindow.toHours() + "h";
             case REQUEST_RECORD -> "request_record_" + requestRecordMonths + "m";
             case RATE_LIMIT_COUNTER -> "rate_limit_counter_1d";
+            case BREACH_RECORD -> "breach_register_" + breachRecordYears + "y";
         };
     }
 

@@ -144,8 +144,19 @@ public final class IntakeService {
         // The first notice says when to expect an answer (CCPA regs 7021; the GDPR month runs from receipt).
         data.put("dueOn", request.deadline().dueOn().toString());
         data.put("siteId", submission.siteId());
-        outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
-                submission.locale(), submission.email(), data, requestId));
+        try {
+            outbox.notify(Notification.transactional("verify-" + requestId, EmailTemplate.REQUEST_VERIFY,
+                    submission.locale(), submission.email(), data, requestId));
+        } catch (RuntimeException queueFailed) {
+            // Without its email nobody can ever verify the request: take it back with its counts, so the person's
+            // retry is the one request (not a second one beside a dead one) and is not counted against them.
+            try {
+                store.discardNew(requestId, counters);
+            } catch (RuntimeException alsoFailed) {
+                queueFailed.addSuppressed(alsoFailed);
+            }
+            throw queueFailed;
+        }
         return requestId;
     }
 
@@ -260,11 +271,73 @@ public final class IntakeService {
         return new Download(DownloadResult.REDIRECT, downloads.presign(ExportFiles.key(requestId, file)), found.get());
     }
 
+    /** A registered site, for its privacy pages. */
+    public Optional<io.privacysuite.consent.Site> site(String siteId) {
+        return sites.find(siteId);
+    }
+
     /** Records a one-click unsubscribe (a withdrawal of consent to that mail); false for a bad token. */
     public boolean unsubscribe(String token) {
         Optional<UnsubscribeLinks.Target> target = unsubscribeLinks.verify(token);
         target.ifPresent(t -> preferences.optOut(t.addressHash(), t.topic(), "one_click_unsubscribe", clock.instant()));
         return target.isPresent();
+    }
+
+    /** What the preferences page shows for a token: whether it holds, whose choices, and what applies now. */
+    public record Choices(UnsubscribeLinks.Check check, UnsubscribeLinks.PreferencesTarget target,
+                          EmailPreferences.State state) {
+        /** Whether the person receives {@code topic} now (no opt-out of it nor of all, no objection). */
+        public boolean receives(String topic) {
+            return !state.objected() && !state.optedOutTopics().contains(EmailPreferences.ALL_TOPICS)
+                    && !state.optedOutTopics().contains(topic);
+        }
+    }
+
+    /** How a change made on the preferences page is recorded, beside {@code one_click_unsubscribe}. */
+    static final String PREFERENCES_PAGE = "preferences_page";
+
+    /** Reads (never changes) the choices a preferences link names. */
+    public Choices choices(String token) {
+        UnsubscribeLinks.PreferencesCheck check = unsubscribeLinks.verifyPreferences(token, clock.instant());
+        if (check.check() != UnsubscribeLinks.Check.VALID) {
+            return new Choices(check.check(), check.target(), null);
+        }
+        return new Choices(check.check(), check.target(),
+                preferences.stateOf(check.target().addressHash(), clock.instant()));
+    }
+
+    /**
+     * Saves the preferences page's choices: {@code wanted} the optional topics ticked, or {@code all} for "unsubscribe
+     * from all". Each change is one consent version, recorded as one-click unsubscribe records its own (an opt-out,
+     * or an opt-in ending one), with this page as the method; a topic whose choice did not change records nothing.
+     */
+    public Choices saveChoices(String token, java.util.Set<String> wanted, boolean all) {
+        Choices before = choices(token);
+        if (before.check() != UnsubscribeLinks.Check.VALID) {
+            return before;
+        }
+        String hash = before.target().addressHash();
+        List<String> out = before.state().optedOutTopics();
+        boolean allOut = out.contains(EmailPreferences.ALL_TOPICS);
+        java.time.Instant now = clock.instant();
+        if (all) {
+            if (!allOut) {
+                preferences.optOut(hash, EmailPreferences.ALL_TOPICS, PREFERENCES_PAGE, now);
+            }
+        } else if (!allOut || !wanted.isEmpty()) {
+            for (String topic : io.privacysuite.notify.EmailTopics.OPTIONAL) {
+                boolean want = wanted.contains(topic);
+                if (want && out.contains(topic)) {
+                    preferences.optIn(hash, topic, PREFERENCES_PAGE, now);
+                } else if (!want && !out.contains(topic)) {
+                    preferences.optOut(hash, topic, PREFERENCES_PAGE, now);
+                }
+            }
+            if (allOut) {
+                preferences.optIn(hash, EmailPreferences.ALL_TOPICS, PREFERENCES_PAGE, now);
+            }
+        }
+        return choices(token);
     }
 
     public boolean isValidUnsubscribe(String token) {

@@ -52,11 +52,11 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
     /** The body limit README states for data subject requests (consents: 8 KB). */
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int MAX_FORM_BYTES = 1024;
-    static final String ACCEPTED_MESSAGE = "If this address can receive email, a message with a confirmation link "
-            + "is on its way. The request is handled once the link is followed.";
 
     private final IntakeService service;
     private final String publicOrigin;
+    private final PrivacyCenter center;
+    private final PreferencesPage preferencesPage;
 
     public RequestsApiHandler() {
         this(Env.system());
@@ -75,6 +75,8 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
     public RequestsApiHandler(IntakeService service, String publicBaseUrl) {
         this.service = service;
         this.publicOrigin = originOf(publicBaseUrl);
+        this.center = new PrivacyCenter(service, publicOrigin);
+        this.preferencesPage = new PreferencesPage(service);
     }
 
     static String originOf(String url) {
@@ -118,6 +120,9 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         } catch (ApiException | DomainException refusal) {
             ApiException e = ApiException.of(refusal);
             log.info("request_api_refused", "route", request.routeKey(), "status", e.status(), "code", e.code());
+            if (request.routeKey().equals("POST /v1/requests")) {
+                e = inLanguage(e, Pages.in(intakeLanguage(request)));
+            }
             Map<String, String> headers = e.status() == 429 ? Map.of("retry-after", retryAfter(e)) : Map.of();
             return ApiResponses.error(e, headers);
         } catch (RuntimeException e) {
@@ -135,18 +140,18 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         return switch (request.routeKey()) {
             case "POST /v1/requests" -> {
                 Submission submission = Submission.parse(request.jsonBody(MAX_BODY_BYTES));
-                String requestId = service.submit(submission, request.sourceIp());
-                log.info("request_received", "requestId", requestId, "type", submission.type().wire(),
-                        "site", submission.siteId(), "ignoredIdentifiers", submission.ignoredIdentifiers().size());
-                ObjectNode body = Json.object();
-                body.put("status", "received");
-                body.put("message", ACCEPTED_MESSAGE);
-                yield ApiResponses.json(202, body);
+                accept(service, submission, request, log);
+                yield ApiResponses.json(202, accepted(Pages.in(submission.locale())));
             }
+            case "GET /v1/sites/{siteId}/privacy" -> center.formPage(request);
+            case "POST /v1/sites/{siteId}/requests" -> center.submit(request, log);
+            case "OPTIONS /v1/sites/{siteId}/requests" -> center.preflight(request);
             case "GET /v1/requests/{requestId}/verify" -> confirmationPage(request, log);
             case "POST /v1/requests/{requestId}/verify" -> confirm(request, log);
             case "GET /v1/requests/{requestId}" -> status(request);
             case "GET /v1/requests/{requestId}/download/{file}" -> download(request, log);
+            case "GET /v1/email/preferences" -> preferencesPage.show(request, log);
+            case "POST /v1/email/preferences" -> preferencesPage.save(request, log, fromOwnPage(request), MAX_FORM_BYTES);
             case "GET /v1/email/unsubscribe" -> {
                 Pages pages = Pages.forRequest(request.query("lang").orElse(null),
                         request.header("accept-language").orElse(null));
@@ -177,12 +182,70 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         };
     }
 
+    /** Takes a validated submission (the same for every intake route): the rate limits, the record, the email. */
+    static void accept(IntakeService service, Submission submission, ApiRequest request, Log log) {
+        String requestId = service.submit(submission, request.sourceIp());
+        log.info("request_received", "requestId", requestId, "type", submission.type().wire(),
+                "site", submission.siteId(), "ignoredIdentifiers", submission.ignoredIdentifiers().size());
+    }
+
+    /**
+     * An intake refusal in the person's language: the message by its code, each field's message by the field's name
+     * ({@code details.x} and {@code consents[0]} by {@code details} and {@code consents}); codes and field names stay
+     * as they are for programs. English keeps the messages that say exactly what the API expects.
+     */
+    static ApiException inLanguage(ApiException e, Pages pages) {
+        if (pages.lang().equals("en")) {
+            return e;
+        }
+        String message = pages.has("api." + e.code())
+                ? pages.text("api." + e.code(), Long.toString(retryAfterSeconds(e))) : e.getMessage();
+        Map<String, String> fields = new java.util.LinkedHashMap<>();
+        e.fieldErrors().forEach((field, why) -> {
+            String key = "form.error." + field.replaceAll("[.\\[].*", "");
+            fields.put(field, pages.has(key) ? pages.text(key) : why);
+        });
+        return new ApiException(e.status(), e.code(), message, fields);
+    }
+
+    /** The language of an intake: the body's {@code locale} if it has one we speak, else the browser's. */
+    static String intakeLanguage(ApiRequest request) {
+        try {
+            String locale = request.jsonBody(MAX_BODY_BYTES).path("locale").asText("");
+            String language = locale.split("[-_]")[0].toLowerCase(Locale.ROOT);
+            if (Pages.LANGUAGES.contains(language)) {
+                return language;
+            }
+        } catch (RuntimeException unreadable) {
+            // no usable body: the browser's language
+        }
+        return Pages.forRequest(null, request.header("accept-language").orElse(null)).lang();
+    }
+
+    /** The one answer to every well-formed request, in the person's language. */
+    static ObjectNode accepted(Pages pages) {
+        ObjectNode body = Json.object();
+        body.put("status", "received");
+        body.put("message", pages.text("accepted"));
+        return body;
+    }
+
+    static long retryAfterSeconds(RuntimeException refusal) {
+        if (refusal instanceof DomainException d && d.retryAfterSeconds() > 0) {
+            return d.retryAfterSeconds();
+        }
+        String digits = refusal.getMessage() == null ? "" : refusal.getMessage().replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? 60 : Long.parseLong(digits);
+    }
+
     /** GET of the emailed link: reads only, and shows what confirming will do with the button that does it. */
     private APIGatewayV2HTTPResponse confirmationPage(ApiRequest request, Log log) {
         String requestId = request.pathParameter("requestId");
         String token = request.query("token").orElse(null);
         IntakeService.Verification v = service.page(requestId, token, request.query("expires").orElse(null));
         log.info("request_link_opened", "requestId", requestId, "result", v.result().name().toLowerCase(Locale.ROOT));
+        // No language switcher here: its links would carry the emailed token, which stays in the form alone. The page
+        // speaks the language the person chose on the form.
         Pages pages = pagesFor(request, v.request());
         if (v.result() != IntakeService.VerifyResult.READY) {
             return verificationAnswer(v, pages);
@@ -223,8 +286,23 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         return originOk && siteOk;
     }
 
-    private Pages pagesFor(ApiRequest request, DsarRequest known) {
-        return Pages.forRequest(known == null ? null : known.locale(), request.header("accept-language").orElse(null));
+    /**
+     * Pages in the language chosen on the page, else the request's, else the browser's; branded for the request's
+     * site when known; with a language switcher keeping {@code keep} (the page's own query parameters, names first).
+     */
+    private Pages pagesFor(ApiRequest request, DsarRequest known, String... keep) {
+        Pages pages = Pages.forRequest(request.query("lang").orElse(null), known == null ? null : known.locale(),
+                request.header("accept-language").orElse(null));
+        if (known == null) {
+            return pages;
+        }
+        StringBuilder query = new StringBuilder();
+        for (String name : keep) {
+            request.query(name).filter(v -> v.matches("[A-Za-z0-9_-]{1,200}")).ifPresent(v ->
+                    query.append(query.isEmpty() ? "" : "&").append(name).append('=').append(v));
+        }
+        pages = pages.forSite(service.site(known.siteId()).orElse(null));
+        return keep.length == 0 ? pages : pages.withSwitcher(query.toString());
     }
 
     private static APIGatewayV2HTTPResponse verificationAnswer(IntakeService.Verification v, Pages pages) {
@@ -263,7 +341,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         String token = request.query("token").orElse(null);
         Optional<DsarRequest> found = service.status(requestId, token);
         boolean html = request.header("accept").map(a -> a.contains("text/html")).orElse(false);
-        Pages pages = pagesFor(request, found.orElse(null));
+        Pages pages = pagesFor(request, found.orElse(null), "token");
         if (found.isEmpty()) {
             if (html) {
                 return ApiResponses.html(404, pages.page(pages.text("status.notfound.title"),
@@ -273,22 +351,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
         }
         DsarRequest r = found.get();
         if (html) {
-            String page = pages.page(pages.text("status.title", pages.typeLabel(r.type().wire())),
-                    pages.text("status.status", r.status().wire().replace('_', ' ')),
-                    pages.text("status.dates", pages.date(r.deadline().receivedOn()), pages.date(r.deadline().dueOn())),
-                    r.deadline().isExtended() ? pages.text("status.extended", r.deadline().extensionReason()) : "",
-                    r.closedLate() ? pages.text("status.closedLate") : "",
-                    pages.text("reference", r.requestId()));
-            if (r.downloadExpiresAt() != null && r.downloadExpiresAt().isAfter(java.time.Instant.now())) {
-                page = page.replace("</body>", "<p>" + Pages.escape(pages.text("status.download",
-                        pages.date(LocalDate.ofInstant(r.downloadExpiresAt(), r.deadline().zone())))) + "</p></body>");
-                Map<String, String> links = new java.util.LinkedHashMap<>();
-                for (String file : io.privacysuite.requests.ExportFiles.NAMES) {
-                    links.put(file, "/v1/requests/" + r.requestId() + "/download/" + file + "?token=" + token);
-                }
-                page = pages.withLinks(page, links);
-            }
-            return ApiResponses.html(200, page);
+            return ApiResponses.html(200, StatusPage.render(pages, r, token, java.time.Instant.now()));
         }
         ObjectNode body = Json.object();
         body.put("requestId", r.requestId());

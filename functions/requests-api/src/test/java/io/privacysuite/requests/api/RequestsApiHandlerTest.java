@@ -30,6 +30,30 @@ class RequestsApiHandlerTest {
     }
 
     @Test
+    void shouldRefuseInThePersonsLanguage_keepingCodesAndFieldNamesForPrograms() throws Exception {
+        APIGatewayV2HTTPEvent event = sample("submit-access-request.json");
+        event.setBody("{\"type\":\"nope\",\"locale\":\"de-AT\",\"details\":{\"a\":1}}");
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(400);
+        com.fasterxml.jackson.databind.JsonNode error = Json.read(response.getBody()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("validation_failed");
+        assertThat(error.path("message").asText()).isEqualTo("Einige Felder sind ungültig: siehe fields.");
+        assertThat(error.path("fields").path("email").asText()).startsWith("Geben Sie eine E-Mail-Adresse ein");
+        assertThat(error.path("fields").path("type").asText()).isEqualTo("Wählen Sie, was Sie tun möchten.");
+        assertThat(error.path("fields").path("details.a").asText()).startsWith("Geben Sie an, was berichtigt");
+
+        event.setBody("{\"type\":\"access\"}");
+        event.setHeaders(Map.of("content-type", "application/json", "accept-language", "fr-BE,fr;q=0.9"));
+        assertThat(Json.read(handler.handleRequest(event, null).getBody()).at("/error/fields/email").asText())
+                .startsWith("Saisissez une adresse e-mail");
+        event.setHeaders(Map.of("content-type", "application/json"));
+        assertThat(Json.read(handler.handleRequest(event, null).getBody()).at("/error/fields/email").asText())
+                .isEqualTo("required");
+    }
+
+    @Test
     void shouldAnswer413_forOversizedBody() {
         APIGatewayV2HTTPEvent event = sample("submit-access-request.json");
         event.setBody("{\"details\":\"" + "x".repeat(RequestsApiHandler.MAX_BODY_BYTES) + "\"}");
