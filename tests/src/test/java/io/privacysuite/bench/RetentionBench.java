@@ -89,7 +89,7 @@ final class RetentionBench {
         }
 
         long start = System.nanoTime();
-        long cpuStart = cpuNanos();
+        long cpuStart = Throughput.cpuNanos();
         int failures = 0;
         for (int from = 0; from < records.size(); from += 100) {
             DynamodbEvent event = new DynamodbEvent();
@@ -97,7 +97,7 @@ final class RetentionBench {
             failures += handler.handleRequest(event, null).getBatchItemFailures().size();
         }
         double handlerSeconds = (System.nanoTime() - start) / 1e9;
-        double handlerCpu = (cpuNanos() - cpuStart) / 1e9;
+        double handlerCpu = (Throughput.cpuNanos() - cpuStart) / 1e9;
         long leftOver = 0;
         for (Map<String, AttributeValue> item : items) {
             if (item.get("sk").s().equals("V#000001")) {
@@ -116,10 +116,10 @@ final class RetentionBench {
         }
         batch(dynamo, table, raw, true);
         long rawStart = System.nanoTime();
-        long rawCpuStart = cpuNanos();
+        long rawCpuStart = Throughput.cpuNanos();
         batch(dynamo, table, raw, false);
         double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
-        double rawCpu = (cpuNanos() - rawCpuStart) / 1e9;
+        double rawCpu = (Throughput.cpuNanos() - rawCpuStart) / 1e9;
 
         double recordRate = records.size() / handlerSeconds;
         double erasedRate = (withDependants ? 2.0 : 1.0) * records.size() / handlerSeconds;
@@ -136,11 +136,6 @@ final class RetentionBench {
         return new double[] {recordRate / rawRate, (records.size() / handlerCpu) / (raw.size() / rawCpu)};
     }
 
-    /** CPU time of this process: DynamoDB Local runs in it, so this is the work done, whatever else loads the machine. */
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
 
     private static DynamodbEvent.DynamodbStreamRecord ttlRecord(Map<String, AttributeValue> oldImage, String streamArn,
                                                                String sequence) {

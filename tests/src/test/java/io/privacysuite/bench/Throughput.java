@@ -32,4 +32,10 @@ final class Throughput {
         pool.shutdown();
         return count / seconds;
     }
+
+    /** CPU time of this process: the emulators run in it, so this is the work done whatever else loads the machine. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 }
