@@ -66,6 +66,14 @@ class ExportStoreIT extends IntegrationTest {
         var got = s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.HTML)));
         assertThat(got.asString(StandardCharsets.UTF_8)).isEqualTo("<p>é</p>");
         assertThat(got.response().serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
+        // The CRC32 the store computed went with the bytes, and S3 kept the one it checked.
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update("<p>é</p>".getBytes(StandardCharsets.UTF_8));
+        String expected = java.util.Base64.getEncoder().encodeToString(
+                java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        assertThat(s3.headObject(h -> h.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.HTML))
+                .checksumMode(software.amazon.awssdk.services.s3.model.ChecksumMode.ENABLED)).checksumCRC32())
+                .isEqualTo(expected);
     }
 
     @Test

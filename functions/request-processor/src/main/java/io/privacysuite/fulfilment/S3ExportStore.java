@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
@@ -116,13 +118,14 @@ public final class S3ExportStore implements ExportStore {
         private void flushPart() {
             if (uploadId == null) {
                 uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)
-                        .serverSideEncryption(ServerSideEncryption.AES256)
+                        .serverSideEncryption(ServerSideEncryption.AES256).checksumAlgorithm(ChecksumAlgorithm.CRC32)
                         .contentDisposition(disposition()).metadata(Map.of("request-id", requestId))).uploadId();
             }
             int number = parts.size() + 1;
-            String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number),
-                    RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled))).eTag();
-            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            String crc = crc32();
+            String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(number)
+                    .checksumCRC32(crc), body()).eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(etag).checksumCRC32(crc).build());
             filled = 0;
         }
 
@@ -134,10 +137,11 @@ public final class S3ExportStore implements ExportStore {
             }
             closed = true;
             if (uploadId == null) {
-                s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType)
+                String crc = crc32();
+                s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).checksumCRC32(crc)
                                 .serverSideEncryption(ServerSideEncryption.AES256)
                                 .contentDisposition(disposition()).metadata(Map.of("request-id", requestId)),
-                        RequestBody.fromBytes(java.util.Arrays.copyOf(buffer, filled)));
+                        body());
                 return;
             }
             if (filled > 0) {
@@ -157,6 +161,25 @@ public final class S3ExportStore implements ExportStore {
                     // The original failure is what the caller needs; the bucket's lifecycle aborts leftovers too.
                 }
             }
+        }
+
+        /**
+         * The buffer's CRC32 as S3 spells it. Given with the request, S3 checks it and the SDK sends the bytes as they
+         * are; left to the SDK, it streams them in signed aws-chunked encoding with the checksum as a trailer.
+         */
+        private String crc32() {
+            CRC32 crc = new CRC32();
+            crc.update(buffer, 0, filled);
+            long value = crc.getValue();
+            return java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16),
+                    (byte) (value >>> 8), (byte) value});
+        }
+
+        /** The buffer's bytes as they are (no copy); a retry reads them again from the start. */
+        private RequestBody body() {
+            int length = filled;
+            return RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(buffer, 0, length), length,
+                    contentType);
         }
 
         /** The readable page opens in the browser; the machine-readable file is saved. */
