@@ -173,7 +173,25 @@ public final class ExportPackage {
         h.append("</main></body></html>\n");
     }
 
+    /** HTML-escaped text; most values need nothing, and then no copy is made (a page escapes every value). */
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '&' || c == '<' || c == '>' || c == '"') {
+                StringBuilder out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                for (int j = i; j < s.length(); j++) {
+                    char d = s.charAt(j);
+                    switch (d) {
+                        case '&' -> out.append("&amp;");
+                        case '<' -> out.append("&lt;");
+                        case '>' -> out.append("&gt;");
+                        case '"' -> out.append("&quot;");
+                        default -> out.append(d);
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return s;
     }
 }
