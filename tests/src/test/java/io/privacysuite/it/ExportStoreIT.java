@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.privacysuite.core.Env;
 import io.privacysuite.core.aws.AwsClients;
+import io.privacysuite.fulfilment.ExportStore;
 import io.privacysuite.fulfilment.S3ExportStore;
 import io.privacysuite.requests.ExportFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,48 @@ class ExportStoreIT extends IntegrationTest {
         assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key(key))).isInstanceOf(
                 software.amazon.awssdk.services.s3.model.S3Exception.class);
         assertThat(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(key)).uploads()).isEmpty();
+    }
+
+    @Test
+    void shouldUploadAnExportsFilesSideBySide_andReportAFailedOneOnceEveryUploadHasEnded() {
+        S3ExportStore store = new S3ExportStore(s3, bucket, Duration.ofDays(7), PART);
+        String requestId = UUID.randomUUID().toString();
+        byte[] json = pattern(PART + 77);
+        byte[] html = "<p>é</p>".getBytes(StandardCharsets.UTF_8);
+
+        store.writeAll(requestId, List.of(new ExportStore.File(ExportFiles.JSON, "application/json", out -> out.write(json)),
+                new ExportStore.File(ExportFiles.HTML, "text/html; charset=utf-8", out -> out.write(html))));
+
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.JSON)))
+                .asByteArray()).isEqualTo(json);
+        var page = s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(requestId, ExportFiles.HTML)));
+        assertThat(page.asByteArray()).isEqualTo(html);
+        assertThat(page.response().contentDisposition()).isEqualTo("inline; filename=\"export.html\"");
+
+        // The page fails after a part went up, while the other file is still being written: the failure reaches
+        // the caller after that file ended, and the failed one leaves no object and no open upload.
+        String failing = UUID.randomUUID().toString();
+        java.util.concurrent.CountDownLatch pageFailed = new java.util.concurrent.CountDownLatch(1);
+        assertThatThrownBy(() -> store.writeAll(failing, List.of(
+                new ExportStore.File(ExportFiles.JSON, "application/json", out -> {
+                    try {
+                        pageFailed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    out.write(json);
+                }),
+                new ExportStore.File(ExportFiles.HTML, "text/html; charset=utf-8", out -> {
+                    out.write(pattern(PART + 10));
+                    pageFailed.countDown();
+                    throw new IOException("page failed mid-export");
+                })))).hasMessageContaining("page failed mid-export");
+        assertThat(s3.getObjectAsBytes(g -> g.bucket(bucket).key(ExportFiles.key(failing, ExportFiles.JSON)))
+                .asByteArray()).isEqualTo(json);
+        String pageKey = ExportFiles.key(failing, ExportFiles.HTML);
+        assertThatThrownBy(() -> s3.headObject(h -> h.bucket(bucket).key(pageKey))).isInstanceOf(
+                software.amazon.awssdk.services.s3.model.S3Exception.class);
+        assertThat(s3.listMultipartUploads(l -> l.bucket(bucket).prefix(pageKey)).uploads()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /** Where a request's export files are kept for the person to download, as long as their links work. */
 public interface ExportStore {
@@ -27,6 +28,14 @@ public interface ExportStore {
             throw new UncheckedIOException(e);
         }
         put(requestId, fileName, contentType, out.toString(StandardCharsets.UTF_8));
+    }
+
+    /** One file of an export: its name, its type, and what writes its bytes. */
+    record File(String name, String contentType, Content content) {}
+
+    /** Stores several files of a request's export; this default writes them one after the other. */
+    default void writeAll(String requestId, List<File> files) {
+        files.forEach(f -> write(requestId, f.name(), f.contentType(), f.content()));
     }
 
     /** A file's bytes, written to the stream it is given (which the writer may close). */

@@ -269,12 +269,14 @@ public final class FulfilmentService {
         if (pkg.recordCount() == 0) {
             return noData(request, entries, searched, now);
         }
-        // Streamed into the store as they are serialized (S3: multipart upload), never built as whole strings.
-        exports.write(request.requestId(), ExportFiles.JSON, "application/json", pkg::writeJson);
+        // Streamed into the store as they are serialized (S3: multipart upload, both files at once), never built as
+        // whole strings.
         Map<String, DataMap.Context> contexts = new LinkedHashMap<>();
         connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
-        exports.write(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
-                out -> pkg.writeHtml(out, request.locale(), zone, contexts));
+        exports.writeAll(request.requestId(), List.of(
+                new ExportStore.File(ExportFiles.JSON, "application/json", pkg::writeJson),
+                new ExportStore.File(ExportFiles.HTML, "text/html; charset=utf-8",
+                        out -> pkg.writeHtml(out, request.locale(), zone, contexts))));
         // The links point at the suite, which presigns at each click: they last as long as the files.
         String token = Tokens.newToken();
         Instant expiresAt = now.plus(exports.linkLifetime());

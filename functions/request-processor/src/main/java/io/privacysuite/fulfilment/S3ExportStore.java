@@ -74,6 +74,49 @@ public final class S3ExportStore implements ExportStore {
         }
     }
 
+    /**
+     * Uploads the files side by side, each from its own thread (each file reads what it needs itself), and returns
+     * once every upload has ended; the first failure is thrown, the others added to it.
+     */
+    @Override
+    public void writeAll(String requestId, List<File> files) {
+        List<java.util.concurrent.FutureTask<Void>> others = new ArrayList<>();
+        for (File f : files.subList(1, files.size())) {
+            java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+                write(requestId, f.name(), f.contentType(), f.content());
+                return null;
+            });
+            Thread.ofVirtual().name("export-upload-" + f.name()).start(task);
+            others.add(task);
+        }
+        RuntimeException failure = null;
+        try {
+            File first = files.get(0);
+            write(requestId, first.name(), first.contentType(), first.content());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (java.util.concurrent.FutureTask<Void> task : others) {
+            try {
+                task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException("export upload failed", e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while uploading the export", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     /** The stream a file is written to: one part buffered at a time; the upload starts once a part is full. */
     private final class Upload extends OutputStream {
         private final String key;
