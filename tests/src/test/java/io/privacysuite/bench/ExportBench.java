@@ -38,7 +38,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Export time for a subject with 1k and 10k records in one DynamoDB source (the processor's whole access path: load
@@ -75,7 +74,7 @@ final class ExportBench {
         DataMap.Source source = DataMap.parse(map, env).sources().get(0);
         DynamoDbConnector connector = new DynamoDbConnector(source, dynamo, java.time.ZoneOffset.UTC);
         int runs = Integer.getInteger("bench.export.runs", 5);
-        S3ExportStore s3Store = new S3ExportStore(aws.build(S3Client.builder().forcePathStyle(true), "S3"),
+        S3ExportStore s3Store = new S3ExportStore(S3ExportStore.client(aws),
                 env.require("EXPORTS_BUCKET"), Duration.ofDays(7));
 
         // Warm-up, untimed: JIT, connections, the emulators' first use (otherwise the first size pays for them).

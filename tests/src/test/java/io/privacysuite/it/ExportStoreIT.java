@@ -29,7 +29,7 @@ class ExportStoreIT extends IntegrationTest {
     @BeforeAll
     static void clients() {
         Env env = stack.env("RequestProcessorFunction");
-        s3 = new AwsClients(env).build(S3Client.builder().forcePathStyle(true), "S3");
+        s3 = S3ExportStore.client(new AwsClients(env));
         bucket = env.require("EXPORTS_BUCKET");
     }
 

@@ -49,6 +49,16 @@ public final class S3ExportStore implements ExportStore {
         this.partSize = partSize;
     }
 
+    /**
+     * The exports bucket's client: path-style against an endpoint override (S3Mock, LocalStack), virtual-hosted on
+     * AWS. Bodies go as they are, never re-encoded in signed aws-chunked form: each carries its CRC32 (S3 checks it),
+     * over HTTPS the payload is not signed anyway, and over a plain-HTTP emulator it is signed whole.
+     */
+    public static S3Client client(io.privacysuite.core.aws.AwsClients aws) {
+        return aws.build(S3Client.builder().forcePathStyle(aws.endpointFor("S3").isPresent())
+                .serviceConfiguration(c -> c.chunkedEncodingEnabled(false)), "S3");
+    }
+
     @Override
     public Duration linkLifetime() {
         return linkLifetime;
