@@ -32,4 +32,20 @@ final class Throughput {
         pool.shutdown();
         return count / seconds;
     }
+
+    /** CPU time of this process: the emulators run in it, so this is the work done whatever else loads the machine. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of this process and the emulators it started in their own processes (S3Mock's JVM, the SES
+     * emulator): the whole local stack's work, whatever else loads the machine.
+     */
+    static long stackCpuNanos() {
+        long children = ProcessHandle.current().descendants()
+                .mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
+        return cpuNanos() + children;
+    }
 }

@@ -62,7 +62,9 @@ public final class DynamoDbConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), Items::plain);
+        // Page by page: each item becomes its export record as its page arrives, so no page outlives its records.
+        return SourceOutcome.exported(source, each -> eachItem(subject, now, each), item -> isHeld(item, subject),
+                Items::plain);
     }
 
     @Override
@@ -253,16 +255,20 @@ public final class DynamoDbConnector implements Connector {
     /** The person's items, every page, without those past their TTL. */
     List<Map<String, AttributeValue>> items(Subject subject, Instant now) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
-        for (String key : subject.keysFor(source.lookup())) {
-            if (key != null && !key.isBlank()) {
-                out.addAll(items(key, now));
-            }
-        }
+        eachItem(subject, now, out::add);
         return out;
     }
 
-    private List<Map<String, AttributeValue>> items(String key, Instant now) {
-        List<Map<String, AttributeValue>> out = new ArrayList<>();
+    /** Every live item of the person, in Query order, handed over page by page. */
+    private void eachItem(Subject subject, Instant now, java.util.function.Consumer<Map<String, AttributeValue>> each) {
+        for (String key : subject.keysFor(source.lookup())) {
+            if (key != null && !key.isBlank()) {
+                eachItem(key, now, each);
+            }
+        }
+    }
+
+    private void eachItem(String key, Instant now, java.util.function.Consumer<Map<String, AttributeValue>> out) {
         Map<String, AttributeValue> start = null;
         try {
             do {
@@ -278,7 +284,7 @@ public final class DynamoDbConnector implements Connector {
                 for (Map<String, AttributeValue> item : page.items()) {
                     AttributeValue ttl = item.get(source.ttlAttribute());
                     if (ttl == null || ttl.n() == null || !RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now)) {
-                        out.add(item);
+                        out.accept(item);
                     }
                 }
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -286,7 +292,6 @@ public final class DynamoDbConnector implements Connector {
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": query failed", e);
         }
-        return out;
     }
 
     record Update(StringBuilder expression, Map<String, String> names, Map<String, AttributeValue> values) {

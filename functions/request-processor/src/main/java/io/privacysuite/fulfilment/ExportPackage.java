@@ -1,6 +1,13 @@
 package io.privacysuite.fulfilment;
 
 import io.privacysuite.core.Json;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +68,17 @@ public final class ExportPackage {
     }
 
     public String json() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeJson(out);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #json()} written to a stream (UTF-8) as it is serialized: no copy of the document is built. */
+    public void writeJson(OutputStream out) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(document);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("export not serializable", e);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, document);
+        } catch (IOException e) {
+            throw new UncheckedIOException("export not written", e);
         }
     }
 
@@ -79,10 +93,24 @@ public final class ExportPackage {
      * hashes, retention codes; an expiry becomes "kept until"), and per source what Art. 15 asks: purposes,
      * recipients, how long it is kept, where it came from ({@code contexts}, by source id), and the right to complain.
      */
-    @SuppressWarnings("unchecked")
     public String html(String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
-        ExportTexts t = ExportTexts.in(lang);
-        StringBuilder h = new StringBuilder(8192);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeHtml(out, lang, zone, contexts);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #html(String, java.time.ZoneId, Map)} written to a stream (UTF-8) record by record. */
+    public void writeHtml(OutputStream stream, String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
+        try (Writer h = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024)) {
+            writeHtml(h, ExportTexts.in(lang), zone, contexts);
+        } catch (IOException e) {
+            throw new UncheckedIOException("export not written", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void writeHtml(Writer h, ExportTexts t, java.time.ZoneId zone, Map<String, DataMap.Context> contexts)
+            throws IOException {
         h.append("<!doctype html>\n<html lang=\"").append(t.lang()).append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<meta name=\"robots\" content=\"noindex\"><title>").append(esc(t.text("title")))
@@ -120,27 +148,50 @@ public final class ExportPackage {
             if (!about.isEmpty()) {
                 h.append("<dl class=\"context\">").append(about).append("</dl>\n");
             }
+            // A source's records share their fields: each field's label (escaped), or null when internal, once.
+            Map<String, Optional<String>> labels = new java.util.HashMap<>();
             for (Map<String, Object> record : records) {
                 h.append("<dl class=\"record\">");
-                record.forEach((k, v) -> {
-                    if (ExportTexts.isInternal(k)) {
-                        return;
+                for (Map.Entry<String, Object> field : record.entrySet()) {
+                    String k = field.getKey();
+                    Optional<String> label = labels.computeIfAbsent(k, key -> ExportTexts.isInternal(key)
+                            ? Optional.empty()
+                            : Optional.of(esc(Optional.ofNullable(context.fieldLabels().get(key))
+                                    .map(byLang -> DataMap.Context.in(byLang, t.lang())).orElseGet(() -> t.label(key)))));
+                    if (label.isEmpty()) {
+                        continue;
                     }
-                    String label = Optional.ofNullable(context.fieldLabels().get(k))
-                            .map(byLang -> DataMap.Context.in(byLang, t.lang())).orElseGet(() -> t.label(k));
-                    h.append("<dt>").append(esc(label)).append("</dt><dd>").append(esc(t.value(k, v, zone)))
+                    h.append("<dt>").append(label.get()).append("</dt><dd>").append(esc(t.value(k, field.getValue(), zone)))
                             .append("</dd>");
-                });
+                }
                 h.append("</dl>\n");
             }
             h.append("</section>\n");
         }
         h.append("<h2>").append(esc(t.text("rights.title"))).append("</h2>\n<p>").append(esc(t.text("rights.body")))
                 .append("</p>\n<p>").append(esc(t.text("json"))).append("</p>\n");
-        return h.append("</main></body></html>\n").toString();
+        h.append("</main></body></html>\n");
     }
 
+    /** HTML-escaped text; most values need nothing, and then no copy is made (a page escapes every value). */
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '&' || c == '<' || c == '>' || c == '"') {
+                StringBuilder out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                for (int j = i; j < s.length(); j++) {
+                    char d = s.charAt(j);
+                    switch (d) {
+                        case '&' -> out.append("&amp;");
+                        case '<' -> out.append("&lt;");
+                        case '>' -> out.append("&gt;");
+                        case '"' -> out.append("&quot;");
+                        default -> out.append(d);
+                    }
+                }
+                return out.toString();
+            }
+        }
+        return s;
     }
 }

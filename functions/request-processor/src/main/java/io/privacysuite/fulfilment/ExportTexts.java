@@ -25,9 +25,15 @@ final class ExportTexts {
             RetentionPolicy.CATEGORY_ATTRIBUTE, "signature", "ttl");
 
     private final String lang;
+    // Built once per page, not per value: an export formats a date or two in every record.
+    private final DateTimeFormatter dateTimeFormat;
+    private final DateTimeFormatter dateFormat;
 
     private ExportTexts(String lang) {
         this.lang = Texts.supported(lang);
+        Locale locale = Locale.forLanguageTag(this.lang);
+        this.dateTimeFormat = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale);
+        this.dateFormat = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale);
     }
 
     static ExportTexts in(String lang) {
@@ -53,12 +59,11 @@ final class ExportTexts {
     }
 
     String dateTime(Instant at, ZoneId zone) {
-        return at.atZone(zone).format(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT)
-                .withLocale(Locale.forLanguageTag(lang)));
+        return at.atZone(zone).format(dateTimeFormat);
     }
 
     String date(LocalDate date) {
-        return date.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.forLanguageTag(lang)));
+        return date.format(dateFormat);
     }
 
     /** The suite's own fields in words of this language; any other field name written out ("orderId": "Order id"). */

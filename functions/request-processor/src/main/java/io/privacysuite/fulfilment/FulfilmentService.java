@@ -170,54 +170,58 @@ public final class FulfilmentService {
         String status = request.status().wire();
         subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
         List<SourceOutcome> outcomes = new ArrayList<>();
-        if (failed.isEmpty()) {
-            for (Connector connector : connectors) {
-                try {
-                    SourceOutcome outcome = run(connector, request.type(), subject, now);
-                    outcomes.add(outcome);
-                    entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
-                } catch (RuntimeException e) {
-                    failed.add(connector.source().id());
-                    entries.add(failure(connector, e, status, receiveCount));
-                }
-            }
-        }
-        if (!failed.isEmpty()) {
-            if (receiveCount >= maxReceives) {
-                String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
-                        + " deliveries; operators alerted";
-                Map<String, String> data = Map.of("failedSources", String.join(", ", failed),
-                        "attempts", Integer.toString(receiveCount));
-                DsarRequest escalated = save(request, r -> {
-                    if (!r.status().isOpen()) {
-                        return r.withAudit(entries);
+        try {
+            if (failed.isEmpty()) {
+                for (Connector connector : connectors) {
+                    try {
+                        SourceOutcome outcome = run(connector, request.type(), subject, now);
+                        outcomes.add(outcome);
+                        entries.add(new AuditEntry(now, ACTOR, "source_done", status, status, outcome.summary()));
+                    } catch (RuntimeException e) {
+                        failed.add(connector.source().id());
+                        entries.add(failure(connector, e, status, receiveCount));
                     }
-                    DsarRequest next = r.withAudit(entries).transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR,
-                            "escalate", why);
-                    return next.withPendingNotice(operatorNotice(next, EmailTemplate.OPERATOR_ESCALATION, data));
-                });
-                if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
-                    return Result.SKIPPED; // an operator closed it meanwhile
                 }
-                sendPending(escalated);
-                return Result.ESCALATED;
             }
-            save(request, r -> r.withAudit(entries));
-            return Result.RETRY;
+            if (!failed.isEmpty()) {
+                if (receiveCount >= maxReceives) {
+                    String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
+                            + " deliveries; operators alerted";
+                    Map<String, String> data = Map.of("failedSources", String.join(", ", failed),
+                            "attempts", Integer.toString(receiveCount));
+                    DsarRequest escalated = save(request, r -> {
+                        if (!r.status().isOpen()) {
+                            return r.withAudit(entries);
+                        }
+                        DsarRequest next = r.withAudit(entries).transition(RequestStatus.NEEDS_ATTENTION, now, ACTOR,
+                                "escalate", why);
+                        return next.withPendingNotice(operatorNotice(next, EmailTemplate.OPERATOR_ESCALATION, data));
+                    });
+                    if (escalated.status() != RequestStatus.NEEDS_ATTENTION) {
+                        return Result.SKIPPED; // an operator closed it meanwhile
+                    }
+                    sendPending(escalated);
+                    return Result.ESCALATED;
+                }
+                save(request, r -> r.withAudit(entries));
+                return Result.RETRY;
+            }
+            Searched searched = new Searched(request.subjectIds().size(),
+                    subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
+            return switch (request.type()) {
+                case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
+                case ERASURE -> erasure(request, entries, outcomes, searched, now);
+                case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
+                case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now,
+                        EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
+                        "note", request.type() == RequestType.OBJECTION
+                                ? "You will receive no direct marketing from us any more; your objection is recorded."
+                                : "Your data is now restricted: we only store it and will not otherwise use it.")),
+                        request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
+            };
+        } finally {
+            outcomes.forEach(SourceOutcome::release); // spooled records' temp files
         }
-        Searched searched = new Searched(request.subjectIds().size(),
-                subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
-        return switch (request.type()) {
-            case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
-            case ERASURE -> erasure(request, entries, outcomes, searched, now);
-            case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-            case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now,
-                    EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
-                    "note", request.type() == RequestType.OBJECTION
-                            ? "You will receive no direct marketing from us any more; your objection is recorded."
-                            : "Your data is now restricted: we only store it and will not otherwise use it.")),
-                    request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
-        };
     }
 
     /**
@@ -286,11 +290,14 @@ public final class FulfilmentService {
         if (pkg.recordCount() == 0) {
             return noData(request, entries, searched, now);
         }
-        exports.put(request.requestId(), ExportFiles.JSON, "application/json", pkg.json());
+        // Streamed into the store as they are serialized (S3: multipart upload, both files at once), never built as
+        // whole strings.
         Map<String, DataMap.Context> contexts = new LinkedHashMap<>();
         connectors.forEach(c -> contexts.put(c.source().id(), c.source().context()));
-        exports.put(request.requestId(), ExportFiles.HTML, "text/html; charset=utf-8",
-                pkg.html(request.locale(), zone, contexts));
+        exports.writeAll(request.requestId(), List.of(
+                new ExportStore.File(ExportFiles.JSON, "application/json", pkg::writeJson),
+                new ExportStore.File(ExportFiles.HTML, "text/html; charset=utf-8",
+                        out -> pkg.writeHtml(out, request.locale(), zone, contexts))));
         // The links point at the suite, which presigns at each click: they last as long as the files. Their token is
         // added when the email is queued (sendPending): the owed email stored with the request holds no token.
         Instant expiresAt = now.plus(exports.linkLifetime());

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -85,10 +84,7 @@ public final class RequestProcessorHandler implements RequestHandler<SQSEvent, S
                 }), zone, siteId -> sites.find(siteId).map(Site::accountId));
             });
         }
-        // Path-style addressing against an endpoint override (S3Mock, LocalStack); virtual-hosted on AWS.
-        boolean pathStyle = aws.endpointFor("S3").isPresent();
-        S3Client s3 = aws.build(S3Client.builder().forcePathStyle(pathStyle), "S3");
-        ExportStore exports = new S3ExportStore(s3, env.require("EXPORTS_BUCKET"),
+        ExportStore exports = new S3ExportStore(S3ExportStore.client(aws), env.require("EXPORTS_BUCKET"),
                 Duration.ofDays(env.getInt("EXPORT_LINK_DAYS", 7)));
         LegalHoldStore holds = new LegalHoldStore(dynamo, env.require("LEGAL_HOLDS_TABLE"));
         FulfilmentService.Stores stores = new FulfilmentService.Stores(

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -20,7 +21,7 @@ public record SourceOutcome(String sourceId, String category, String description
     public record Kept(String category, int count, String legalBasis, LocalDate until, boolean restricted) {}
 
     public SourceOutcome {
-        records = records == null ? List.of() : List.copyOf(records);
+        records = records == null ? List.of() : records instanceof SpooledRecords ? records : List.copyOf(records);
         kept = kept == null ? List.of() : List.copyOf(kept);
         notApplied = notApplied == null ? List.of() : List.copyOf(notApplied);
     }
@@ -38,16 +39,48 @@ public record SourceOutcome(String sourceId, String category, String description
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record) {
         List<Map<String, Object>> records = new ArrayList<>();
-        int heldCount = 0;
-        for (Map<String, AttributeValue> item : items) {
+        int heldCount = collect(items::forEach, held, record, records);
+        return found(source, records, heldCount);
+    }
+
+    /**
+     * As above, the items handed over one by one by {@code items} (a source read page by page) and their records
+     * spooled to a temporary file ({@link SpooledRecords}): {@link #release} deletes it.
+     */
+    static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record) {
+        SpooledRecords records = new SpooledRecords();
+        try {
+            int heldCount = collect(items, held, record, records);
+            return found(source, records.finish(), heldCount);
+        } catch (RuntimeException e) {
+            records.close();
+            throw e;
+        }
+    }
+
+    private static int collect(Consumer<Consumer<Map<String, AttributeValue>>> items,
+                               Predicate<Map<String, AttributeValue>> held,
+                               Function<Map<String, AttributeValue>, Map<String, Object>> record,
+                               List<Map<String, Object>> records) {
+        int[] heldCount = {0};
+        items.accept(item -> {
             Map<String, Object> shown = record.apply(item);
             if (held.test(item)) {
                 shown.put(Holds.EXPORT_MARKER, true);
-                heldCount++;
+                heldCount[0]++;
             }
             records.add(shown);
+        });
+        return heldCount[0];
+    }
+
+    /** Frees what the records hold outside memory (a spool file); the outcome's records are gone afterwards. */
+    public void release() {
+        if (records instanceof SpooledRecords spool) {
+            spool.close();
         }
-        return found(source, records, heldCount);
     }
 
     /** Only counted: what a source found (and how much a hold covers), nothing changed. */
