@@ -228,6 +228,22 @@ class FaultInjectionIT extends IntegrationTest {
     }
 
     @Test
+    void confirmationWhoseVerifyingWriteAnswerIsLost_isVerified_andProcessed() {
+        String site = newSite("faults-confirm");
+        String email = uniqueId("fv") + "@example.org";
+        String link = verificationLink(site, email);
+        String requestId = DataSubjectRequestIT.VERIFY_LINK.matcher(link).results().findFirst().orElseThrow().group(1);
+        // The verifying write is applied, its answer dropped; the SDK's retry then meets the write it made itself.
+        proxies.dynamodb().inject(Plan.atCalls(operations("PutItem").and(naming(table("RequestsTable")))
+                .and(c -> c.body().contains(requestId) && c.body().contains("\"verified\"")), Fault.RESET_AFTER, 1));
+        Confirmation confirmation = confirmLink(link);
+        assertThat(proxies.dynamodb().injected()).containsKey(Fault.RESET_AFTER);
+        proxies.clear();
+        assertThat(confirmation.confirmed().statusCode()).as(confirmation.confirmed().body()).isEqualTo(200);
+        assertThat(awaitProcessed(requestId).path("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
     void notifierClaimWhoseAnswerIsLost_sendsTheEmailAtOnce_andOnce() {
         String email = uniqueId("fc") + "@example.org";
         String id = uniqueId("claim");

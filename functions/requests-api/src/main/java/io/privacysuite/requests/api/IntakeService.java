@@ -228,8 +228,14 @@ public final class IntakeService {
         try {
             verified = store.update(request.verified(now, Tokens.sha256Hex(statusToken)), now);
         } catch (RequestStore.ConcurrentChangeException e) {
+            DsarRequest latest = store.find(requestId, now).orElse(request);
+            if (latest.dispatchedAt() == null && latest.statusTokenHash() != null
+                    && Tokens.matches(statusToken, latest.statusTokenHash())) {
+                // Our own write, applied although its answer was lost (the SDK's retry then met it): carry on.
+                return new Verification(VerifyResult.VERIFIED, dispatcher.dispatch(latest, statusToken));
+            }
             // Two clicks at once: the other one verified it.
-            return new Verification(VerifyResult.ALREADY_VERIFIED, store.find(requestId, now).orElse(request));
+            return new Verification(VerifyResult.ALREADY_VERIFIED, latest);
         }
         return new Verification(VerifyResult.VERIFIED, dispatcher.dispatch(verified, statusToken));
     }
