@@ -47,17 +47,32 @@ final class TestBackends {
      * A second stack, on emulators of its own, for the tests that wait for DynamoDB Local's TTL worker. That worker
      * reads a table 20 items at a time with a 10 s pause between pages, from ten threads shared by every table of
      * the emulator; in the shared stack's tables, which the other tests fill, an expired item waits minutes, here a
-     * single pass. Elsewhere (LocalStack) it is the shared stack: its TTL sweeps hourly and those tests skip.
+     * single pass. Its emulators sit behind fault proxies of their own ({@link #ttlFaultProxies()}). Elsewhere
+     * (LocalStack) it is the shared stack: its TTL sweeps hourly and those tests skip.
      */
     static synchronized LocalSuite ttlStack() {
         if (!"embedded".equals(backend())) {
             return stack();
         }
         if (ttlStack == null) {
-            ttlStack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(0));
-            Runtime.getRuntime().addShutdownHook(new Thread(ttlStack::close, "stop-ttl-stack"));
+            EmbeddedEmulators emulators = EmbeddedEmulators.start();
+            ttlProxies = startProxies(emulators, Long.getLong("faults.seed", 15L) + 10);
+            ttlStack = LocalSuite.start(LocalSuiteOptions.defaults().httpPort(0).endpoints(via(ttlProxies, emulators)));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                ttlStack.close();
+                ttlProxies.all().forEach(FaultProxy::close);
+                emulators.close();
+            }, "stop-ttl-stack"));
         }
         return ttlStack;
+    }
+
+    private static FaultProxies ttlProxies;
+
+    /** The fault proxies in front of {@link #ttlStack()}'s emulators (on LocalStack, the shared stack's). */
+    static synchronized FaultProxies ttlFaultProxies() {
+        ttlStack();
+        return ttlProxies == null ? faultProxies() : ttlProxies;
     }
 
     static final String ORDERS_TABLE = "it-shop-orders";
@@ -167,11 +182,18 @@ final class TestBackends {
     }
 
     private static AwsEndpoints behindFaultProxies(AwsEndpoints real) {
-        long seed = Long.getLong("faults.seed", 15L);
-        proxies = new FaultProxies(FaultProxy.start("dynamodb", real.dynamodb(), seed),
+        proxies = startProxies(real, Long.getLong("faults.seed", 15L));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> proxies.all().forEach(FaultProxy::close), "stop-fault-proxies"));
+        return via(proxies, real);
+    }
+
+    private static FaultProxies startProxies(AwsEndpoints real, long seed) {
+        return new FaultProxies(FaultProxy.start("dynamodb", real.dynamodb(), seed),
                 FaultProxy.start("sqs", real.sqs(), seed + 1), FaultProxy.start("ses", real.ses(), seed + 2),
                 real.s3().map(uri -> FaultProxy.start("s3", uri, seed + 3)));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> proxies.all().forEach(FaultProxy::close), "stop-fault-proxies"));
+    }
+
+    private static AwsEndpoints via(FaultProxies proxies, AwsEndpoints real) {
         return new Proxied(real, new AwsEndpoints.Fixed(proxies.dynamodb().uri(), proxies.sqs().uri(),
                 proxies.ses().uri(), proxies.s3().map(FaultProxy::uri), real.secretsManager(), real.region(),
                 real.accessKey(), real.secretKey(), real.realTimeTtl()));
