@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,fanout,coldstart,soak}.
+ * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,fanout,coldstart,shards,soak}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
@@ -31,6 +31,9 @@ public final class BenchMain {
             }
             if (selected.contains("all") || selected.contains("coldstart")) {
                 ColdStartBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("shards")) {
+                ShardBench.run(stack);
             }
             if (selected.contains("all") || selected.contains("soak")) {
                 SoakBench.run(stack);
