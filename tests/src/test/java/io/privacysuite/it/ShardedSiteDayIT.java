@@ -145,6 +145,16 @@ class ShardedSiteDayIT extends IntegrationTest {
         LocalResources resources = LocalResources.create(Template.fromProject(),
                 LocalResources.Clients.tablesAndQueues(dynamo, stack.awsClients().sqs()), prefix,
                 stack.resolver().region(), Map.of("LegacySiteDayIndex", "Keep"));
+        try {
+            upgrade(dynamo, resources);
+        } finally {
+            // While it holds the legacy index, new items lack its key: a sparse index, on which DynamoDB Local's TTL
+            // worker stalls for every table of the emulator. Drop the tables, as the second deploy drops the index.
+            resources.tables().values().forEach(name -> dynamo.deleteTable(d -> d.tableName(name)));
+        }
+    }
+
+    private static void upgrade(DynamoDbClient dynamo, LocalResources resources) {
         String table = resources.tableName("ConsentsTable");
         assertThat(dynamo.describeTable(d -> d.tableName(table)).table().globalSecondaryIndexes())
                 .extracting(GlobalSecondaryIndexDescription::indexName)
