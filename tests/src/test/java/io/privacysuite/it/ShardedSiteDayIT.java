@@ -12,6 +12,7 @@ import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.consent.admin.ConsentAdminHandler;
 import io.privacysuite.core.Env;
 import io.privacysuite.core.Json;
+import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.local.template.LocalResources;
 import io.privacysuite.local.template.Template;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
  * The sharded site-day index on DynamoDB Local: every write carries its shard key, a day reads back complete, once and
@@ -40,6 +44,48 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescri
  */
 class ShardedSiteDayIT extends IntegrationTest {
     private static final Random RANDOM = new Random(16);
+    private static LocalResources own;
+    private static String table;
+
+    /**
+     * These tests write a thousand consents: into tables of their own, without TTL, dropped afterwards, so the shared
+     * table's TTL tests do not wait for DynamoDB Local's TTL worker to get past them.
+     */
+    @BeforeAll
+    static void ownTables() {
+        own = tablesWithoutTtl(Map.of());
+        table = own.tableName("ConsentsTable");
+    }
+
+    @AfterAll
+    static void dropOwnTables() {
+        drop(own);
+    }
+
+    private static LocalResources tablesWithoutTtl(Map<String, String> parameters) {
+        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
+        LocalResources resources = LocalResources.create(Template.fromProject(),
+                LocalResources.Clients.tablesAndQueues(dynamo, stack.awsClients().sqs()),
+                "sh" + UUID.randomUUID().toString().substring(0, 6) + "-", stack.resolver().region(), parameters);
+        resources.tables().values().stream().filter(name -> dynamo.describeTimeToLive(d -> d.tableName(name))
+                        .timeToLiveDescription().timeToLiveStatus() == TimeToLiveStatus.ENABLED)
+                .forEach(name -> dynamo.updateTimeToLive(u -> u.tableName(name).timeToLiveSpecification(t -> t
+                        .enabled(false).attributeName(RetentionPolicy.TTL_ATTRIBUTE))));
+        return resources;
+    }
+
+    private static void drop(LocalResources resources) {
+        if (resources != null) {
+            resources.tables().values().forEach(name -> stack.awsClients().dynamoDb().deleteTable(d -> d.tableName(name)));
+        }
+    }
+
+    /** The console's export, run in process against this test's table. */
+    private static JsonNode admin(Map<String, Object> event) {
+        ConsentAdminHandler handler = new ConsentAdminHandler(stack.functions().env("ConsentAdminFunction")
+                .with(Map.of("CONSENTS_TABLE", table)));
+        return Json.MAPPER.valueToTree(handler.handleRequest(event, null));
+    }
 
     private static int shards() {
         return ConsentsTable.shards(stack.functions().env("ConsentAdminFunction"));
@@ -48,7 +94,6 @@ class ShardedSiteDayIT extends IntegrationTest {
     @Test
     void shardedWrites_shouldCarryTheShardKey_andADayShouldReadBackOnceInTimeOrder_acrossShardsAndPages() {
         DynamoDbClient dynamo = stack.awsClients().dynamoDb();
-        String table = stack.resources().tableName("ConsentsTable");
         ConsentStore store = new DynamoDbConsentStore(dynamo, table, shards());
         String siteId = newSite("shard");
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
@@ -86,8 +131,7 @@ class ShardedSiteDayIT extends IntegrationTest {
 
     @Test
     void theConsoleExport_shouldHandOutEveryConsentOfTheRangeOnce_inTimeOrder_throughItsTokens() throws Exception {
-        ConsentStore store = new DynamoDbConsentStore(stack.awsClients().dynamoDb(),
-                stack.resources().tableName("ConsentsTable"), shards());
+        ConsentStore store = new DynamoDbConsentStore(stack.awsClients().dynamoDb(), table, shards());
         String siteId = newSite("shardx");
         LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(3);
         List<ConsentRecord> written = new ArrayList<>(writeDay(store, siteId, first, 90));
@@ -102,7 +146,7 @@ class ShardedSiteDayIT extends IntegrationTest {
             if (token != null) {
                 event.put("nextToken", token);
             }
-            JsonNode page = stack.functions().invokeForJson("ConsentAdminFunction", event);
+            JsonNode page = admin(event);
             assertThat(page.has("error")).as(page.toString()).isFalse();
             assertThat(page.get("count").asInt()).isLessThanOrEqualTo(23);
             page.get("jsonl").asText().lines().forEach(lines::add);
@@ -139,22 +183,18 @@ class ShardedSiteDayIT extends IntegrationTest {
 
     @Test
     void anUpgrade_shouldKeepTheLegacyIndexForOneDeploy_andBackfillEveryOlderConsent_resumably_andOnce() {
-        DynamoDbClient dynamo = stack.awsClients().dynamoDb();
-        String prefix = "up" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        // The first deploy over an old stack: LegacySiteDayIndex=Keep, both indexes.
-        LocalResources resources = LocalResources.create(Template.fromProject(),
-                LocalResources.Clients.tablesAndQueues(dynamo, stack.awsClients().sqs()), prefix,
-                stack.resolver().region(), Map.of("LegacySiteDayIndex", "Keep"));
+        // The first deploy over an old stack: LegacySiteDayIndex=Keep, both indexes. An upgrade leaves an index sparse
+        // for a while (old items lack the new key, new items the old one), on which DynamoDB Local's TTL worker
+        // stalls for every table of the emulator: another reason for tables without TTL.
+        LocalResources resources = tablesWithoutTtl(Map.of("LegacySiteDayIndex", "Keep"));
         try {
-            upgrade(dynamo, resources);
+            upgrade(stack.awsClients().dynamoDb(), resources, stack.functions().env("ConsentAdminFunction"));
         } finally {
-            // While it holds the legacy index, new items lack its key: a sparse index, on which DynamoDB Local's TTL
-            // worker stalls for every table of the emulator. Drop the tables, as the second deploy drops the index.
-            resources.tables().values().forEach(name -> dynamo.deleteTable(d -> d.tableName(name)));
+            drop(resources);
         }
     }
 
-    private static void upgrade(DynamoDbClient dynamo, LocalResources resources) {
+    private static void upgrade(DynamoDbClient dynamo, LocalResources resources, Env adminEnv) {
         String table = resources.tableName("ConsentsTable");
         assertThat(dynamo.describeTable(d -> d.tableName(table)).table().globalSecondaryIndexes())
                 .extracting(GlobalSecondaryIndexDescription::indexName)
@@ -177,7 +217,7 @@ class ShardedSiteDayIT extends IntegrationTest {
         assertThat(readDay(store, siteId, day)).as("before the backfill, only the new writes are in the shards")
                 .hasSize(fresh.size());
 
-        Env env = stack.functions().env("ConsentAdminFunction").with(Map.of("CONSENTS_TABLE", table));
+        Env env = adminEnv.with(Map.of("CONSENTS_TABLE", table));
         ConsentAdminHandler admin = new ConsentAdminHandler(env);
         for (Map<String, Object> bad : List.of(Map.<String, Object>of("maxItems", 0), Map.<String, Object>of("maxItems", "lots"),
                 Map.<String, Object>of("segment", 2, "totalSegments", 2), Map.<String, Object>of("totalSegments", 65),
