@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Benchmarks, not tests: they print figures and assert nothing about speed. Run with
- * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add {@code -Dbench=consent,requests,retention,export,fanout,coldstart,artifacts,soak}.
+ * {@code ./mvnw -B -q -DskipTests -Pbench -pl tests -am verify} (all) or add
+ * {@code -Dbench=consent,requests,retention,export,fanout,coldstart,artifacts,shards,soak}.
  */
 public final class BenchMain {
     public static void main(String[] args) throws Exception {
@@ -34,6 +35,9 @@ public final class BenchMain {
             }
             if (selected.contains("all") || selected.contains("artifacts")) {
                 ArtifactBench.run(stack);
+            }
+            if (selected.contains("all") || selected.contains("shards")) {
+                ShardBench.run(stack);
             }
             if (selected.contains("all") || selected.contains("soak")) {
                 SoakBench.run(stack);

@@ -51,7 +51,7 @@ final class ConsentBench {
                 .categories(Categories.ALL).method(ConsentMethod.ACCEPT_ALL).bannerVersion("b1")
                 .pageUrl("https://bench.example/page").ipAnonymized("203.0.113.0").recordedAt(now)
                 .validUntil(now.plusSeconds(86400)).expiresAt(now.plusSeconds(86400)).retentionRule("end_user_12m")
-                .key("k.abc").build())));
+                .key("k.abc").build(), ConsentsTable.DEFAULT_SHARDS)));
 
         // Alternate twice so neither side profits alone from a warmer emulator.
         rate(rawPut, WARMUP);

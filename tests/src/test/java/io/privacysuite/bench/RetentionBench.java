@@ -3,6 +3,7 @@ package io.privacysuite.bench;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.local.LocalSuite;
 import io.privacysuite.retention.RetentionStreamHandler;
 import java.time.Instant;
@@ -166,8 +167,9 @@ final class RetentionBench {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", AttributeValue.fromS("CONSENT#" + id));
         item.put("sk", AttributeValue.fromS(String.format("V#%06d", version)));
-        item.put("gsi1pk", AttributeValue.fromS("bench-site#2026-01-01"));
-        item.put("gsi1sk", AttributeValue.fromS("2026-01-01T00:00:00Z#" + id + "#" + version));
+        item.put(ConsentsTable.SITE_DAY_PK, AttributeValue.fromS(ConsentsTable.siteDayShard("bench-site#2026-01-01",
+                ConsentsTable.shardOf(id, ConsentsTable.DEFAULT_SHARDS))));
+        item.put(ConsentsTable.SITE_DAY_SK, AttributeValue.fromS("2026-01-01T00:00:00Z#" + id + "#" + version));
         item.put("consentId", AttributeValue.fromS(id));
         item.put("version", AttributeValue.fromN(Integer.toString(version)));
         item.put("siteId", AttributeValue.fromS("bench-site"));

@@ -11,6 +11,7 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.local.LocalSuite;
 import io.privacysuite.local.LocalSuiteOptions;
@@ -80,7 +81,7 @@ class ConsentTtlIT extends IntegrationTest {
                 .template(template).prefix(prefix).httpPort(LocalSuiteOptions.NO_HTTP)
                 .handler("TtlProbeFunction", capture))) {
             String table = ttlStack.resources().tableName("ConsentsTable");
-            ConsentStore store = new DynamoDbConsentStore(ttlStack.awsClients().dynamoDb(), table);
+            ConsentStore store = new DynamoDbConsentStore(ttlStack.awsClients().dynamoDb(), table, ConsentsTable.DEFAULT_SHARDS);
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             ConsentRecord expired = consent("expired", now.minusSeconds(60), now.minusSeconds(1));
             ConsentRecord live = consent("live", now, now.plus(Duration.ofDays(365)));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.core.Hashes;
 import io.privacysuite.core.Json;
@@ -540,7 +541,7 @@ class FaultInjectionIT extends IntegrationTest {
                 .siteGroup("group").categories(Categories.NONE).method(ConsentMethod.REJECT_ALL).bannerVersion("v1")
                 .pageUrl("https://faults.example/").ipAnonymized("192.0.2.0").recordedAt(recordedAt)
                 .validUntil(expiresAt).expiresAt(expiresAt).retentionRule("end_user_12m").key("k.sig").build();
-        assertThat(new DynamoDbConsentStore(dynamo, table("ConsentsTable")).append(record)).isTrue();
+        assertThat(new DynamoDbConsentStore(dynamo, table("ConsentsTable"), ConsentsTable.DEFAULT_SHARDS).append(record)).isTrue();
     }
 
     private static String consentHash(String consentId, int version) {

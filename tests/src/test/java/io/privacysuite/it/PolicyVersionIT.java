@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.consent.DynamoDbPolicyVersions;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
@@ -40,7 +41,7 @@ class PolicyVersionIT extends IntegrationTest {
         Env env = stack.functions().env("ConsentApiFunction");
         var dynamo = stack.awsClients().dynamoDb();
         return new ConsentService(new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), RetentionPolicy.from(env), clock),
-                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE"), ConsentsTable.shards(env)), new ConsentSigner(io.privacysuite.core.secrets.Secrets.from(env,
                         new io.privacysuite.core.aws.AwsClients(env)).secret(io.privacysuite.core.secrets.Secrets.CONSENT_SIGNING)),
                 RetentionPolicy.from(env), clock, policies);
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.core.Hashes;
 import io.privacysuite.core.Json;
@@ -71,7 +72,7 @@ class RetentionIT extends IntegrationTest {
                 .siteGroup("group").categories(Categories.NONE).method(ConsentMethod.REJECT_ALL).bannerVersion("v1")
                 .pageUrl("https://" + siteId + ".example/").ipAnonymized("192.0.2.0").recordedAt(recordedAt)
                 .validUntil(expiresAt).expiresAt(expiresAt).retentionRule("end_user_12m").key("k.sig").build();
-        assertThat(new DynamoDbConsentStore(dynamo, consents).append(record)).isTrue();
+        assertThat(new DynamoDbConsentStore(dynamo, consents, ConsentsTable.DEFAULT_SHARDS).append(record)).isTrue();
         return record;
     }
 

@@ -41,7 +41,8 @@ class SamTransformTest {
             Map.entry("SenderEmail", "privacy@example-saas.eu"), Map.entry("SesConfigurationSet", ""),
             Map.entry("OperatorEmail", "dpo@example-saas.eu"), Map.entry("LegalRegime", "GDPR"),
             Map.entry("LegalTimeZone", "Europe/Brussels"), Map.entry("VerificationWindowHours", "72"),
-            Map.entry("BreachRecordYears", "5"), Map.entry("NoticeSendRatePerSecond", "10"));
+            Map.entry("BreachRecordYears", "5"), Map.entry("NoticeSendRatePerSecond", "10"),
+            Map.entry("SiteDayShards", "8"), Map.entry("LegacySiteDayIndex", "Drop"));
     static final Map<String, String> B = Map.ofEntries(
             Map.entry("Stage", "production-eu-central"), Map.entry("ConsentLifetimeMonths", "6"),
             Map.entry("FiscalYearStart", "04-01"), Map.entry("TaxRetentionYears", "8"),
@@ -53,7 +54,8 @@ class SamTransformTest {
             Map.entry("OperatorEmail", "data-protection-officer@customer-portal.example-software-group.com"),
             Map.entry("LegalRegime", "GDPR_30_DAYS"), Map.entry("LegalTimeZone", "America/Argentina/ComodRivadavia"),
             Map.entry("VerificationWindowHours", "48"), Map.entry("BreachRecordYears", "10"),
-            Map.entry("NoticeSendRatePerSecond", "14"));
+            Map.entry("NoticeSendRatePerSecond", "14"), Map.entry("SiteDayShards", "32"),
+            Map.entry("LegacySiteDayIndex", "Keep"));
 
     private static String translatorVersion;
     private static Map<String, JsonNode> expanded;

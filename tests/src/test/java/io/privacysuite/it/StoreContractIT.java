@@ -7,6 +7,7 @@ import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentMethod;
 import io.privacysuite.consent.ConsentRecord;
 import io.privacysuite.consent.ConsentStore;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.core.retention.RetentionPolicy;
 import io.privacysuite.fixtures.InMemoryConsentStore;
@@ -51,7 +52,7 @@ class StoreContractIT extends IntegrationTest {
 
     static Stream<Arguments> consentStores() {
         Supplier<ConsentStore> dynamo = () -> new DynamoDbConsentStore(stack.awsClients().dynamoDb(),
-                stack.resources().tableName("ConsentsTable"));
+                stack.resources().tableName("ConsentsTable"), ConsentsTable.DEFAULT_SHARDS);
         Supplier<ConsentStore> memory = InMemoryConsentStore::new;
         return Stream.of(Arguments.of("dynamodb", dynamo), Arguments.of("in-memory", memory));
     }

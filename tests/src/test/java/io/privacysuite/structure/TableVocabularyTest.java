@@ -39,7 +39,8 @@ class TableVocabularyTest {
     static final List<Rule> RULES = List.of(
             Rule.prefix("CONSENT#", "ConsentsTable"), Rule.prefix("V#", "ConsentsTable"),
             Rule.word("gsi1pk", "ConsentsTable"), Rule.word("gsi1sk", "ConsentsTable"),
-            Rule.word("bySiteDay", "ConsentsTable"),
+            Rule.word("bySiteDay", "ConsentsTable"), Rule.word("gsi2pk", "ConsentsTable"),
+            Rule.word("bySiteDayShard", "ConsentsTable"), Rule.exact("SITE_DAY_SHARDS", "ConsentsTable"),
             Rule.word("byAccount", "SitesTable"),
             Rule.prefix("REQ#", "RequestsTable"), Rule.prefix("RATE#", "RequestsTable"),
             Rule.exact("REQUEST", "RequestsTable"), Rule.exact("LEASE", "RequestsTable"),

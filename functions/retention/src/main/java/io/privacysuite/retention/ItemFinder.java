@@ -1,6 +1,7 @@
 package io.privacysuite.retention;
 
 import io.privacysuite.consent.ConsentsTable;
+import io.privacysuite.consent.SiteDayIndex;
 import io.privacysuite.consent.SitesTable;
 import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.RetentionPolicy;
@@ -87,24 +88,30 @@ final class ItemFinder {
     }
 
     /**
-     * A site's live consents and those lingering past expiry, day by day through the site-day index over the
-     * longest time one can live (end-user period plus the sweeper's grace). Older unparked ones are the sweeper's;
-     * parked ones of any age are found by {@link #parkedConsentsOf}.
+     * A site's live consents and those lingering past expiry, day by day through the sharded site-day index over the
+     * longest time one can live (end-user period plus the sweeper's grace). The index holds keys only: the items are
+     * read current (consistent), which is also what erasures decide on. Older unparked ones are the sweeper's; parked
+     * ones of any age are found by {@link #parkedConsentsOf}.
      */
     List<StoredItem> consentsOfSite(String siteId, Instant now) {
-        Map<String, StoredItem> found = new LinkedHashMap<>();
+        SiteDayIndex index = new SiteDayIndex(dynamo, tables.consents(), tables.consentShards());
+        Map<String, Map<String, AttributeValue>> keys = new LinkedHashMap<>();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         LocalDate first = LocalDate.ofInstant(now.minus(policy.sweeperGrace()), ZoneOffset.UTC)
                 .minusMonths(policy.endUserMonths()).minusDays(1);
         for (LocalDate day = first; !day.isAfter(today.plusDays(1)); day = day.plusDays(1)) {
-            String pk = ConsentsTable.siteDay(siteId, day);
-            queryEach(QueryRequest.builder().tableName(tables.consents()).indexName(ConsentsTable.SITE_DAY_INDEX)
-                    .keyConditionExpression("#pk = :pk")
-                    .expressionAttributeNames(Map.of("#pk", ConsentsTable.SITE_DAY_PK))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))),
-                    item -> found.put(Source.CONSENTS.canonicalKey(item), new StoredItem(Source.CONSENTS, item)));
+            String after = null;
+            do {
+                SiteDayIndex.KeyPage page = index.page(siteId, day, after, 1000);
+                page.keys().forEach(k -> {
+                    Map<String, AttributeValue> key = Map.of(ConsentsTable.PK, k.get(ConsentsTable.PK),
+                            ConsentsTable.SK, k.get(ConsentsTable.SK));
+                    keys.put(Source.CONSENTS.canonicalKey(key), key);
+                });
+                after = page.after();
+            } while (after != null);
         }
-        return new ArrayList<>(found.values());
+        return current(Source.CONSENTS, new ArrayList<>(keys.values()));
     }
 
     /**

@@ -1,13 +1,17 @@
 package io.privacysuite.retention;
 
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.core.Env;
 
-/** The physical names of the tables the retention engine reads and erases, as the template sets them. */
-public record Tables(String consents, String sites, String accounts, String receipts, String holds) {
+/**
+ * The physical names of the tables the retention engine reads and erases, as the template sets them, and the number
+ * of shards of the consents' site-day index.
+ */
+public record Tables(String consents, String sites, String accounts, String receipts, String holds, int consentShards) {
 
     public static Tables from(Env env) {
         return new Tables(env.require("CONSENTS_TABLE"), env.require("SITES_TABLE"), env.require("ACCOUNTS_TABLE"),
-                env.require("DELETION_RECEIPTS_TABLE"), env.require("LEGAL_HOLDS_TABLE"));
+                env.require("DELETION_RECEIPTS_TABLE"), env.require("LEGAL_HOLDS_TABLE"), ConsentsTable.shards(env));
     }
 
     public String physical(Source source) {

@@ -44,8 +44,8 @@ final class Fixtures {
                 .method(ConsentMethod.CUSTOM).bannerVersion("1").pageUrl("https://" + siteId + ".example.com/")
                 .ipAnonymized("192.0.2.0").recordedAt(recordedAt).validUntil(expiresAt).expiresAt(expiresAt)
                 .retentionRule("end_user_12m").key("signed-key").build();
-        new DynamoDbConsentStore(dynamo, LocalDynamo.TABLES.consents()).append(record);
-        return ConsentsTable.toItem(record);
+        new DynamoDbConsentStore(dynamo, LocalDynamo.TABLES.consents(), ConsentsTable.DEFAULT_SHARDS).append(record);
+        return ConsentsTable.toItem(record, ConsentsTable.DEFAULT_SHARDS);
     }
 
     static Map<String, AttributeValue> consentKey(String consentId, int version) {

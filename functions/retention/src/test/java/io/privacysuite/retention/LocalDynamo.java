@@ -5,6 +5,7 @@ import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.core.accounts.AccountsTable;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class LocalDynamo implements AutoCloseable {
     /** The default policy, for writes the tests make themselves (sites, consents). */
     static final RetentionPolicy POLICY = new RetentionPolicy(12);
     static final Tables TABLES = new Tables("ConsentsTable", "SitesTable", "AccountsTable", "DeletionReceiptsTable",
-            "LegalHoldsTable");
+            "LegalHoldsTable", ConsentsTable.DEFAULT_SHARDS);
     private final AmazonDynamoDBLocal local;
     final DynamoDbClient dynamo;
 
@@ -64,7 +65,9 @@ final class LocalDynamo implements AutoCloseable {
     static void createTablesFromTemplate(DynamoDbClient dynamo) {
         JsonNode template;
         try {
-            // Short-form tags (!Ref, !GetAtt) are read as their plain scalar values; tables need none of them.
+            // Short-form tags (!Ref, !GetAtt) are read as their plain scalar values; tables need none of them. A
+            // list item under !If (the legacy index a parameter keeps for an upgrade) reads as a list: skipped,
+            // as the parameter's default does.
             template = new ObjectMapper(new YAMLFactory()).readTree(repoRoot().resolve("template.yaml").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,7 +108,11 @@ final class LocalDynamo implements AutoCloseable {
 
     private static <T> List<T> list(JsonNode array, java.util.function.Function<JsonNode, T> map) {
         List<T> out = new ArrayList<>();
-        array.forEach(n -> out.add(map.apply(n)));
+        array.forEach(n -> {
+            if (n.isObject()) {
+                out.add(map.apply(n));
+            }
+        });
         return out;
     }
 

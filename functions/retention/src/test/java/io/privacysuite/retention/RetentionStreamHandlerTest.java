@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.core.Hashes;
 import io.privacysuite.core.retention.LegalHold;
@@ -50,7 +51,7 @@ class RetentionStreamHandlerTest extends LocalDynamoTest {
         StreamsEventResponse response = handler.handleRequest(Fixtures.event(List.of(ttl)), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id)).isEmpty();
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents(), ConsentsTable.DEFAULT_SHARDS).history(id)).isEmpty();
         List<Receipt> receipts = receiptsFor(id);
         assertThat(receipts).hasSize(3).allSatisfy(r -> {
             assertThat(r.cause()).isEqualTo(Cause.TTL);
@@ -91,7 +92,7 @@ class RetentionStreamHandlerTest extends LocalDynamoTest {
         handler.handleRequest(Fixtures.event(List.of(
                 fx.ttlDelete(LocalDynamo.TABLES.consents(), Fixtures.consentKey(id, 1)))), null);
 
-        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id))
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents(), ConsentsTable.DEFAULT_SHARDS).history(id))
                 .extracting(r -> r.version()).containsExactly(2);
         assertThat(receiptsFor(id)).hasSize(1);
     }
@@ -132,7 +133,7 @@ class RetentionStreamHandlerTest extends LocalDynamoTest {
         assertThat(restored.get("heldExpiresAt").n()).isEqualTo(Long.toString(expired.getEpochSecond()));
         assertThat(receiptsFor(id)).isEmpty();
         // Readers still treat it as gone: its time is up, the hold only preserves it.
-        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents()).history(id).get(0)
+        assertThat(new DynamoDbConsentStore(db.dynamo, LocalDynamo.TABLES.consents(), ConsentsTable.DEFAULT_SHARDS).history(id).get(0)
                 .isErased(Instant.now())).isTrue();
     }
 

@@ -136,7 +136,13 @@ public final class ConsentAdmin {
         LocalDate day = cursor.day();
         Map<String, String> startKey = cursor.startKey();
         while (!day.isAfter(to) && count < limit) {
-            ConsentStore.Page page = store.siteDay(siteId, day, startKey, limit - count);
+            ConsentStore.Page page;
+            try {
+                page = store.siteDay(siteId, day, startKey, limit - count);
+            } catch (IllegalArgumentException e) {
+                // Only a forged or damaged token gets here: the store's own positions are always well formed.
+                throw DomainException.badRequest("nextToken is not valid.");
+            }
             for (ConsentRecord record : page.records()) {
                 if (!record.isErased(now)) {
                     jsonl.append(Json.write(ConsentJson.toJson(record, true))).append('\n');

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.Categories;
 import io.privacysuite.consent.ConsentJson;
 import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.consent.DynamoDbPolicyVersions;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
@@ -93,7 +94,7 @@ public final class ConsentApiHandler implements RequestStreamHandler, org.crac.R
         RetentionPolicy retention = RetentionPolicy.from(env);
         return new ConsentService(
                 new DynamoDbSiteRegistry(dynamo, env.require("SITES_TABLE"), retention, clock),
-                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
+                new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE"), ConsentsTable.shards(env)),
                 new ConsentSigner(Secrets.from(env, aws).secret(Secrets.CONSENT_SIGNING)),
                 retention,
                 clock,

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.privacysuite.consent.ConsentProofs;
 import io.privacysuite.consent.ConsentSigner;
+import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.consent.DynamoDbConsentStore;
 import io.privacysuite.consent.DynamoDbSiteRegistry;
 import io.privacysuite.core.Env;
@@ -99,7 +100,7 @@ public final class RequestsApiHandler implements RequestHandler<APIGatewayV2HTTP
                 new DynamoDbEmailPreferences(dynamo, env.require("EMAIL_PREFERENCES_TABLE"), retention),
                 ExportDownloads.from(env, aws));
         IntakeService.Proofs proofs = new IntakeService.Proofs(
-                new ConsentProofs(new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE")),
+                new ConsentProofs(new DynamoDbConsentStore(dynamo, env.require("CONSENTS_TABLE"), ConsentsTable.shards(env)),
                         new ConsentSigner(secrets.secret(Secrets.CONSENT_SIGNING)), clock),
                 IdentityAssertions.from(secrets), UnsubscribeLinks.from(secrets, env));
         IntakeService.Rules rules = new IntakeService.Rules(LegalClock.from(env), retention,
