@@ -553,6 +553,61 @@ class FaultInjectionIT extends IntegrationTest {
                 .filter(i -> i.containsKey("keyHash") && keyHashes.contains(i.get("keyHash").s())).toList();
     }
 
+    // ------------------------------------------------------------------------------------------------ fan-out
+
+    @Test
+    void breachNoticeFanOut_underFaults_mailsEachPersonOnce_orParksThePageInTheAlarmedDlq() {
+        String tag = uniqueId("ffan");
+        List<String> audience = new ArrayList<>();
+        for (int i = 0; i < 110; i++) { // two pages of the fan-out (100 per page)
+            audience.add(tag + "-" + i + "@example.org");
+        }
+        String key = "audiences/" + tag + ".csv";
+        stack.awsClients().s3().orElseThrow().putObject(r -> r.bucket(stack.resources().bucketName("ExportsBucket"))
+                .key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(String.join("\n", audience) + "\n"));
+        String incidentId = BreachNoticeFanOutIT.openIncident("Faults " + tag);
+        Map<Fault, Integer> before = snapshot();
+        proxies.dynamodb().inject(Plan.rate(naming(table("EmailPreferencesTable"), table("IncidentsTable")), 0.2,
+                FaultProxy.ALL));
+        proxies.sqs().inject(Plan.rate(operations("SendMessage", "SendMessageBatch"), 0.3, FaultProxy.ALL));
+        proxies.ses().inject(Plan.rate(operations("SendRawEmail", "SendEmail"), 0.3, FaultProxy.BEFORE_ONLY));
+        // The operator starts the campaign again when the console answers with an error (same campaign, same ids).
+        int retried = 0;
+        JsonNode started = null;
+        for (int attempt = 0; attempt < 8 && (started == null || started.has("error")); attempt++) {
+            try {
+                started = BreachNoticeFanOutIT.admin(Map.of("action", "notifyAffected", "incidentId", incidentId,
+                        "operator", "alice", "audience", Map.of("csv", key), "whatYouCanDo", "Change your password."));
+            } catch (RuntimeException failed) { // the function failed: Lambda answers the console with an error
+                started = Json.object().put("error", String.valueOf(failed.getMessage()));
+            }
+            retried += started.has("error") ? 1 : 0;
+        }
+        assertThat(started.has("error")).as("the campaign starts: %s", started).isFalse();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (audience.stream().anyMatch(a -> stack.mailbox().to(a).isEmpty())
+                && dlqDepth("NoticeFanOutDLQ") == 0 && dlqDepth("NotificationsDLQ") == 0 && System.nanoTime() < deadline) {
+            sleep(500);
+        }
+        String faults = delta(before, snapshot());
+        proxies.clear();
+        sleep(3000); // a duplicate would arrive within the notifier's next polls
+        long mailed = audience.stream().filter(a -> !stack.mailbox().to(a).isEmpty()).count();
+        for (String address : audience) {
+            assertThat(stack.mailbox().to(address).size()).as("notices to %s", address).isLessThanOrEqualTo(1);
+        }
+        int parkedPages = dlqDepth("NoticeFanOutDLQ");
+        int parkedEmails = dlqDepth("NotificationsDLQ");
+        if (mailed < audience.size()) {
+            assertThat(parkedPages + parkedEmails).as("%d of %d mailed and nothing parked", mailed, audience.size())
+                    .isGreaterThan(0);
+            assertThat(alarmFires(parkedPages > 0 ? "NoticeFanOutDLQ" : "NotificationsDLQ")).isTrue();
+        }
+        REPORT.put("breach notice fan-out", audience.size() + " in (2 pages), faults " + faults + ", " + retried
+                + " console starts answered with an error then repeated; " + mailed + " mailed exactly once, "
+                + parkedPages + " pages and " + parkedEmails + " emails in the alarmed DLQs");
+    }
+
     // ------------------------------------------------------------------------------------------------ accounts
 
     @Test
