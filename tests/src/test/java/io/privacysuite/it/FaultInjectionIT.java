@@ -456,9 +456,87 @@ class FaultInjectionIT extends IntegrationTest {
                 + " sends refused; completed, emailed once on a later delivery, link works");
     }
 
+    @Test
+    void erasure_underFaults_erasesEachSubjectOnce_withOneCompletionEmail() {
+        String site = newSite("faults-erase");
+        List<String> requestIds = new ArrayList<>();
+        List<String> addresses = new ArrayList<>();
+        List<String> links = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String email = uniqueId("fe") + "@example.org";
+            addresses.add(email);
+            dynamo.putItem(p -> p.tableName(TestBackends.ORDERS_TABLE).item(Map.of(
+                    "customerEmail", AttributeValue.fromS(email), "orderId", AttributeValue.fromS("o-1"),
+                    "total", AttributeValue.fromS("12.50"))));
+            links.add(verificationLink(site, email, "erasure"));
+            requestIds.add(DataSubjectRequestIT.VERIFY_LINK.matcher(links.get(i)).results().findFirst().orElseThrow()
+                    .group(1));
+        }
+        Map<Fault, Integer> before = snapshot();
+        proxies.dynamodb().inject(Plan.rate(naming(table("RequestsTable"), TestBackends.ORDERS_TABLE,
+                TestBackends.REVIEWS_TABLE), 0.2, FaultProxy.ALL));
+        proxies.sqs().inject(Plan.rate(operations("SendMessage"), 0.3, FaultProxy.ALL));
+        proxies.ses().inject(Plan.rate(operations("SendRawEmail", "SendEmail"), 0.3, FaultProxy.BEFORE_ONLY));
+        int[] fivexx = {0};
+        for (String link : links) {
+            HttpResponse<String> confirmed = withRetries(() -> {
+                Confirmation c = confirmLink(link);
+                return c.page().statusCode() >= 500 ? c.page() : c.confirmed();
+            }, fivexx);
+            assertThat(confirmed.statusCode()).as(confirmed.body()).isIn(200, 409);
+        }
+        for (String id : requestIds) {
+            awaitProcessed(id);
+        }
+        String faults = delta(before, snapshot());
+        proxies.clear();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (String address : addresses) {
+            while (erasureEmails(address) == 0 && dlqDepth("NotificationsDLQ") == 0 && System.nanoTime() < deadline) {
+                sleep(500);
+            }
+        }
+        sleep(2000); // a duplicate would arrive within the notifier's next polls
+        int completed = 0;
+        for (int i = 0; i < requestIds.size(); i++) {
+            String id = requestIds.get(i);
+            String address = addresses.get(i);
+            String status = operator(Map.of("action", "status", "requestId", id)).path("status").asText();
+            assertThat(subjects(address)).as("no email twice").doesNotHaveDuplicates();
+            if (status.equals("needs_attention")) {
+                assertThat(dlqDepth("RequestProcessingDLQ")).isGreaterThan(0);
+                continue;
+            }
+            assertThat(status).as("request %s", id).isEqualTo("completed");
+            completed++;
+            assertThat(dynamo.getItem(g -> g.tableName(TestBackends.ORDERS_TABLE).consistentRead(true).key(Map.of(
+                    "customerEmail", AttributeValue.fromS(address), "orderId", AttributeValue.fromS("o-1"))))
+                    .hasItem()).as("the order of %s erased", id).isFalse();
+            if (erasureEmails(address) == 0) {
+                assertThat(dlqDepth("NotificationsDLQ")).as("the email of %s is neither sent nor parked", id)
+                        .isGreaterThan(0);
+                assertThat(alarmFires("NotificationsDLQ")).isTrue();
+            } else {
+                assertThat(erasureEmails(address)).as("completion emails of %s", id).isEqualTo(1);
+            }
+        }
+        REPORT.put("processing -> erasure -> completion email", requestIds.size() + " in, faults " + faults + ", "
+                + fivexx[0] + " confirmations answered 5xx then pressed again; " + completed
+                + " completed with their orders erased and one email each");
+    }
+
+    private static long erasureEmails(String address) {
+        return stack.mailbox().to(address).stream()
+                .filter(m -> m.subject().contains("Your erasure request is complete")).count();
+    }
+
     /** Submits an access request (no faults yet) and returns the emailed verification link. */
     private static String verificationLink(String site, String email) {
-        HttpResponse<String> accepted = http("POST", "/v1/requests", "{\"type\":\"access\",\"email\":\"" + email
+        return verificationLink(site, email, "access");
+    }
+
+    private static String verificationLink(String site, String email, String type) {
+        HttpResponse<String> accepted = http("POST", "/v1/requests", "{\"type\":\"" + type + "\",\"email\":\"" + email
                 + "\",\"siteId\":\"" + site + "\",\"locale\":\"en\"}", "x-forwarded-for", DataSubjectRequestIT.randomIp());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         Mailbox.Email mail = stack.mailbox().awaitEmail(e -> e.isAddressedTo(email) && e.text().contains("/verify?token="),
