@@ -355,20 +355,7 @@ class FaultInjectionIT extends IntegrationTest {
         }
         Map<Fault, Integer> before = snapshot();
         proxies.s3().ifPresent(s3 -> s3.inject(Plan.rate(operations("PUT"), 0.3, FaultProxy.ALL)));
-        proxies.dynamodb().inject(Plan.rate(naming(table("RequestsTable"), TestBackends.ORDERS_TABLE,
-                TestBackends.REVIEWS_TABLE), 0.2, FaultProxy.ALL));
-        // Queueing fails too, also after the completing write: the answer stays owed in the request until queued.
-        proxies.sqs().inject(Plan.rate(operations("SendMessage"), 0.3, FaultProxy.ALL));
-        proxies.ses().inject(Plan.rate(operations("SendRawEmail", "SendEmail"), 0.3, FaultProxy.BEFORE_ONLY));
-        int[] fivexx = {0};
-        for (String link : links) {
-            // The person presses Confirm again when the page answers with an error.
-            HttpResponse<String> confirmed = withRetries(() -> {
-                Confirmation c = confirmLink(link);
-                return c.page().statusCode() >= 500 ? c.page() : c.confirmed();
-            }, fivexx);
-            assertThat(confirmed.statusCode()).as(confirmed.body()).isIn(200, 409);
-        }
+        int[] fivexx = confirmUnderProcessingFaults(links);
         List<JsonNode> finished = new ArrayList<>();
         for (String id : requestIds) {
             finished.add(awaitProcessed(id));
@@ -473,18 +460,7 @@ class FaultInjectionIT extends IntegrationTest {
                     .group(1));
         }
         Map<Fault, Integer> before = snapshot();
-        proxies.dynamodb().inject(Plan.rate(naming(table("RequestsTable"), TestBackends.ORDERS_TABLE,
-                TestBackends.REVIEWS_TABLE), 0.2, FaultProxy.ALL));
-        proxies.sqs().inject(Plan.rate(operations("SendMessage"), 0.3, FaultProxy.ALL));
-        proxies.ses().inject(Plan.rate(operations("SendRawEmail", "SendEmail"), 0.3, FaultProxy.BEFORE_ONLY));
-        int[] fivexx = {0};
-        for (String link : links) {
-            HttpResponse<String> confirmed = withRetries(() -> {
-                Confirmation c = confirmLink(link);
-                return c.page().statusCode() >= 500 ? c.page() : c.confirmed();
-            }, fivexx);
-            assertThat(confirmed.statusCode()).as(confirmed.body()).isIn(200, 409);
-        }
+        int[] fivexx = confirmUnderProcessingFaults(links);
         for (String id : requestIds) {
             awaitProcessed(id);
         }
@@ -528,6 +504,27 @@ class FaultInjectionIT extends IntegrationTest {
     private static long erasureEmails(String address) {
         return stack.mailbox().to(address).stream()
                 .filter(m -> m.subject().contains("Your erasure request is complete")).count();
+    }
+
+    /**
+     * Faults on the requests and the company's tables, on every queueing and before SES, then each person confirms
+     * (pressing Confirm again when the page answers with an error); returns how many answers were 5xx. Queueing fails
+     * after the completing write too: the answer stays owed in the request until queued.
+     */
+    private int[] confirmUnderProcessingFaults(List<String> links) {
+        proxies.dynamodb().inject(Plan.rate(naming(table("RequestsTable"), TestBackends.ORDERS_TABLE,
+                TestBackends.REVIEWS_TABLE), 0.2, FaultProxy.ALL));
+        proxies.sqs().inject(Plan.rate(operations("SendMessage"), 0.3, FaultProxy.ALL));
+        proxies.ses().inject(Plan.rate(operations("SendRawEmail", "SendEmail"), 0.3, FaultProxy.BEFORE_ONLY));
+        int[] fivexx = {0};
+        for (String link : links) {
+            HttpResponse<String> confirmed = withRetries(() -> {
+                Confirmation c = confirmLink(link);
+                return c.page().statusCode() >= 500 ? c.page() : c.confirmed();
+            }, fivexx);
+            assertThat(confirmed.statusCode()).as(confirmed.body()).isIn(200, 409);
+        }
+        return fivexx;
     }
 
     /** Submits an access request (no faults yet) and returns the emailed verification link. */
