@@ -25,8 +25,43 @@ public final class ConsentSigner {
     private final Secret secret;
     private volatile Keys keys;
 
-    /** The secret's versions turned into HMAC keys once per version set (a refresh hands out a new set). */
-    private record Keys(SecretVersions source, String activeKeyId, Map<String, SecretKeySpec> byId) {}
+    /**
+     * The secret's versions turned into HMAC keys once per version set (a refresh hands out a new set). Signing needs
+     * only the current key; the previous ones are derived (and their value read) when a key id is not the current.
+     */
+    private static final class Keys {
+        final SecretVersions source;
+        final String activeKeyId;
+        final SecretKeySpec active;
+        private volatile Map<String, SecretKeySpec> previous;
+
+        Keys(SecretVersions source) {
+            byte[] current = source.current();
+            if (current.length < 16) {
+                throw new IllegalArgumentException("a signing secret of at least 16 bytes is required");
+            }
+            this.source = source;
+            this.activeKeyId = keyIdOf(current);
+            this.active = new SecretKeySpec(current, ALGORITHM);
+        }
+
+        SecretKeySpec byId(String keyId) {
+            if (keyId.equals(activeKeyId)) {
+                return active;
+            }
+            Map<String, SecretKeySpec> older = previous;
+            if (older == null) {
+                Map<String, SecretKeySpec> byId = new LinkedHashMap<>();
+                for (byte[] value : source.all()) {
+                    byId.putIfAbsent(keyIdOf(value), new SecretKeySpec(value, ALGORITHM));
+                }
+                byId.remove(activeKeyId);
+                older = Map.copyOf(byId);
+                previous = older;
+            }
+            return older.get(keyId);
+        }
+    }
 
     /** @param secrets the active secret first, then previous ones still accepted for verification */
     public ConsentSigner(List<byte[]> secrets) {
@@ -42,25 +77,17 @@ public final class ConsentSigner {
     private Keys keys() {
         SecretVersions versions = secret.versions();
         Keys current = keys;
-        if (current != null && current.source() == versions) {
+        if (current != null && current.source == versions) {
             return current;
         }
-        List<byte[]> all = versions.all();
-        if (all.get(0).length < 16) {
-            throw new IllegalArgumentException("a signing secret of at least 16 bytes is required");
-        }
-        Map<String, SecretKeySpec> byId = new LinkedHashMap<>();
-        for (byte[] value : all) {
-            byId.putIfAbsent(keyIdOf(value), new SecretKeySpec(value, ALGORITHM));
-        }
-        Keys built = new Keys(versions, keyIdOf(all.get(0)), Map.copyOf(byId));
+        Keys built = new Keys(versions);
         keys = built;
         return built;
     }
 
     public String sign(ConsentRecord record) {
         Keys k = keys();
-        return k.activeKeyId() + "." + mac(k.byId().get(k.activeKeyId()), record.canonical());
+        return k.activeKeyId + "." + mac(k.active, record.canonical());
     }
 
     /** True when {@code key} was issued for exactly this record by one of our secrets. */
@@ -72,7 +99,7 @@ public final class ConsentSigner {
         if (dot <= 0) {
             return false;
         }
-        SecretKeySpec spec = keys().byId().get(key.substring(0, dot));
+        SecretKeySpec spec = keys().byId(key.substring(0, dot));
         if (spec == null) {
             // Perhaps signed by a version newer than this container's cache (a rotation in progress).
             secret.refreshSoon();
@@ -96,7 +123,7 @@ public final class ConsentSigner {
     public String consentIdFor(String siteId, String requestId) {
         Keys k = keys();
         String input = "consent-id|" + siteId.length() + ":" + siteId + "|" + requestId.length() + ":" + requestId;
-        byte[] digest = rawMac(k.byId().get(k.activeKeyId()), input);
+        byte[] digest = rawMac(k.active, input);
         digest[6] = (byte) ((digest[6] & 0x0f) | 0x80);
         digest[8] = (byte) ((digest[8] & 0x3f) | 0x80);
         ByteBuffer bytes = ByteBuffer.wrap(digest, 0, 16);

@@ -113,4 +113,55 @@ class ConsentSignerTest {
         assertThat(signer.verify(record(), oldKey)).isTrue();
         assertThat(signer.sign(record())).isEqualTo(newKey);
     }
+
+    @Test
+    void shouldSignAndVerifyWithoutThePreviousSecret_andReadItOnceForAKeyTheCurrentOneDidNotIssue() {
+        java.util.concurrent.atomic.AtomicInteger previousReads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+        io.privacysuite.core.secrets.SecretVersions versions = io.privacysuite.core.secrets.SecretVersions
+                .withLazyPrevious(SECRET, () -> {
+                    previousReads.incrementAndGet();
+                    return java.util.Optional.of(OLD_SECRET);
+                });
+        ConsentSigner signer = new ConsentSigner(new io.privacysuite.core.secrets.Secret() {
+            public io.privacysuite.core.secrets.SecretVersions versions() {
+                return versions;
+            }
+
+            public void refreshSoon() {
+                refreshes.incrementAndGet();
+            }
+        });
+        String key = signer.sign(record());
+        signer.consentIdFor("shop", "3f0c2a9e-5b1d-4c8e-9a7f-0d1e2f3a4b5c");
+        assertThat(signer.verify(record(), key)).isTrue();
+        assertThat(signer.verify(record().withCategories(new Categories(true, true, true)), key))
+                .as("a tampered record under the current key id").isFalse();
+        assertThat(previousReads).as("signing and current-key checks never read AWSPREVIOUS").hasValue(0);
+
+        String oldKey = new ConsentSigner(List.of(OLD_SECRET)).sign(record());
+        assertThat(signer.verify(record(), oldKey)).as("a key issued before the rotation").isTrue();
+        assertThat(signer.verify(record().withCategories(new Categories(true, true, true)), oldKey)).isFalse();
+        assertThat(signer.verify(record(), "0badc0de.AAAA")).isFalse();
+        assertThat(previousReads).as("read once per version set").hasValue(1);
+        assertThat(refreshes).as("only the unknown key id asks for a refresh").hasValue(1);
+        assertThat(signer.sign(record())).isEqualTo(key);
+    }
+
+    @Test
+    void shouldFailLoudly_notRefuseTheKey_whenThePreviousSecretCannotBeRead_andTryAgainNextTime() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        io.privacysuite.core.secrets.SecretVersions versions = io.privacysuite.core.secrets.SecretVersions
+                .withLazyPrevious(SECRET, () -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("Secrets Manager unreachable");
+                    }
+                    return java.util.Optional.of(OLD_SECRET);
+                });
+        ConsentSigner signer = new ConsentSigner(() -> versions);
+        String oldKey = new ConsentSigner(List.of(OLD_SECRET)).sign(record());
+        assertThatThrownBy(() -> signer.verify(record(), oldKey)).hasMessageContaining("unreachable");
+        assertThat(signer.verify(record(), oldKey)).isTrue();
+        assertThat(calls).hasValue(2);
+    }
 }

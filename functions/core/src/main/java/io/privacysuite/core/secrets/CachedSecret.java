@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -14,7 +12,8 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 /**
  * One secret's {@code AWSCURRENT} and {@code AWSPREVIOUS} values, reloaded when stale. A failed reload keeps the
  * values it has (and tries again a minute later), so a Secrets Manager hiccup never fails requests that the
- * cached values can still serve.
+ * cached values can still serve. {@code AWSPREVIOUS} is read only when a user asks for every version (a key that
+ * the current value does not verify), so a cold start makes one GetSecretValue call, not two.
  */
 final class CachedSecret implements Secret {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofMinutes(1);
@@ -30,6 +29,10 @@ final class CachedSecret implements Secret {
     private volatile SecretVersions versions;
     private volatile Instant nextLoad = Instant.MIN;
     private volatile Instant lastForced = Instant.MIN;
+    /** The last AWSPREVIOUS read and the AWSCURRENT it was read beside: kept if a later read of it fails. */
+    private volatile Pair lastPrevious;
+
+    private record Pair(byte[] current, Optional<byte[]> previous) {}
 
     CachedSecret(Secrets owner, String name, String arn, SecretsManagerClient client, Duration refreshEvery,
                  Clock clock) {
@@ -69,11 +72,9 @@ final class CachedSecret implements Secret {
             return versions; // another thread reloaded meanwhile
         }
         try {
-            List<byte[]> values = new ArrayList<>();
-            values.add(read("AWSCURRENT").orElseThrow(() ->
-                    new IllegalStateException("secret " + name + " has no AWSCURRENT value")));
-            read("AWSPREVIOUS").ifPresent(values::add);
-            versions = SecretVersions.of(values);
+            byte[] current = read("AWSCURRENT").orElseThrow(() ->
+                    new IllegalStateException("secret " + name + " has no AWSCURRENT value"));
+            versions = SecretVersions.withLazyPrevious(current, () -> previous(current));
             nextLoad = now.plus(refreshEvery);
             return versions;
         } catch (RuntimeException e) {
@@ -83,6 +84,25 @@ final class CachedSecret implements Secret {
             }
             nextLoad = now.plus(RETRY_AFTER_FAILURE);
             return versions;
+        }
+    }
+
+    /**
+     * AWSPREVIOUS, read beside this AWSCURRENT. If Secrets Manager fails now but answered for the same current value
+     * before, that answer still holds (only a rotation moves the labels); otherwise the caller gets the failure.
+     */
+    private Optional<byte[]> previous(byte[] current) {
+        try {
+            Optional<byte[]> previous = read("AWSPREVIOUS");
+            lastPrevious = new Pair(current, previous);
+            return previous;
+        } catch (RuntimeException e) {
+            Pair known = lastPrevious;
+            if (known != null && java.util.Arrays.equals(known.current(), current)) {
+                return known.previous();
+            }
+            throw new IllegalStateException("cannot read the previous version of secret " + name + " ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
     }
 

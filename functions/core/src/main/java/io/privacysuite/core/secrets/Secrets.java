@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * configuration can read a secret; reading one needs {@code secretsmanager:GetSecretValue} on exactly it.
  *
  * <p>Each secret is loaded at init (a missing or unreadable one fails the cold start, not a request), cached with
- * its {@code AWSCURRENT} and {@code AWSPREVIOUS} versions, reloaded when older than {@code SECRETS_REFRESH_MINUTES}
- * (checked on use, so on invoke) and after a SnapStart restore. Adding a secret: a template
+ * its {@code AWSCURRENT} version (and {@code AWSPREVIOUS} once a verification needs it), reloaded when older than
+ * {@code SECRETS_REFRESH_MINUTES} (checked on use, so on invoke) and after a SnapStart restore. Adding a secret: a template
  * {@code AWS::SecretsManager::Secret}, {@code <NAME>_SECRET_ARN: !Ref It} and an
  * {@code AWSSecretsManagerGetSecretValuePolicy} on the function, then {@code secrets.secret("<NAME>")}.
  */
