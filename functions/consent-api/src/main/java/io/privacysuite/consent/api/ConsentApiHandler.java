@@ -75,6 +75,8 @@ public final class ConsentApiHandler implements RequestStreamHandler, org.crac.R
     }
 
     private ConsentApiHandler(Env env, Secret signing, DynamoDbClient dynamo) {
+        // The signer below waits for the secret's thread; until then, load what the first request's JSON needs.
+        HttpApiJson.warmUp();
         this(serviceFrom(env, signing, dynamo), ConsentWriteLimits.from(env, dynamo, Clock.systemUTC()),
                 Metrics.from(env));
     }

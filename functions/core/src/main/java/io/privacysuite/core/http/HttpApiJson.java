@@ -66,6 +66,22 @@ public final class HttpApiJson {
                 .build();
     }
 
+    /**
+     * Reads a small event and writes a small response, so the JSON classes a first request needs are loaded and
+     * initialized now: a cold start calls this while another thread waits on the network.
+     */
+    public static void warmUp() {
+        try {
+            read(new java.io.ByteArrayInputStream(("{\"routeKey\":\"GET /\",\"headers\":{\"a\":\"b\"},"
+                    + "\"requestContext\":{\"http\":{\"method\":\"GET\"}},\"cookies\":[\"c\"]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            write(APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of("a", "b")).build(),
+                    OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The response as API Gateway reads it (absent fields are left out, as the runtime leaves out nulls). */
     public static void write(APIGatewayV2HTTPResponse response, OutputStream out) throws IOException {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)

@@ -31,6 +31,11 @@ class HttpApiJsonTest {
             .build();
 
     @Test
+    void warmUpShouldReadAndWriteItsOwnSampleWithoutFailing() {
+        org.assertj.core.api.Assertions.assertThatCode(HttpApiJson::warmUp).doesNotThrowAnyException();
+    }
+
+    @Test
     void every_sample_http_api_event_reads_as_the_bean_binding_reads_it() throws IOException {
         List<Path> httpEvents = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("../../events"))) {
