@@ -66,6 +66,12 @@ final class ColdStartBench {
         System.out.printf("coldstart.consent.primed: init+priming %d ms, first invoke after priming %d ms "
                 + "(with SnapStart the snapshot is taken after priming; a restored container starts at the second "
                 + "figure plus restore time)%n", p[0], p[1]);
+        String logDir = System.getProperty("bench.coldstart.classlog", "");
+        if (!logDir.isBlank()) {
+            System.out.printf("coldstart.classes: hello %d, consent %d, consent primed %d (classes loaded in run 1, "
+                    + "from %s)%n", classCount(logDir, "hello"), classCount(logDir, "consent"),
+                    classCount(logDir, "primed"), logDir);
+        }
         System.out.printf("coldstart.ratio: consent/hello JVM start to first response %.2f, CPU %.2f (target <= 2.0; "
                 + "each the median of the per-run ratios, hello and consent started back to back)%n",
                 medianRatio(consent, hello, 2), medianRatio(consent, hello, 3));
@@ -79,6 +85,12 @@ final class ColdStartBench {
         }
         Files.createDirectories(Path.of(dir));
         return List.of("-Xlog:class+load=info:file=" + Path.of(dir).resolve(label + "-" + run + ".log"));
+    }
+
+    private static long classCount(String dir, String label) throws IOException {
+        try (var lines = Files.lines(Path.of(dir).resolve(label + "-0.log"))) {
+            return lines.filter(l -> l.contains("[class,load]")).count();
+        }
     }
 
     private static long[] probe(String classpath, String handler, Path event, Map<String, String> env, boolean prime,
