@@ -55,31 +55,12 @@ class CachedSecretTest {
         public void close() {}
     }
 
-    private static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private final FakeSecretsManager sm = new FakeSecretsManager();
-    private final ManualClock clock = new ManualClock();
 
-    private Secret load() {
-        return new Secrets(Env.of(Map.of("CONSENT_SIGNING_SECRET_ARN", ARN)), sm, Duration.ofMinutes(10), clock)
-                .secret(Secrets.CONSENT_SIGNING);
+    /** @param refreshEvery zero: every use reloads (the clock stands still) */
+    private Secret load(Duration refreshEvery) {
+        return new Secrets(Env.of(Map.of("CONSENT_SIGNING_SECRET_ARN", ARN)), sm, refreshEvery,
+                Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC)).secret(Secrets.CONSENT_SIGNING);
     }
 
     private static List<String> texts(SecretVersions versions) {
@@ -90,7 +71,7 @@ class CachedSecretTest {
     void shouldReadOnlyAwsCurrentAtInit_andAwsPreviousOnceWhenEveryVersionIsAskedFor() {
         sm.stages.put("AWSCURRENT", "current-value");
         sm.stages.put("AWSPREVIOUS", "previous-value");
-        Secret secret = load();
+        Secret secret = load(Duration.ofMinutes(10));
         assertThat(new String(secret.versions().current(), StandardCharsets.UTF_8)).isEqualTo("current-value");
         assertThat(secret.versions().previousLoaded()).isFalse();
         assertThat(sm.calls).containsExactly("AWSCURRENT");
@@ -103,7 +84,7 @@ class CachedSecretTest {
     @Test
     void shouldHaveOnlyTheCurrentValue_whenTheSecretWasNeverRotated() {
         sm.stages.put("AWSCURRENT", "current-value");
-        Secret secret = load();
+        Secret secret = load(Duration.ofMinutes(10));
         assertThat(texts(secret.versions())).containsExactly("current-value");
         assertThat(secret.versions().previousLoaded()).isTrue();
     }
@@ -112,26 +93,24 @@ class CachedSecretTest {
     void shouldKeepTheKnownPreviousValue_whenRereadingItFailsForTheSameCurrentValue() {
         sm.stages.put("AWSCURRENT", "current-value");
         sm.stages.put("AWSPREVIOUS", "previous-value");
-        Secret secret = load();
+        Secret secret = load(Duration.ZERO);
         assertThat(texts(secret.versions())).hasSize(2);
 
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
         sm.stages.put("AWSPREVIOUS", null);
         SecretVersions reloaded = secret.versions();
         assertThat(reloaded.previousLoaded()).as("a reload reads AWSCURRENT only").isFalse();
         assertThat(texts(reloaded)).containsExactly("current-value", "previous-value");
-        assertThat(sm.calls).containsExactly("AWSCURRENT", "AWSPREVIOUS", "AWSCURRENT", "AWSPREVIOUS");
+        assertThat(sm.calls).containsExactly("AWSCURRENT", "AWSCURRENT", "AWSPREVIOUS", "AWSCURRENT", "AWSPREVIOUS");
     }
 
     @Test
     void shouldFailTheVerification_notGuess_whenAwsPreviousCannotBeReadAfterARotation_andRetryNextTime() {
         sm.stages.put("AWSCURRENT", "first-value");
-        Secret secret = load();
+        Secret secret = load(Duration.ZERO);
         assertThat(texts(secret.versions())).containsExactly("first-value");
 
         sm.stages.put("AWSCURRENT", "second-value");
         sm.stages.put("AWSPREVIOUS", null);
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
         SecretVersions rotated = secret.versions();
         assertThat(rotated.current()).asString(StandardCharsets.UTF_8).isEqualTo("second-value");
         assertThatThrownBy(rotated::all).isInstanceOf(IllegalStateException.class)
