@@ -100,6 +100,7 @@ final class ExportBench {
             List<Long> upload = new ArrayList<>();
             List<Long> export = new ArrayList<>();
             List<Long> exportCpu = new ArrayList<>();
+            List<String> calls = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 long begin = System.nanoTime();
                 long cpu = Throughput.stackCpuNanos();
@@ -129,10 +130,13 @@ final class ExportBench {
                 DsarRequest request = verifiedRequest(store, legalClock, email);
                 begin = System.nanoTime();
                 cpu = Throughput.stackCpuNanos();
+                CallTimes.start();
                 FulfilmentService.Result result = service.process(ProcessingMessage.of(request), 1, "bench",
                         Duration.ofMinutes(5)).result();
+                long end = System.nanoTime();
                 exportCpu.add((Throughput.stackCpuNanos() - cpu) / 1_000_000);
-                export.add(Duration.ofNanos(System.nanoTime() - begin).toMillis());
+                export.add(Duration.ofNanos(end - begin).toMillis());
+                calls.add(CallTimes.describe(CallTimes.stop(), begin, end));
                 if (result != FulfilmentService.Result.COMPLETED) {
                     throw new IllegalStateException("export ended " + result);
                 }
@@ -145,6 +149,10 @@ final class ExportBench {
                     median(upload), median(render), rest);
             System.out.printf("  %6d records, each run (ms): Query %s, export %s; CPU: Query %s, export %s%n", size, query,
                     export, queryCpu, exportCpu);
+            for (int run = 0; run < runs; run++) {
+                System.out.printf("  %6d records, run %d: export %d ms, AWS calls in order (ms): %s%n", size, run + 1,
+                        export.get(run), calls.get(run));
+            }
             System.out.printf("  %6d records: export.ratio (each run's export : its Query, median of %d runs) wall clock"
                             + " %.2f, CPU %.2f; median export : median Query %.2f, CPU %.2f (target <= 2.0 at 10k)%n",
                     size, runs, medianRatio(export, query), medianRatio(exportCpu, queryCpu),
