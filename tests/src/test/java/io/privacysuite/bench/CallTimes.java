@@ -42,6 +42,11 @@ public final class CallTimes implements ExecutionInterceptor {
         return calls == null ? List.of() : calls.stream().sorted(java.util.Comparator.comparingLong(Call::start)).toList();
     }
 
+    /** The summed time of the calls whose {@code Service.Operation} is one of {@code names}. */
+    static long millis(List<Call> calls, java.util.Set<String> names) {
+        return calls.stream().filter(c -> names.contains(c.name())).mapToLong(c -> c.end() - c.start()).sum() / 1_000_000;
+    }
+
     /**
      * The calls in order as {@code name ms}, and the time no call was running (between {@code begin} and {@code end}):
      * the export's own work (serializing aside, which overlaps the S3 calls).
