@@ -268,29 +268,65 @@ public final class DynamoDbConnector implements Connector {
         }
     }
 
-    private void eachItem(String key, Instant now, java.util.function.Consumer<Map<String, AttributeValue>> out) {
-        Map<String, AttributeValue> start = null;
-        try {
-            do {
-                QueryRequest.Builder q = QueryRequest.builder().tableName(source.table())
-                        .keyConditionExpression("#k = :v")
-                        .expressionAttributeNames(Map.of("#k", source.keyAttribute()))
-                        .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(key)))
-                        .exclusiveStartKey(start);
-                if (source.index() != null) {
-                    q.indexName(source.index());
-                }
-                QueryResponse page = dynamo.query(q.build());
+    /**
+     * Page by page; the next page is asked for (on a virtual thread) as soon as this one names it, so DynamoDB
+     * serves it while this page's items are handed over. At most two pages are held at once.
+     */
+    void eachItem(String key, Instant now, java.util.function.Consumer<Map<String, AttributeValue>> out) {
+        QueryResponse page = page(key, null);
+        while (page != null) {
+            Map<String, AttributeValue> start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                    ? page.lastEvaluatedKey() : null;
+            java.util.concurrent.FutureTask<QueryResponse> next = null;
+            if (start != null) {
+                next = new java.util.concurrent.FutureTask<>(() -> page(key, start));
+                Thread.ofVirtual().name("source-page-" + source.id()).start(next);
+            }
+            try {
                 for (Map<String, AttributeValue> item : page.items()) {
                     AttributeValue ttl = item.get(source.ttlAttribute());
                     if (ttl == null || ttl.n() == null || !RetentionPolicy.isExpired(Long.parseLong(ttl.n()), now)) {
                         out.accept(item);
                     }
                 }
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-            } while (start != null);
+            } catch (RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true); // this read is over: the page asked for ahead is not waited for
+                }
+                throw e;
+            }
+            page = next == null ? null : awaitPage(next);
+        }
+    }
+
+    private QueryResponse page(String key, Map<String, AttributeValue> start) {
+        QueryRequest.Builder q = QueryRequest.builder().tableName(source.table())
+                .keyConditionExpression("#k = :v")
+                .expressionAttributeNames(Map.of("#k", source.keyAttribute()))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(key)))
+                .exclusiveStartKey(start);
+        if (source.index() != null) {
+            q.indexName(source.index());
+        }
+        try {
+            return dynamo.query(q.build());
         } catch (SdkException e) {
             throw new SourceFailedException(source.id() + ": query failed", e);
+        }
+    }
+
+    private QueryResponse awaitPage(java.util.concurrent.FutureTask<QueryResponse> next) {
+        try {
+            return next.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SourceFailedException(source.id() + ": query failed", e.getCause());
+        } catch (InterruptedException e) {
+            next.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SourceFailedException(source.id() + ": query interrupted", e);
         }
     }
 

@@ -28,12 +28,22 @@ final class ExportTexts {
     // Built once per page, not per value: an export formats a date or two in every record.
     private final DateTimeFormatter dateTimeFormat;
     private final DateTimeFormatter dateFormat;
+    /**
+     * Instants formatted on this page, by epoch second (the pattern shows no fraction of a second): records written
+     * together share their seconds, and formatting is most of what a record's page costs. One page, one thread.
+     */
+    private final Map<Long, String> dateTimes = new java.util.HashMap<>();
+    private final boolean secondsEnough;
+    private ZoneId dateTimesZone;
 
     private ExportTexts(String lang) {
         this.lang = Texts.supported(lang);
         Locale locale = Locale.forLanguageTag(this.lang);
         this.dateTimeFormat = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT).withLocale(locale);
         this.dateFormat = DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale);
+        String pattern = java.time.format.DateTimeFormatterBuilder.getLocalizedDateTimePattern(FormatStyle.LONG,
+                FormatStyle.SHORT, java.time.chrono.IsoChronology.INSTANCE, locale).replaceAll("'[^']*'", "");
+        this.secondsEnough = pattern.chars().noneMatch(c -> c == 'S' || c == 'n' || c == 'N' || c == 'A');
     }
 
     static ExportTexts in(String lang) {
@@ -59,7 +69,71 @@ final class ExportTexts {
     }
 
     String dateTime(Instant at, ZoneId zone) {
-        return at.atZone(zone).format(dateTimeFormat);
+        if (!secondsEnough) {
+            return at.atZone(zone).format(dateTimeFormat);
+        }
+        if (!zone.equals(dateTimesZone) || dateTimes.size() >= 4096) {
+            dateTimes.clear();
+            dateTimesZone = zone;
+        }
+        return dateTimes.computeIfAbsent(at.getEpochSecond(), second -> at.atZone(zone).format(dateTimeFormat));
+    }
+
+    /**
+     * {@code text} as {@link Instant#parse} reads it when it is spelled as {@link Instant#toString} spells instants
+     * (UTC, {@code yyyy-MM-ddTHH:mm:ss[.f]Z}, what sources mostly hold), without the general parser; null for any
+     * other spelling or an impossible date (the caller then asks {@link Instant#parse}).
+     */
+    static Instant canonicalInstant(String text) {
+        int length = text.length();
+        if (length < 20 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return null;
+        }
+        int nanos = 0;
+        if (length > 20) {
+            int digits = length - 21;
+            if (text.charAt(19) != '.' || digits < 1 || digits > 9) {
+                return null;
+            }
+            int fraction = digits(text, 20, length - 1);
+            if (fraction < 0) {
+                return null;
+            }
+            for (int i = digits; i < 9; i++) {
+                fraction *= 10;
+            }
+            nanos = fraction;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+                || second > 59) {
+            return null; // absent, or what only the general parser decides (a leap second)
+        }
+        try {
+            return java.time.LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+                    .toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException impossible) {
+            return null;
+        }
+    }
+
+    /** The decimal number {@code text[from, to)} spells, or -1 if a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     String date(LocalDate date) {
@@ -100,8 +174,9 @@ final class ExportTexts {
         }
         String text = String.valueOf(value);
         if (text.length() >= 20 && text.length() <= 35 && text.charAt(4) == '-' && text.contains("T")) {
+            Instant canonical = canonicalInstant(text);
             try {
-                return dateTime(Instant.parse(text), zone);
+                return dateTime(canonical != null ? canonical : Instant.parse(text), zone);
             } catch (DateTimeParseException notAnInstant) {
                 // plain text
             }

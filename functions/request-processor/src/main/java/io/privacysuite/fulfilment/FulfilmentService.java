@@ -149,26 +149,27 @@ public final class FulfilmentService {
         if (request.type() == RequestType.RECTIFICATION && request.hasAudit("route_to_operator")) {
             return Result.SKIPPED;
         }
-        if (request.status() == RequestStatus.VERIFIED) {
-            int sources = connectors.size();
-            request = save(request, r -> r.status() == RequestStatus.VERIFIED
-                    ? r.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "start_fulfilment", sources + " data source(s)")
-                    : r);
-        }
+        // The start is recorded while the holds and the sources are read (nothing below needs its answer before it
+        // writes): for an access or portability request, which changes no source, it runs beside the whole read.
+        Started started = start(request, now);
         HoldIndex index = holds.get();
         Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(), request.subjectIds(),
                 request.consentIds(), changes(request.details()),
                 Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()));
-
+        List<AuditEntry> entries = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        String status = started.status().wire();
+        subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
+        boolean changesSources = request.type() != RequestType.ACCESS && request.type() != RequestType.PORTABILITY;
+        if (changesSources) {
+            // Nothing is erased, changed or flagged before the request says it is in progress.
+            request = started.request();
+        }
         if (request.type() == RequestType.RESTRICTION || request.type() == RequestType.OBJECTION) {
             // The suite's own flag first: the notifier honours it from now on, whatever the other sources do.
             preferences.flag(request.emailHash(), request.type() == RequestType.OBJECTION
                     ? EmailPreferences.OBJECTION : EmailPreferences.RESTRICTED, request.requestId(), now);
         }
-        List<AuditEntry> entries = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        String status = request.status().wire();
-        subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
         List<SourceOutcome> outcomes = new ArrayList<>();
         try {
             if (failed.isEmpty()) {
@@ -183,6 +184,7 @@ public final class FulfilmentService {
                     }
                 }
             }
+            request = started.request();
             if (!failed.isEmpty()) {
                 if (receiveCount >= maxReceives) {
                     String why = "not complete: source(s) " + String.join(", ", failed) + " failed after " + receiveCount
@@ -220,7 +222,59 @@ public final class FulfilmentService {
                         request.type().wire() + " recorded in " + outcomes.size() + " source(s)", UnaryOperator.identity());
             };
         } finally {
+            started.await(); // never left running past this delivery, whatever happened meanwhile
             outcomes.forEach(SourceOutcome::release); // spooled records' temp files
+        }
+    }
+
+    /**
+     * The write that moves a verified request to {@code in_progress}, started on its own (virtual) thread; a request
+     * already in progress needs none. {@link #request()} waits for it and throws what it threw.
+     */
+    private Started start(DsarRequest request, Instant now) {
+        if (request.status() != RequestStatus.VERIFIED) {
+            return new Started(request.status(), null, request);
+        }
+        int sources = connectors.size();
+        java.util.concurrent.FutureTask<DsarRequest> write = new java.util.concurrent.FutureTask<>(() -> save(request,
+                r -> r.status() == RequestStatus.VERIFIED
+                        ? r.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "start_fulfilment", sources + " data source(s)")
+                        : r));
+        Thread.ofVirtual().name("fulfilment-start-" + request.requestId()).start(write);
+        return new Started(RequestStatus.IN_PROGRESS, write, null);
+    }
+
+    /** The request as its start left it: {@code status} is what the start makes it (for the audit entries). */
+    private record Started(RequestStatus status, java.util.concurrent.FutureTask<DsarRequest> write, DsarRequest done) {
+        DsarRequest request() {
+            if (write == null) {
+                return done;
+            }
+            try {
+                return write.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException("request not started", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the request", e);
+            }
+        }
+
+        /** Waits for the write to end, whatever its result (the delivery's outcome was decided elsewhere). */
+        void await() {
+            if (write == null) {
+                return;
+            }
+            try {
+                write.get();
+            } catch (java.util.concurrent.ExecutionException ignored) {
+                // thrown by request() where it matters; a delivery that failed already reports its own failure
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

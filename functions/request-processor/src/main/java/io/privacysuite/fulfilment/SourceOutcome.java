@@ -45,12 +45,20 @@ public record SourceOutcome(String sourceId, String category, String description
 
     /**
      * As above, the items handed over one by one by {@code items} (a source read page by page) and their records
-     * spooled to a temporary file ({@link SpooledRecords}): {@link #release} deletes it.
+     * spooled to a temporary file beyond a memory budget ({@link SpooledRecords}): {@link #release} deletes it.
      */
     static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record) {
-        SpooledRecords records = new SpooledRecords();
+        return exported(source, items, held, record, SpooledRecords.MEMORY_BUDGET);
+    }
+
+    /** As above, keeping records in memory up to {@code memoryBudget} estimated bytes ({@link SpooledRecords}). */
+    static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record,
+                                  long memoryBudget) {
+        SpooledRecords records = new SpooledRecords(memoryBudget);
         try {
             int heldCount = collect(items, held, record, records);
             return found(source, records.finish(), heldCount);

@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractSequentialList;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -26,41 +28,107 @@ import java.util.NoSuchElementException;
  * time the export files are written: a subject's records never have to fit in memory, whatever their number (the
  * export format puts each source's count before its records, so they are written after the source is read). Numbers
  * read back as {@code BigDecimal} and maps keep their order, so the files say exactly what the records said.
+ *
+ * <p>Records stay in memory until their estimated size passes {@link #MEMORY_BUDGET}; only then do they all go to
+ * the file. Most subjects have far fewer: their files are written straight from the records, without writing and
+ * parsing the spool (the same bytes either way).
  */
 final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
         implements AutoCloseable, JsonSerializable {
     private static final ObjectWriter WRITER = Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private static final ObjectReader READER = Json.MAPPER.readerFor(Map.class)
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-    private final Path file;
+    /**
+     * Estimated bytes of records one source keeps in memory before spooling them all (the request processor has
+     * 1 GB; a 10k-record subject of a few fields stays under it).
+     */
+    static final long MEMORY_BUDGET = 16L * 1024 * 1024;
+    private final long budget;
+    private List<Map<String, Object>> memory = new ArrayList<>();
+    private long estimated;
+    private Path file;
     private JsonGenerator out;
+    private boolean finished;
     private int size;
 
     SpooledRecords() {
+        this(MEMORY_BUDGET);
+    }
+
+    /** With another memory budget in estimated bytes (tests: 0 spools every record). */
+    SpooledRecords(long budget) {
+        this.budget = budget;
+    }
+
+    @Override
+    public boolean add(Map<String, Object> record) {
+        if (finished) {
+            throw new IllegalStateException("spool already read");
+        }
+        if (memory != null) {
+            memory.add(record);
+            estimated += estimate(record);
+            if (estimated > budget) {
+                spill();
+            }
+        } else {
+            write(record);
+        }
+        size++;
+        return true;
+    }
+
+    /** Over budget: every record so far goes to the file, and so will the next ones. */
+    private void spill() {
         try {
             file = Files.createTempFile("export-records", ".json");
             out = Json.MAPPER.getFactory().createGenerator(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024));
         } catch (IOException e) {
             throw new UncheckedIOException("export spool not created", e);
         }
+        List<Map<String, Object>> held = memory;
+        memory = null;
+        held.forEach(this::write);
     }
 
-    @Override
-    public boolean add(Map<String, Object> record) {
-        if (out == null) {
-            throw new IllegalStateException("spool already read");
-        }
+    private void write(Map<String, Object> record) {
         try {
             WRITER.writeValue(out, record);
         } catch (IOException e) {
             throw new UncheckedIOException("export spool not written", e);
         }
-        size++;
-        return true;
+    }
+
+    /** Whether the records went to a file (more than the memory budget). */
+    boolean spooled() {
+        return file != null;
+    }
+
+    /** A rough size in memory (object headers, characters, entries), enough to bound what stays there. */
+    private static long estimate(Object value) {
+        if (value instanceof String text) {
+            return 48 + 2L * text.length();
+        }
+        if (value instanceof Map<?, ?> map) {
+            long bytes = 64;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                bytes += 40 + estimate(e.getKey()) + estimate(e.getValue());
+            }
+            return bytes;
+        }
+        if (value instanceof List<?> list) {
+            long bytes = 48;
+            for (Object element : list) {
+                bytes += 8 + estimate(element);
+            }
+            return bytes;
+        }
+        return 48; // numbers, booleans, null
     }
 
     /** Ends writing; from now on the records can be read (any number of times). */
     SpooledRecords finish() {
+        finished = true;
         try {
             if (out != null) {
                 out.close();
@@ -79,8 +147,14 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
 
     @Override
     public ListIterator<Map<String, Object>> listIterator(int index) {
-        if (index != 0 || out != null) {
+        if (index != 0 || !finished) {
             throw new UnsupportedOperationException("spooled records are read from the start, once written");
+        }
+        if (memory != null) {
+            return java.util.Collections.unmodifiableList(memory).listIterator();
+        }
+        if (file == null) {
+            throw new IllegalStateException("export records already released");
         }
         MappingIterator<Map<String, Object>> records;
         try {
@@ -152,10 +226,20 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
      */
     @Override
     public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-        if (out != null) {
+        if (!finished) {
             throw new IllegalStateException("spool still being written");
         }
         gen.writeStartArray(this, size);
+        if (memory != null) {
+            for (Map<String, Object> record : memory) {
+                serializers.defaultSerializeValue(record, gen);
+            }
+            gen.writeEndArray();
+            return;
+        }
+        if (file == null) {
+            throw new IllegalStateException("export records already released");
+        }
         try (JsonParser records = Json.MAPPER.getFactory().createParser(Files.newInputStream(file))) {
             for (int i = 0; i < size; i++) {
                 records.nextToken();
@@ -174,12 +258,17 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
     /** Deletes the file (Lambda reuses /tmp across invocations). */
     @Override
     public void close() {
+        finished = true;
+        memory = null;
         try {
             if (out != null) {
                 out.close();
                 out = null;
             }
-            Files.deleteIfExists(file);
+            if (file != null) {
+                Files.deleteIfExists(file);
+                file = null;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("export spool not deleted", e);
         }

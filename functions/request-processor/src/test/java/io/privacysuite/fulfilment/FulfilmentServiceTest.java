@@ -68,6 +68,7 @@ class FulfilmentServiceTest {
         List<Map<String, Object>> records = List.of();
         RuntimeException failure;
         int calls;
+        Runnable onCall = () -> { };
 
         ScriptedSource(DataMap.Source source) {
             this.source = source;
@@ -80,6 +81,7 @@ class FulfilmentServiceTest {
 
         private SourceOutcome answer(SourceOutcome.Builder outcome) {
             calls++;
+            onCall.run();
             if (failure != null) {
                 throw failure;
             }
@@ -246,6 +248,73 @@ class FulfilmentServiceTest {
         assertThat(current().status()).isEqualTo(RequestStatus.REJECTED);
         assertThat(current().closeReason()).isEqualTo("duplicate");
         assertThat(outbox.notifications()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheSourcesOfAnAccessRequest_whileItsStartIsBeingWritten() throws Exception {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        orders.onCall = read::countDown;
+        boolean[] readDuringStart = {false};
+        // The start write waits (at most 10 s) for the source read: done one after the other, it would wait in vain.
+        store.beforeNextUpdate(() -> readDuringStart[0] = awaitQuietly(read, Duration.ofSeconds(10)));
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(readDuringStart[0]).as("the source was read while the start was written").isTrue();
+        assertThat(actions()).containsSubsequence("start_fulfilment", "source_done", "complete");
+        assertThat(current().status()).isEqualTo(RequestStatus.COMPLETED);
+        assertThat(files.get(REQUEST_ID + "/export.json")).contains("o-1");
+    }
+
+    @Test
+    void shouldEraseNothing_untilTheStartOfTheErasureIsWritten() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ERASURE);
+        java.util.concurrent.CountDownLatch erased = new java.util.concurrent.CountDownLatch(1);
+        List<RequestStatus> statusWhenErased = new ArrayList<>();
+        orders.onCall = () -> {
+            erased.countDown();
+            statusWhenErased.add(current().status());
+        };
+        boolean[] erasedDuringStart = {true};
+        // Were the sources run beside the start write, they would erase during this wait.
+        store.beforeNextUpdate(() -> erasedDuringStart[0] = awaitQuietly(erased, Duration.ofMillis(500)));
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(erasedDuringStart[0]).as("a source erased while the start was being written").isFalse();
+        assertThat(statusWhenErased).containsExactly(RequestStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void shouldFailTheDelivery_andExportNothing_whenTheStartOfAnAccessRequestCannotBeWritten() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        store.beforeNextUpdate(() -> {
+            throw new IllegalStateException("requests table unreachable");
+        });
+
+        assertThatThrownBy(() -> deliver(request, 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("requests table unreachable");
+
+        assertThat(files).isEmpty();
+        assertThat(outbox.notifications()).isEmpty();
+        assertThat(current().status()).isEqualTo(RequestStatus.VERIFIED);
+        assertThat(current().version()).isEqualTo(request.version());
+        // The lease was given back: the next delivery completes it.
+        assertThat(deliver(current(), 2).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+        assertThat(actions()).containsSubsequence("start_fulfilment", "complete");
+    }
+
+    private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch, Duration atMost) {
+        try {
+            return latch.await(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Test

@@ -58,12 +58,13 @@ class SpooledRecordsTest {
         List<Map<String, AttributeValue>> items = items();
         SourceOutcome inMemory = SourceOutcome.exported(SOURCE, items, i -> i.get("id").s().endsWith("7"), Items::plain);
         SourceOutcome spooled = SourceOutcome.exported(SOURCE, each -> items.forEach(each),
-                i -> i.get("id").s().endsWith("7"), Items::plain);
+                i -> i.get("id").s().endsWith("7"), Items::plain, 0);
         Instant at = Instant.parse("2026-11-29T10:00:00Z");
         ExportPackage fromMemory = ExportPackage.of("r", "access", "ann@example.org", at, List.of(inMemory));
         ExportPackage fromSpool = ExportPackage.of("r", "access", "ann@example.org", at, List.of(spooled));
 
         assertThat(spooled.records()).isInstanceOf(SpooledRecords.class).hasSize(50);
+        assertThat(((SpooledRecords) spooled.records()).spooled()).isTrue();
         assertThat(spooled.held()).isEqualTo(inMemory.held()).isEqualTo(5);
         assertThat(fromSpool.json()).isEqualTo(fromMemory.json()).contains("1.50").contains("1E+3")
                 .contains("123456789012345678901234567890");
@@ -88,7 +89,7 @@ class SpooledRecordsTest {
     @Test
     void shouldDeleteItsFile_onRelease_andWhenTheSourceFailsMidway() throws Exception {
         Set<Path> before = spoolFiles();
-        SourceOutcome spooled = SourceOutcome.exported(SOURCE, each -> items().forEach(each), i -> false, Items::plain);
+        SourceOutcome spooled = SourceOutcome.exported(SOURCE, each -> items().forEach(each), i -> false, Items::plain, 0);
         assertThat(spoolFiles()).hasSize(before.size() + 1);
         spooled.release();
         assertThat(spoolFiles()).isEqualTo(before);
@@ -96,19 +97,56 @@ class SpooledRecordsTest {
         assertThatThrownBy(() -> SourceOutcome.exported(SOURCE, each -> {
             items().subList(0, 3).forEach(each);
             throw new Connector.SourceFailedException("orders: query failed", null);
-        }, i -> false, Items::plain)).hasMessageContaining("query failed");
+        }, i -> false, Items::plain, 0)).hasMessageContaining("query failed");
         assertThat(spoolFiles()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldKeepASmallSubjectInMemory_andSpoolEveryRecordOnceOverBudget_withTheSameFiles() throws Exception {
+        List<Map<String, AttributeValue>> items = items();
+        Set<Path> before = spoolFiles();
+        SourceOutcome small = SourceOutcome.exported(SOURCE, each -> items.forEach(each),
+                i -> i.get("id").s().endsWith("3"), Items::plain);
+        assertThat(((SpooledRecords) small.records()).spooled()).as("50 records fit the default budget").isFalse();
+        assertThat(spoolFiles()).isEqualTo(before);
+        // A budget that about ten records pass: the first ones were held in memory, then every one goes to the file.
+        SourceOutcome over = SourceOutcome.exported(SOURCE, each -> items.forEach(each),
+                i -> i.get("id").s().endsWith("3"), Items::plain, 10_000);
+        assertThat(((SpooledRecords) over.records()).spooled()).isTrue();
+        assertThat(spoolFiles()).hasSize(before.size() + 1);
+        SourceOutcome reference = SourceOutcome.exported(SOURCE, items, i -> i.get("id").s().endsWith("3"), Items::plain);
+
+        Instant at = Instant.parse("2026-11-29T10:00:00Z");
+        ExportPackage expected = ExportPackage.of("r", "access", "ann@example.org", at, List.of(reference));
+        for (SourceOutcome outcome : List.of(small, over)) {
+            ExportPackage pkg = ExportPackage.of("r", "access", "ann@example.org", at, List.of(outcome));
+            assertThat(outcome.records()).hasSize(50);
+            assertThat(outcome.held()).isEqualTo(5);
+            assertThat(pkg.json()).isEqualTo(expected.json()).contains("\"heldUnderLegalHold\" : true");
+            assertThat(pkg.html("de", java.time.ZoneId.of("Europe/Brussels"), Map.of()))
+                    .isEqualTo(expected.html("de", java.time.ZoneId.of("Europe/Brussels"), Map.of()));
+            assertThat(outcome.records().stream().skip(49).findFirst().orElseThrow().get("id")).isEqualTo("R49");
+        }
+        small.release();
+        over.release();
+        assertThat(spoolFiles()).isEqualTo(before);
+        assertThatThrownBy(() -> small.records().iterator()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> over.records().iterator()).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void shouldKeepEachRecordsFieldOrder() {
         Map<String, Object> record = new TreeMap<>(Map.of("b", 1, "a", "x", "c", List.of(BigDecimal.ONE)));
-        SpooledRecords spool = new SpooledRecords();
-        spool.add(record);
-        spool.finish();
-        assertThat(String.join(",", spool.get(0).keySet())).isEqualTo("a,b,c");
-        assertThat(spool.stream().toList()).hasSize(1);
-        spool.close();
+        for (long budget : new long[] {0, SpooledRecords.MEMORY_BUDGET}) {
+            SpooledRecords spool = new SpooledRecords(budget);
+            spool.add(record);
+            spool.finish();
+            assertThat(spool.spooled()).isEqualTo(budget == 0);
+            assertThat(String.join(",", spool.get(0).keySet())).isEqualTo("a,b,c");
+            assertThat(spool.stream().toList()).hasSize(1);
+            assertThatThrownBy(() -> spool.add(record)).isInstanceOf(IllegalStateException.class);
+            spool.close();
+        }
     }
 
     private static Set<Path> spoolFiles() throws Exception {
