@@ -72,6 +72,16 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
         TAP.install();
     }
 
+    /**
+     * Hands every complete line of stdout and stderr to {@code listener} until the returned handle is closed: a test
+     * can count what the functions logged (for example how often a delivery found a request busy).
+     */
+    static AutoCloseable listen(java.util.function.Consumer<String> listener) {
+        TAP.install();
+        TAP.listeners.add(listener);
+        return () -> TAP.listeners.remove(listener);
+    }
+
     /** The problems seen since the last call, forgotten. */
     static List<String> drain() {
         return TAP.finish();
@@ -126,6 +136,7 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
     private static final class Tap {
         private final Map<Thread, ByteArrayOutputStream> partial = new ConcurrentHashMap<>();
         private final List<String> hits = new ArrayList<>();
+        private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
         private volatile boolean installed;
 
         synchronized void install() {
@@ -146,6 +157,7 @@ public final class LogHygiene implements BeforeAllCallback, AfterAllCallback {
         }
 
         void line(String line) {
+            listeners.forEach(l -> l.accept(line));
             List<String> found = problems(line);
             if (!found.isEmpty()) {
                 synchronized (this) {
