@@ -119,12 +119,16 @@ class EraserTest {
         assertThat(first).allSatisfy(r -> assertThat(r.get("deletedAt").s()).isEqualTo(now.toString()));
     }
 
+    /** Erases {@code count} stored consents in order while DynamoDB answers {@code code} {@code times} for one of them. */
+    private Eraser.Outcome eraseWhileBusy(int count, String code, int times, int busy) {
+        List<Eraser.Erasure> erasures = stored(count);
+        dynamo.faults.add(FakeTransactions.busyOn(code, times, key -> isConsent(key, busy)));
+        return eraser.erase(erasures, now);
+    }
+
     @Test
     void shouldRetryInGroupsHalfAsLarge_afterATransactionConflict() {
-        List<Eraser.Erasure> erasures = stored(10);
-        dynamo.faults.add(FakeTransactions.busyOn("TransactionConflict", 1, key -> isConsent(key, 3)));
-
-        Eraser.Outcome outcome = eraser.erase(erasures, now);
+        Eraser.Outcome outcome = eraseWhileBusy(10, "TransactionConflict", 1, 3);
 
         assertThat(outcome).isEqualTo(new Eraser.Outcome(10, 0));
         assertThat(dynamo.attempted).containsExactly(20, 10, 10);
@@ -136,10 +140,7 @@ class EraserTest {
 
     @Test
     void shouldFallBackToOneRecordPerTransaction_inOrder_whenAnItemKeepsBeingThrottled() {
-        List<Eraser.Erasure> erasures = stored(4);
-        dynamo.faults.add(FakeTransactions.busyOn("ThrottlingError", 2, key -> isConsent(key, 1)));
-
-        Eraser.Outcome outcome = eraser.erase(erasures, now);
+        Eraser.Outcome outcome = eraseWhileBusy(4, "ThrottlingError", 2, 1);
 
         assertThat(outcome).isEqualTo(new Eraser.Outcome(4, 0));
         // 4 records, then groups of 2 (the first throttled again, so the second waits), then one by one.
