@@ -5,7 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import io.privacysuite.consent.ConsentsTable;
 import io.privacysuite.local.LocalSuite;
+import io.privacysuite.retention.Cause;
+import io.privacysuite.retention.DeletionReceiptsTable;
+import io.privacysuite.retention.Receipt;
 import io.privacysuite.retention.RetentionStreamHandler;
+import io.privacysuite.retention.Source;
+import io.privacysuite.retention.StoredItem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -15,8 +20,12 @@ import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -27,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * erases the older version (written under a longer policy, so still there) in one transaction with its receipt and
  * writes the trigger's receipt. DynamoDB Local's own TTL worker deletes about ten items per cycle, far slower than
  * either path, so the records are built from the items rather than waited for; RetentionIT covers the real TTL path.
+ * Then each request shape a cascaded record is made of is timed alone, per record, to show where the time goes.
  */
 final class RetentionBench {
     private RetentionBench() {}
@@ -46,6 +56,103 @@ final class RetentionBench {
         // The common case on AWS: older versions expired earlier and TTL already took them; receipts only.
         report("no dependants left", consents, runs,
                 () -> round(dynamo, table, streamArn, handler, consents, false, true));
+        costs(dynamo, table, stack.resources().tableName("DeletionReceiptsTable"), Math.max(500, consents / 2));
+    }
+
+    /**
+     * What each request shape the cascade is made of costs on this emulator, per record, one request at a time:
+     * where the handler's time goes, and what grouping records into larger transactions buys.
+     */
+    private static void costs(DynamoDbClient dynamo, String table, String receipts, int records) {
+        System.out.printf("%nRetention cascade: cost per record of each request shape (%d records each, one request at a"
+                + " time, on the stack's DynamoDB Local)%n", records);
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            boolean print = round == 1;
+            List<Map<String, AttributeValue>> items = filled(dynamo, table, records);
+            double[] delete = timed(() -> batch(dynamo, table, items, false));
+            List<Map<String, AttributeValue>> stored = filled(dynamo, table, records);
+            double[] read = timed(() -> {
+                for (int from = 0; from < records; from += 100) {
+                    List<Map<String, AttributeValue>> keys = stored.subList(from, Math.min(records, from + 100)).stream()
+                            .map(RetentionBench::key).toList();
+                    dynamo.batchGetItem(b -> b.requestItems(Map.of(table,
+                            KeysAndAttributes.builder().keys(keys).consistentRead(true).build())));
+                }
+            });
+            List<Map<String, AttributeValue>> receiptItems = new ArrayList<>();
+            stored.forEach(item -> receiptItems.add(receipt(item, "bench-put")));
+            double[] put = timed(() -> batch(dynamo, receipts, receiptItems, true));
+            if (print) {
+                line("raw BatchWriteItem delete (25 per request)", delete, records);
+                line("consistent BatchGetItem of older versions (100 keys)", read, records);
+                line("receipt put, BatchWriteItem (25 per request)", put, records);
+            }
+            double[] grouped = null;
+            for (int pairs : new int[] {1, 10, 50}) {
+                List<Map<String, AttributeValue>> victims = filled(dynamo, table, records);
+                double[] transact = timed(() -> {
+                    for (int from = 0; from < records; from += pairs) {
+                        List<TransactWriteItem> actions = new ArrayList<>();
+                        for (Map<String, AttributeValue> item : victims.subList(from, Math.min(records, from + pairs))) {
+                            actions.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(item))
+                                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(heldExpiresAt)")
+                                    .build()).build());
+                            actions.add(TransactWriteItem.builder().put(Put.builder().tableName(receipts)
+                                    .item(receipt(item, "bench-transact"))
+                                    .conditionExpression("attribute_not_exists(receiptId)").build()).build());
+                        }
+                        dynamo.transactWriteItems(t -> t.transactItems(actions));
+                    }
+                });
+                if (print) {
+                    line("TransactWriteItems, " + pairs + " x (delete + receipt) = " + 2 * pairs + " actions", transact,
+                            records);
+                }
+                grouped = transact;
+            }
+            if (print) {
+                // A record of the cascade is one read, one 100-action transaction's share and one trigger receipt.
+                System.out.printf("  retention.cost ceiling of the cascade ratio from these costs (raw delete : read +"
+                                + " transaction share + trigger receipt): %.2f by CPU (target >= 0.5); with no read and"
+                                + " no transaction (delete + two receipt puts as plain batch writes): %.2f%n",
+                        delete[1] / (read[1] + grouped[1] + put[1]), delete[1] / (delete[1] + 2 * put[1]));
+            }
+        }
+    }
+
+    private static void line(String shape, double[] seconds, int records) {
+        System.out.printf("  retention.cost %-62s %6.0f us wall, %6.0f us CPU per record%n", shape + ":",
+                seconds[0] * 1e6 / records, seconds[1] * 1e6 / records);
+    }
+
+    private static double[] timed(Runnable work) {
+        long start = System.nanoTime();
+        long cpuStart = Throughput.cpuNanos();
+        work.run();
+        return new double[] {(System.nanoTime() - start) / 1e9, (Throughput.cpuNanos() - cpuStart) / 1e9};
+    }
+
+    private static List<Map<String, AttributeValue>> filled(DynamoDbClient dynamo, String table, int count) {
+        long expires = Instant.now().getEpochSecond() + 86_400 * 30;
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            items.add(consent(UUID.randomUUID().toString(), 1, expires));
+        }
+        batch(dynamo, table, items, true);
+        return items;
+    }
+
+    private static Map<String, AttributeValue> key(Map<String, AttributeValue> item) {
+        return Map.of("pk", item.get("pk"), "sk", item.get("sk"));
+    }
+
+    /** The receipt the cascade writes for {@code item} (a fresh id per use, so puts never find one already there). */
+    private static Map<String, AttributeValue> receipt(Map<String, AttributeValue> item, String salt) {
+        Map<String, AttributeValue> image = new HashMap<>(item);
+        image.put("pk", AttributeValue.fromS(item.get("pk").s() + "#" + salt + "#" + UUID.randomUUID()));
+        StoredItem stored = new StoredItem(Source.CONSENTS, image);
+        return DeletionReceiptsTable.toItem(Receipt.of(stored, "end_user_12m", stored.expiry().orElseThrow(),
+                Instant.now(), Cause.TTL, null));
     }
 
     private static void report(String shape, int consents, int runs, java.util.function.Supplier<double[]> run) {
@@ -186,8 +293,7 @@ final class RetentionBench {
             for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + 25))) {
                 writes.add(put
                         ? WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build()
-                        : WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                                .key(Map.of("pk", item.get("pk"), "sk", item.get("sk"))).build()).build());
+                        : WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(key(item)).build()).build());
             }
             Map<String, List<WriteRequest>> pending = Map.of(table, writes);
             while (!pending.isEmpty()) {

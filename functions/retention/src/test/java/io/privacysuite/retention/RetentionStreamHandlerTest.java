@@ -83,6 +83,33 @@ class RetentionStreamHandlerTest extends LocalDynamoTest {
     }
 
     @Test
+    void shouldEraseEveryOlderVersionInTransactionsOfAtMostAHundredActions_andNothingMoreOnRedelivery() {
+        fx.site("shop-g", "acct-g");
+        List<String> ids = new java.util.ArrayList<>();
+        List<DynamodbEvent.DynamodbStreamRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            fx.consent("shop-g", id, 1, recorded, expired.plusSeconds(86_400L * 30));
+            fx.consent("shop-g", id, 2, recorded.plusSeconds(60), expired);
+            records.add(fx.ttlDelete(LocalDynamo.TABLES.consents(), Fixtures.consentKey(id, 2)));
+        }
+        DynamodbEvent batch = Fixtures.event(records);
+
+        StreamsEventResponse first = handler.handleRequest(batch, null);
+        List<Receipt> written = ids.stream().flatMap(id -> receiptsFor(id).stream()).toList();
+        StreamsEventResponse again = handler.handleRequest(batch, null);
+
+        assertThat(first.getBatchItemFailures()).isEmpty();
+        assertThat(again.getBatchItemFailures()).isEmpty();
+        assertThat(ids).allSatisfy(id -> assertThat(db.get(LocalDynamo.TABLES.consents(), Fixtures.consentKey(id, 1))).isNull());
+        assertThat(written).hasSize(120);
+        assertThat(written.stream().filter(r -> r.cascadeOf() != null)).hasSize(60)
+                .allSatisfy(r -> assertThat(r.expiresAt()).isEqualTo(expired.plusSeconds(86_400L * 30)));
+        assertThat(ids.stream().flatMap(id -> receiptsFor(id).stream()).toList()).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    @Test
     void shouldLeaveNewerVersionsAlone_whenAnOlderVersionExpires() {
         String id = UUID.randomUUID().toString();
         fx.site("shop-c", "acct-c");
