@@ -25,6 +25,14 @@ final class HostileInputs {
     /** The body limits the suite documents (consents 8 KB, data subject requests 16 KB). */
     static final int[] LIMITS = {8 * 1024, 16 * 1024};
     private static final ObjectMapper PLAIN = new ObjectMapper();
+    /**
+     * Writes trees as deep as the mutations make them: a body parsed at Jackson's read limit (1000 levels) and
+     * mutated once more is deeper than its writers allow by default, and must still be sent.
+     */
+    private static final ObjectMapper DEEP = com.fasterxml.jackson.databind.json.JsonMapper.builder(
+            com.fasterxml.jackson.core.JsonFactory.builder().streamWriteConstraints(
+                    com.fasterxml.jackson.core.StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+                    .build()).build();
     private static final String[] ODD_TEXT = {"\u0000", "\u0001", "\u0007", "\b", "\t", "\n", "\r", "\u001b[31m",
             "\u007f", "\u0085", "\u00a0", "\u2028", "\u2029", "\u202e", "\u200b", "\ufeff", "\ufffd", "\ud800",
             "\udfff", "\ud83d\ude00", "\uffff", "%00", "%0d%0a", "../../", "<script>alert(1)</script>", "' OR 1=1 --",
@@ -75,18 +83,18 @@ final class HostileInputs {
             switch (pick) {
                 case 0 -> {
                     kinds.add("malformed");
-                    return malformedJson(event.toString().getBytes(StandardCharsets.UTF_8));
+                    return malformedJson(text(event).getBytes(StandardCharsets.UTF_8));
                 }
                 case 1 -> {
                     kinds.add("duplicate_key");
-                    return duplicateKey(event.toString());
+                    return duplicateKey(text(event));
                 }
                 case 2 -> {
                     kinds.add("deep");
                     int depth = pickOf(List.of(10, 100, 500, 990, 1001, 5000));
                     if (depth > 990) {
                         // Deeper than any JSON writer here goes: sent as text, as the console would pass it on.
-                        String text = event.toString();
+                        String text = text(event);
                         return text.substring(0, text.lastIndexOf('}')) + ",\"deep\":" + "[".repeat(depth)
                                 + "]".repeat(depth) + "}";
                     }
@@ -103,7 +111,7 @@ final class HostileInputs {
                 }
             }
         }
-        return PLAIN.convertValue(event, Map.class);
+        return DEEP.convertValue(event, Map.class);
     }
 
     private String mutate(Mutable m) {
@@ -138,7 +146,7 @@ final class HostileInputs {
                 tree = JsonNodeFactory.instance.objectNode().put("field", "value");
             }
             String kind = mutateTree(tree);
-            m.body = tree.toString().getBytes(StandardCharsets.UTF_8);
+            m.body = text(tree).getBytes(StandardCharsets.UTF_8);
             return kind;
         }
         if (pick < 67 && !m.pathParameters.isEmpty()) {
@@ -321,9 +329,9 @@ final class HostileInputs {
         object.fieldNames().forEachRemaining(fields::add);
         String field = fields.isEmpty() || random.nextInt(4) == 0 ? "padding" : fields.get(random.nextInt(fields.size()));
         object.put(field, "");
-        int base = object.toString().getBytes(StandardCharsets.UTF_8).length;
+        int base = text(object).getBytes(StandardCharsets.UTF_8).length;
         object.put(field, "p".repeat(Math.max(0, target - base)));
-        return object.toString().getBytes(StandardCharsets.UTF_8);
+        return text(object).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Invalid UTF-8 bytes put inside a string value (or anywhere when the body has none). */
@@ -464,6 +472,14 @@ final class HostileInputs {
             return String.format("2001:db8:%x:%x::%x", random.nextInt(65_536), random.nextInt(65_536), 1 + random.nextInt(65_535));
         }
         return "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+    }
+
+    private static String text(JsonNode tree) {
+        try {
+            return DEEP.writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode parse(byte[] body) {
