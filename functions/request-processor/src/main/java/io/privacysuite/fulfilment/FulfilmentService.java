@@ -40,7 +40,9 @@ import java.util.stream.Collectors;
  * operator's {@code requeue} starts it again).
  *
  * <p>One delivery at a time: a delivery first takes the request's processing lease ({@link RequestStore#acquireLease});
- * a duplicate delivery that finds it taken does nothing and comes back later ({@link Result#BUSY}). The sources run
+ * a duplicate delivery that finds it taken does nothing and comes back later ({@link Result#BUSY}); if it is the
+ * queue's last delivery, it queues a fresh message for when that lease ends instead ({@link Result#REQUEUED}), since
+ * failing it would move the message to the DLQ with no escalation, whatever the running delivery ends with. The sources run
  * once per delivery: a concurrent change of the request item while they ran (intake recording the dispatch, an
  * operator) is met by re-reading the item and applying this delivery's outcome to it, never by running the sources
  * again.
@@ -78,9 +80,12 @@ public final class FulfilmentService {
     private final DownloadLinks links;
     private final Clock clock;
 
-    public enum Result { COMPLETED, ROUTED, SKIPPED, RETRY, ESCALATED, BUSY }
+    public enum Result { COMPLETED, ROUTED, SKIPPED, RETRY, ESCALATED, BUSY, REQUEUED }
 
-    /** What one delivery did; {@code leaseUntil} is set for {@link Result#BUSY} (when the other delivery's lease ends). */
+    /**
+     * What one delivery did; {@code leaseUntil} is set for {@link Result#BUSY} and {@link Result#REQUEUED} (when the
+     * other delivery's lease ends).
+     */
     public record Outcome(Result result, Instant leaseUntil) {
         static Outcome of(Result result) {
             return new Outcome(result, null);
@@ -125,6 +130,12 @@ public final class FulfilmentService {
         Instant now = clock.instant();
         Optional<Instant> taken = store.acquireLease(message.requestId(), leaseOwner, now.plus(leaseFor), now);
         if (taken.isPresent()) {
+            if (receiveCount >= maxReceives) {
+                // A fresh message starts the queue's count again; a request completed meanwhile is then skipped.
+                Duration untilFree = Duration.between(now, taken.get());
+                outbox.processLater(message, untilFree.isNegative() ? Duration.ZERO : untilFree);
+                return new Outcome(Result.REQUEUED, taken.get());
+            }
             return new Outcome(Result.BUSY, taken.get());
         }
         try {

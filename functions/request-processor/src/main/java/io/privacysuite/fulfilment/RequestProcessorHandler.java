@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * backoff ({@code RETRY_BACKOFF_SECONDS} x 2^(delivery-1), capped at 15 minutes); after {@code MAX_RECEIVES}
  * deliveries (the queue's maxReceiveCount) the request is escalated and the message goes to the DLQ. A duplicate
  * delivery that finds another one processing the request (its lease) comes back after the same backoff, at most
- * when that lease ends; it uses up one of the queue's receives.
+ * when that lease ends; it uses up one of the queue's receives. On the last one it queues a fresh message for when
+ * that lease ends and is done ({@link FulfilmentService.Result#REQUEUED}).
  */
 public final class RequestProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final FulfilmentService service;

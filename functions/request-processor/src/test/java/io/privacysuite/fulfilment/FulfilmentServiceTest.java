@@ -217,6 +217,40 @@ class FulfilmentServiceTest {
         assertThat(outcome.leaseUntil()).isEqualTo(otherUntil);
         assertThat(orders.calls + crm.calls).isZero();
         assertThat(current().status()).isEqualTo(RequestStatus.VERIFIED);
+        assertThat(outbox.processing()).as("a delivery the queue will retry queues nothing").isEmpty();
+    }
+
+    @Test
+    void shouldQueueAFreshMessageForWhenTheLeaseEnds_whenTheQueuesLastDeliveryFindsAnotherRunning() {
+        DsarRequest request = verified(RequestType.ACCESS);
+        Instant otherUntil = clock.instant().plus(Duration.ofMinutes(2));
+        store.acquireLease(REQUEST_ID, "other-delivery", otherUntil, clock.instant());
+
+        // maxReceives is 3 here: failing this delivery would send the message to the DLQ with no escalation.
+        FulfilmentService.Outcome outcome = deliver(request, 3);
+
+        assertThat(outcome.result()).isEqualTo(FulfilmentService.Result.REQUEUED);
+        assertThat(outbox.processing()).containsExactly(ProcessingMessage.of(request));
+        assertThat(outbox.processingDelays()).containsExactly(Duration.ofMinutes(2));
+        assertThat(orders.calls + crm.calls).isZero();
+        assertThat(current().status()).isEqualTo(RequestStatus.VERIFIED);
+        assertThat(current().audit()).extracting(AuditEntry::action).doesNotContain("escalate");
+
+        // The fresh message starts the count again: its first delivery, once the lease is free, runs the sources.
+        store.releaseLease(REQUEST_ID, "other-delivery");
+        assertThat(deliver(current(), 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+    }
+
+    @Test
+    void shouldFailTheLastDelivery_whenTheFreshMessageCannotBeQueued() {
+        DsarRequest request = verified(RequestType.ACCESS);
+        store.acquireLease(REQUEST_ID, "other-delivery", clock.instant().plus(Duration.ofMinutes(2)), clock.instant());
+        outbox.failSends(true);
+
+        // The delivery fails, so SQS keeps the message (its DLQ, alarmed): nothing is dropped silently.
+        assertThatThrownBy(() -> deliver(request, 3)).isInstanceOf(IllegalStateException.class);
+        assertThat(orders.calls + crm.calls).isZero();
+        assertThat(current().status()).isEqualTo(RequestStatus.VERIFIED);
     }
 
     @Test
