@@ -205,11 +205,17 @@ class FulfilmentServiceTest {
         assertThat(orders.calls).isEqualTo(callsBefore);
     }
 
+    /** Another delivery holds the request's lease for two more minutes; returns when it ends. */
+    private Instant leasedByAnotherDelivery() {
+        Instant until = clock.instant().plus(Duration.ofMinutes(2));
+        store.acquireLease(REQUEST_ID, "other-delivery", until, clock.instant());
+        return until;
+    }
+
     @Test
     void shouldLeaveARequestAlone_whileAnotherDeliveryHoldsItsLease() {
         DsarRequest request = verified(RequestType.ACCESS);
-        Instant otherUntil = clock.instant().plus(Duration.ofMinutes(2));
-        store.acquireLease(REQUEST_ID, "other-delivery", otherUntil, clock.instant());
+        Instant otherUntil = leasedByAnotherDelivery();
 
         FulfilmentService.Outcome outcome = deliver(request, 2);
 
@@ -223,8 +229,7 @@ class FulfilmentServiceTest {
     @Test
     void shouldQueueAFreshMessageForWhenTheLeaseEnds_whenTheQueuesLastDeliveryFindsAnotherRunning() {
         DsarRequest request = verified(RequestType.ACCESS);
-        Instant otherUntil = clock.instant().plus(Duration.ofMinutes(2));
-        store.acquireLease(REQUEST_ID, "other-delivery", otherUntil, clock.instant());
+        Instant otherUntil = leasedByAnotherDelivery();
 
         // maxReceives is 3 here: failing this delivery would send the message to the DLQ with no escalation.
         FulfilmentService.Outcome outcome = deliver(request, 3);
@@ -244,7 +249,7 @@ class FulfilmentServiceTest {
     @Test
     void shouldFailTheLastDelivery_whenTheFreshMessageCannotBeQueued() {
         DsarRequest request = verified(RequestType.ACCESS);
-        store.acquireLease(REQUEST_ID, "other-delivery", clock.instant().plus(Duration.ofMinutes(2)), clock.instant());
+        leasedByAnotherDelivery();
         outbox.failSends(true);
 
         // The delivery fails, so SQS keeps the message (its DLQ, alarmed): nothing is dropped silently.
