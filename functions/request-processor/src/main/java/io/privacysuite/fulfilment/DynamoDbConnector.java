@@ -62,9 +62,10 @@ public final class DynamoDbConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        // Page by page: each item becomes its export record as its page arrives, so no page outlives its records.
+        // Page by page: each item becomes its export record, serialized, as its page arrives (the next page is read
+        // meanwhile), so no page outlives its records and the files are a copy once the last page is read.
         return SourceOutcome.exported(source, each -> eachItem(subject, now, each), item -> isHeld(item, subject),
-                Items::plain);
+                Items::plain, subject.page());
     }
 
     @Override

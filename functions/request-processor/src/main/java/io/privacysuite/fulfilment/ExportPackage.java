@@ -1,5 +1,10 @@
 package io.privacysuite.fulfilment;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.privacysuite.core.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -9,10 +14,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The access/portability package, schema {@value #SCHEMA} version {@value #SCHEMA_VERSION} (README "Export
@@ -24,47 +27,40 @@ import java.util.Optional;
 public final class ExportPackage {
     public static final String SCHEMA = "privacysuite.dsar-export";
     public static final int SCHEMA_VERSION = 1;
+    private static final ObjectWriter RECORDS = Json.MAPPER.writer()
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
-    private final Map<String, Object> document;
+    /** The readable page's language and time zone: records found for it are rendered as they are found. */
+    public record Page(String lang, java.time.ZoneId zone) {
+        public Page {
+            java.util.Objects.requireNonNull(zone, "zone");
+        }
+    }
 
-    private ExportPackage(Map<String, Object> document) {
-        this.document = document;
+    private final String requestId;
+    private final String requestType;
+    private final String email;
+    private final Instant generatedAt;
+    private final List<SourceOutcome> outcomes;
+    private final int recordCount;
+
+    private ExportPackage(String requestId, String requestType, String email, Instant generatedAt,
+                          List<SourceOutcome> outcomes) {
+        this.requestId = requestId;
+        this.requestType = requestType;
+        this.email = email;
+        this.generatedAt = generatedAt;
+        this.outcomes = List.copyOf(outcomes);
+        this.recordCount = outcomes.stream().mapToInt(o -> o.records().size()).sum();
     }
 
     public static ExportPackage of(String requestId, String requestType, String email, Instant generatedAt,
                                    List<SourceOutcome> outcomes) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", SCHEMA);
-        doc.put("schemaVersion", SCHEMA_VERSION);
-        doc.put("requestId", requestId);
-        doc.put("requestType", requestType);
-        doc.put("generatedAt", generatedAt.toString());
-        doc.put("subject", Map.of("email", email));
-        int records = 0;
-        List<Map<String, Object>> sources = new java.util.ArrayList<>();
-        for (SourceOutcome o : outcomes) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("id", o.sourceId());
-            s.put("category", o.category());
-            s.put("description", o.description());
-            s.put("recordCount", o.records().size());
-            if (o.held() > 0) {
-                // Still data held about the person (Art. 15), kept under a legal hold: each such record is marked.
-                s.put("heldRecords", o.held());
-            }
-            s.put("records", o.records());
-            sources.add(s);
-            records += o.records().size();
-        }
-        doc.put("totals", Map.of("sources", outcomes.size(), "records", records));
-        doc.put("sources", sources);
-        return new ExportPackage(doc);
+        return new ExportPackage(requestId, requestType, email, generatedAt, outcomes);
     }
 
     public int recordCount() {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> totals = (Map<String, Object>) document.get("totals");
-        return (Integer) totals.get("records");
+        return recordCount;
     }
 
     public String json() {
@@ -73,10 +69,53 @@ public final class ExportPackage {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** {@link #json()} written to a stream (UTF-8) as it is serialized: no copy of the document is built. */
+    /**
+     * {@link #json()} written to a stream (UTF-8) as it is serialized, pretty-printed: no copy of the document is
+     * built. Records serialized while their source was read ({@link SpooledRecords}) are copied as they are.
+     */
     public void writeJson(OutputStream out) {
-        try {
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, document);
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            g.writeStartObject();
+            g.writeStringField("schema", SCHEMA);
+            g.writeNumberField("schemaVersion", SCHEMA_VERSION);
+            g.writeStringField("requestId", requestId);
+            g.writeStringField("requestType", requestType);
+            g.writeStringField("generatedAt", generatedAt.toString());
+            g.writeObjectFieldStart("subject");
+            g.writeStringField("email", email);
+            g.writeEndObject();
+            g.writeObjectFieldStart("totals");
+            g.writeNumberField("sources", outcomes.size());
+            g.writeNumberField("records", recordCount);
+            g.writeEndObject();
+            g.writeArrayFieldStart("sources");
+            for (SourceOutcome o : outcomes) {
+                g.writeStartObject();
+                g.writeStringField("id", o.sourceId());
+                g.writeStringField("category", o.category());
+                g.writeStringField("description", o.description());
+                g.writeNumberField("recordCount", o.records().size());
+                if (o.held() > 0) {
+                    // Still data held about the person (Art. 15), kept under a legal hold: each such record is marked.
+                    g.writeNumberField("heldRecords", o.held());
+                }
+                g.writeArrayFieldStart("records");
+                if (o.records() instanceof SpooledRecords spool) {
+                    // Their text as a generator at this depth writes it (SpooledRecords): the same bytes.
+                    g.flush();
+                    spool.copyJson(out);
+                    g.writeEndArray();
+                } else {
+                    for (Map<String, Object> record : o.records()) {
+                        RECORDS.writeValue(g, record);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("export not written", e);
         }
@@ -102,15 +141,14 @@ public final class ExportPackage {
     /** {@link #html(String, java.time.ZoneId, Map)} written to a stream (UTF-8) record by record. */
     public void writeHtml(OutputStream stream, String lang, java.time.ZoneId zone, Map<String, DataMap.Context> contexts) {
         try (Writer h = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024)) {
-            writeHtml(h, ExportTexts.in(lang), zone, contexts);
+            writeHtml(h, stream, ExportTexts.in(lang), zone, contexts);
         } catch (IOException e) {
             throw new UncheckedIOException("export not written", e);
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private void writeHtml(Writer h, ExportTexts t, java.time.ZoneId zone, Map<String, DataMap.Context> contexts)
-            throws IOException {
+    private void writeHtml(Writer h, OutputStream stream, ExportTexts t, java.time.ZoneId zone,
+                           Map<String, DataMap.Context> contexts) throws IOException {
         h.append("<!doctype html>\n<html lang=\"").append(t.lang()).append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<meta name=\"robots\" content=\"noindex\"><title>").append(esc(t.text("title")))
@@ -120,15 +158,15 @@ public final class ExportPackage {
                 .append("dl.record dt{font-weight:600;margin-top:.4rem}dl.record dd{margin:0}.context dt{font-weight:600}")
                 .append(".context dd{margin:0 0 .5rem}h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem}")
                 .append("</style></head><body><main>\n<h1>").append(esc(t.text("title"))).append("</h1>\n<p>")
-                .append(esc(t.text("intro", t.dateTime(Instant.parse(String.valueOf(document.get("generatedAt"))), zone))))
+                .append(esc(t.text("intro", t.dateTime(generatedAt, zone))))
                 .append("</p>\n<p>").append(esc(t.plural("totals", recordCount()))).append("</p>\n");
-        for (Map<String, Object> s : (List<Map<String, Object>>) document.get("sources")) {
-            List<Map<String, Object>> records = (List<Map<String, Object>>) s.get("records");
-            DataMap.Context context = contexts.getOrDefault(String.valueOf(s.get("id")), DataMap.Context.NONE);
-            h.append("<section><h2>").append(esc(String.valueOf(s.get("description")))).append("</h2>\n<p>")
+        for (SourceOutcome s : outcomes) {
+            List<Map<String, Object>> records = s.records();
+            DataMap.Context context = contexts.getOrDefault(s.sourceId(), DataMap.Context.NONE);
+            h.append("<section><h2>").append(esc(String.valueOf(s.description()))).append("</h2>\n<p>")
                     .append(esc(t.plural("records", records.size())));
-            if (s.containsKey("heldRecords")) {
-                h.append(' ').append(esc(t.plural("held", ((Number) s.get("heldRecords")).longValue())));
+            if (s.held() > 0) {
+                h.append(' ').append(esc(t.plural("held", s.held())));
             }
             h.append("</p>\n");
             StringBuilder about = new StringBuilder();
@@ -148,23 +186,15 @@ public final class ExportPackage {
             if (!about.isEmpty()) {
                 h.append("<dl class=\"context\">").append(about).append("</dl>\n");
             }
-            // A source's records share their fields: each field's label (escaped), or null when internal, once.
-            Map<String, Optional<String>> labels = new java.util.HashMap<>();
-            for (Map<String, Object> record : records) {
-                h.append("<dl class=\"record\">");
-                for (Map.Entry<String, Object> field : record.entrySet()) {
-                    String k = field.getKey();
-                    Optional<String> label = labels.computeIfAbsent(k, key -> ExportTexts.isInternal(key)
-                            ? Optional.empty()
-                            : Optional.of(esc(Optional.ofNullable(context.fieldLabels().get(key))
-                                    .map(byLang -> DataMap.Context.in(byLang, t.lang())).orElseGet(() -> t.label(key)))));
-                    if (label.isEmpty()) {
-                        continue;
-                    }
-                    h.append("<dt>").append(label.get()).append("</dt><dd>").append(esc(t.value(k, field.getValue(), zone)))
-                            .append("</dd>");
+            if (records instanceof SpooledRecords spool && spool.hasRowsFor(t.lang(), zone, context)) {
+                // Rendered while the source was read, for this very page: copied as they are.
+                h.flush();
+                spool.copyRows(stream);
+            } else {
+                HtmlRows rows = new HtmlRows(t.lang(), zone, context);
+                for (Map<String, Object> record : records) {
+                    rows.write(h, record);
                 }
-                h.append("</dl>\n");
             }
             h.append("</section>\n");
         }

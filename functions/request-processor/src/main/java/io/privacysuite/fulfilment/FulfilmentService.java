@@ -164,9 +164,12 @@ public final class FulfilmentService {
         // writes): for an access or portability request, which changes no source, it runs beside the whole read.
         Started started = start(request, now);
         HoldIndex index = holds.get();
+        // An export's readable page is rendered as the sources are read: its language and zone are known now.
+        ExportPackage.Page page = request.type() == RequestType.ACCESS || request.type() == RequestType.PORTABILITY
+                ? new ExportPackage.Page(request.locale(), zone) : null;
         Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(), request.subjectIds(),
                 request.consentIds(), changes(request.details()),
-                Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()));
+                Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()), page);
         List<AuditEntry> entries = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         String status = started.status().wire();

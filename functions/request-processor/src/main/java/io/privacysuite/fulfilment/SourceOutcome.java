@@ -44,21 +44,31 @@ public record SourceOutcome(String sourceId, String category, String description
     }
 
     /**
-     * As above, the items handed over one by one by {@code items} (a source read page by page) and their records
-     * spooled to a temporary file beyond a memory budget ({@link SpooledRecords}): {@link #release} deletes it.
+     * As above, the items handed over one by one by {@code items} (a source read page by page), each record
+     * serialized as it comes ({@link SpooledRecords}: {@code export.json}'s text, and the readable page's rows when
+     * {@code page} is known) and spooled to a temporary file beyond a memory budget: {@link #release} deletes it.
      */
     static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
                                   Predicate<Map<String, AttributeValue>> held,
-                                  Function<Map<String, AttributeValue>, Map<String, Object>> record) {
-        return exported(source, items, held, record, SpooledRecords.MEMORY_BUDGET);
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record,
+                                  ExportPackage.Page page) {
+        return exported(source, items, held, record, page, SpooledRecords.MEMORY_BUDGET);
     }
 
-    /** As above, keeping records in memory up to {@code memoryBudget} estimated bytes ({@link SpooledRecords}). */
+    /** As above, with no page rendered ahead and a memory budget of {@code memoryBudget} bytes per file. */
     static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
                                   Predicate<Map<String, AttributeValue>> held,
                                   Function<Map<String, AttributeValue>, Map<String, Object>> record,
                                   long memoryBudget) {
-        SpooledRecords records = new SpooledRecords(memoryBudget);
+        return exported(source, items, held, record, null, memoryBudget);
+    }
+
+    /** As above, keeping up to {@code memoryBudget} bytes per file in memory ({@link SpooledRecords}). */
+    static SourceOutcome exported(DataMap.Source source, Consumer<Consumer<Map<String, AttributeValue>>> items,
+                                  Predicate<Map<String, AttributeValue>> held,
+                                  Function<Map<String, AttributeValue>, Map<String, Object>> record,
+                                  ExportPackage.Page page, long memoryBudget) {
+        SpooledRecords records = new SpooledRecords(memoryBudget, page, source.context());
         try {
             int heldCount = collect(items, held, record, records);
             return found(source, records.finish(), heldCount);

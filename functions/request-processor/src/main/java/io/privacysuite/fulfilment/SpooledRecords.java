@@ -1,53 +1,56 @@
 package io.privacysuite.fulfilment;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.privacysuite.core.Json;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.AbstractSequentialList;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * One source's export records, spooled to a temporary file as they are found and read back, one at a time, each
- * time the export files are written: a subject's records never have to fit in memory, whatever their number (the
- * export format puts each source's count before its records, so they are written after the source is read). Numbers
- * read back as {@code BigDecimal} and maps keep their order, so the files say exactly what the records said.
+ * One source's export records, serialized as they are found, while the source is still being read: each record's
+ * text in {@code export.json} (pretty-printed at the depth it has there) and, when the readable page's language and
+ * zone are known ({@link ExportPackage.Page}), its rows of {@code export.html}. The export format puts each source's
+ * count and the totals before the records, so the files are written once every source is read: their records are
+ * then a byte copy ({@link ExportPackage}), never serialized again. The bytes stay in memory up to a budget per file
+ * ({@link ByteSpool}), then go to a temporary file: memory stays flat whatever the number of records.
  *
- * <p>Records stay in memory until their estimated size passes {@link #MEMORY_BUDGET}; only then do they all go to
- * the file. Most subjects have far fewer: their files are written straight from the records, without writing and
- * parsing the spool (the same bytes either way).
+ * <p>As a list, the records are read back from their JSON (numbers as {@code BigDecimal} or integers, fields in
+ * order), any number of times, each time from the start.
  */
-final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
-        implements AutoCloseable, JsonSerializable {
+final class SpooledRecords extends AbstractSequentialList<Map<String, Object>> implements AutoCloseable {
     private static final ObjectWriter WRITER = Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private static final ObjectReader READER = Json.MAPPER.readerFor(Map.class)
             .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     /**
-     * Estimated bytes of records one source keeps in memory before spooling them all (the request processor has
-     * 1 GB; a 10k-record subject of a few fields stays under it).
+     * Bytes of one file's records (JSON, or the page's rows) one source keeps in memory before spooling them to a
+     * temporary file (the request processor has 1 GB; a 10k-record subject of a few fields stays under it).
      */
-    static final long MEMORY_BUDGET = 16L * 1024 * 1024;
-    private final long budget;
-    private List<Map<String, Object>> memory = new ArrayList<>();
-    private long estimated;
-    private Path file;
-    private JsonGenerator out;
+    static final long MEMORY_BUDGET = 8L * 1024 * 1024;
+    private final ByteSpool json;
+    private final Gate gate;
+    private final JsonGenerator generator;
+    private final HtmlRows rows;
+    private final ByteSpool html;
+    private final Writer htmlOut;
     private boolean finished;
     private int size;
 
@@ -55,9 +58,44 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
         this(MEMORY_BUDGET);
     }
 
-    /** With another memory budget in estimated bytes (tests: 0 spools every record). */
+    /** With another memory budget in bytes per file (tests: 0 spools every record), and no readable rows. */
     SpooledRecords(long budget) {
-        this.budget = budget;
+        this(budget, null, null);
+    }
+
+    /**
+     * @param page    the readable page's language and zone, or null: its rows are then rendered when it is written
+     * @param context the source's data-map context (labels, for the rows)
+     */
+    SpooledRecords(long budget, ExportPackage.Page page, DataMap.Context context) {
+        this.json = new ByteSpool(budget, ".json");
+        this.gate = new Gate(json);
+        try {
+            // The records' text as it reads in export.json: the generator is put at their depth there (the root
+            // object, a source in the sources array, its records array) while its output is shut, then opened.
+            generator = Json.MAPPER.getFactory().createGenerator(gate, JsonEncoding.UTF8);
+            generator.setPrettyPrinter(new DefaultPrettyPrinter());
+            generator.writeStartObject();
+            generator.writeFieldName("sources");
+            generator.writeStartArray();
+            generator.writeStartObject();
+            generator.writeFieldName("records");
+            generator.writeStartArray();
+            generator.flush();
+            gate.open = true;
+        } catch (IOException e) {
+            json.release();
+            throw new UncheckedIOException("export spool not created", e);
+        }
+        if (page != null) {
+            this.rows = new HtmlRows(page.lang(), page.zone(), context);
+            this.html = new ByteSpool(budget, ".html");
+            this.htmlOut = new java.io.BufferedWriter(new OutputStreamWriter(html, StandardCharsets.UTF_8), 8 * 1024);
+        } else {
+            this.rows = null;
+            this.html = null;
+            this.htmlOut = null;
+        }
     }
 
     @Override
@@ -65,79 +103,60 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
         if (finished) {
             throw new IllegalStateException("spool already read");
         }
-        if (memory != null) {
-            memory.add(record);
-            estimated += estimate(record);
-            if (estimated > budget) {
-                spill();
+        try {
+            WRITER.writeValue(generator, record);
+            if (rows != null) {
+                rows.write(htmlOut, record);
             }
-        } else {
-            write(record);
+        } catch (IOException e) {
+            throw new UncheckedIOException("export spool not written", e);
         }
         size++;
         return true;
     }
 
-    /** Over budget: every record so far goes to the file, and so will the next ones. */
-    private void spill() {
-        try {
-            file = Files.createTempFile("export-records", ".json");
-            out = Json.MAPPER.getFactory().createGenerator(new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024));
-        } catch (IOException e) {
-            throw new UncheckedIOException("export spool not created", e);
-        }
-        List<Map<String, Object>> held = memory;
-        memory = null;
-        held.forEach(this::write);
-    }
-
-    private void write(Map<String, Object> record) {
-        try {
-            WRITER.writeValue(out, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("export spool not written", e);
-        }
-    }
-
     /** Whether the records went to a file (more than the memory budget). */
     boolean spooled() {
-        return file != null;
-    }
-
-    /** A rough size in memory (object headers, characters, entries), enough to bound what stays there. */
-    private static long estimate(Object value) {
-        if (value instanceof String text) {
-            return 48 + 2L * text.length();
-        }
-        if (value instanceof Map<?, ?> map) {
-            long bytes = 64;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                bytes += 40 + estimate(e.getKey()) + estimate(e.getValue());
-            }
-            return bytes;
-        }
-        if (value instanceof List<?> list) {
-            long bytes = 48;
-            for (Object element : list) {
-                bytes += 8 + estimate(element);
-            }
-            return bytes;
-        }
-        return 48; // numbers, booleans, null
+        return json.spooled() || (html != null && html.spooled());
     }
 
     /** Ends writing; from now on the records can be read (any number of times). */
     SpooledRecords finish() {
+        if (finished) {
+            return this;
+        }
         finished = true;
         try {
-            if (out != null) {
-                out.close();
-                out = null;
+            generator.flush();
+            gate.open = false; // closing the generator closes the arrays and objects it opened: not the records'
+            generator.close();
+            json.finish();
+            if (htmlOut != null) {
+                htmlOut.flush();
+                html.finish();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("export spool not written", e);
         }
         return this;
+    }
+
+    /**
+     * The records as they read in {@code export.json} between the {@code [} and the {@code ]} of the source's
+     * records (written by a generator with the default pretty printer at that depth).
+     */
+    void copyJson(OutputStream out) throws IOException {
+        json.copyTo(out);
+    }
+
+    /** Whether the rows were rendered as a page in {@code lang} and {@code zone} with {@code context} shows them. */
+    boolean hasRowsFor(String lang, ZoneId zone, DataMap.Context context) {
+        return rows != null && rows.sameAs(lang, zone, context);
+    }
+
+    /** The records' rows of the readable page, as rendered when they were found. */
+    void copyRows(OutputStream out) throws IOException {
+        html.copyTo(out);
     }
 
     @Override
@@ -147,18 +166,20 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
 
     @Override
     public ListIterator<Map<String, Object>> listIterator(int index) {
-        if (index != 0 || !finished) {
-            throw new UnsupportedOperationException("spooled records are read from the start, once written");
+        if (index != 0) {
+            throw new UnsupportedOperationException("spooled records are read from the start");
         }
-        if (memory != null) {
-            return java.util.Collections.unmodifiableList(memory).listIterator();
-        }
-        if (file == null) {
-            throw new IllegalStateException("export records already released");
-        }
-        MappingIterator<Map<String, Object>> records;
+        json.checkReadable();
+        JsonParser parser;
         try {
-            records = READER.readValues(Files.newInputStream(file));
+            // The records' text is an array's content: read as the array it is in the file.
+            InputStream in = new SequenceInputStream(java.util.Collections.enumeration(List.of(
+                    new java.io.ByteArrayInputStream(new byte[] {'['}), json.open(),
+                    new java.io.ByteArrayInputStream(new byte[] {']'}))));
+            parser = Json.MAPPER.getFactory().createParser(in);
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalStateException("export spool is not an array");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("export spool not readable", e);
         }
@@ -170,7 +191,7 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
                 if (next < size) {
                     return true;
                 }
-                closeQuietly(records);
+                closeQuietly(parser);
                 return false;
             }
 
@@ -180,7 +201,13 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
                     throw new NoSuchElementException();
                 }
                 next++;
-                return records.next();
+                try {
+                    parser.nextToken();
+                    return READER.readValue(parser);
+                } catch (IOException e) {
+                    closeQuietly(parser);
+                    throw new UncheckedIOException("export spool not readable", e);
+                }
             }
 
             @Override
@@ -220,65 +247,56 @@ final class SpooledRecords extends AbstractSequentialList<Map<String, Object>>
         };
     }
 
-    /**
-     * Written into a JSON document token by token from the spool, never as maps: the same text (numbers exactly as
-     * spooled, fields in order) for less work than reading each record back and serializing it again.
-     */
-    @Override
-    public void serialize(JsonGenerator gen, SerializerProvider serializers) throws IOException {
-        if (!finished) {
-            throw new IllegalStateException("spool still being written");
-        }
-        gen.writeStartArray(this, size);
-        if (memory != null) {
-            for (Map<String, Object> record : memory) {
-                serializers.defaultSerializeValue(record, gen);
-            }
-            gen.writeEndArray();
-            return;
-        }
-        if (file == null) {
-            throw new IllegalStateException("export records already released");
-        }
-        try (JsonParser records = Json.MAPPER.getFactory().createParser(Files.newInputStream(file))) {
-            for (int i = 0; i < size; i++) {
-                records.nextToken();
-                gen.copyCurrentStructureExact(records);
-            }
-        }
-        gen.writeEndArray();
-    }
-
-    @Override
-    public void serializeWithType(JsonGenerator gen, SerializerProvider serializers, TypeSerializer typeSer)
-            throws IOException {
-        serialize(gen, serializers);
-    }
-
-    /** Deletes the file (Lambda reuses /tmp across invocations). */
+    /** Frees the memory and deletes the files (Lambda reuses /tmp across invocations). */
     @Override
     public void close() {
         finished = true;
-        memory = null;
+        gate.open = false;
         try {
-            if (out != null) {
-                out.close();
-                out = null;
-            }
-            if (file != null) {
-                Files.deleteIfExists(file);
-                file = null;
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("export spool not deleted", e);
+            generator.close();
+        } catch (IOException ignored) {
+            // the bytes are released next
+        }
+        json.release();
+        if (html != null) {
+            html.release();
         }
     }
 
-    private static void closeQuietly(MappingIterator<?> it) {
+    private static void closeQuietly(JsonParser parser) {
         try {
-            it.close();
+            parser.close();
         } catch (IOException ignored) {
             // read to the end already; nothing is lost
+        }
+    }
+
+    /** Passes bytes on while open, drops them while shut (the generator's wrapping around the records). */
+    private static final class Gate extends OutputStream {
+        private final OutputStream target;
+        private boolean open;
+
+        Gate(OutputStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (open) {
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (open) {
+                target.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void close() {
+            // the spool is finished or released by its owner
         }
     }
 }

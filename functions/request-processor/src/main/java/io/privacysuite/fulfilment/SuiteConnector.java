@@ -56,7 +56,8 @@ public final class SuiteConnector implements Connector {
 
     @Override
     public SourceOutcome collect(Subject subject, Instant now) {
-        return SourceOutcome.exported(source, items(subject, now), item -> isHeld(item, subject), this::exported);
+        return SourceOutcome.exported(source, each -> items(subject, now).forEach(each), item -> isHeld(item, subject),
+                this::exported, subject.page());
     }
 
     @Override
