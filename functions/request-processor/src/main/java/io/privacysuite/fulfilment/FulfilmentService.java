@@ -138,14 +138,80 @@ public final class FulfilmentService {
             }
             return new Outcome(Result.BUSY, taken.get());
         }
+        Lease lease = new Lease(message.requestId(), leaseOwner);
         try {
-            return Outcome.of(processLeased(message, receiveCount));
+            return Outcome.of(processLeased(message, receiveCount, lease));
         } finally {
-            store.releaseLease(message.requestId(), leaseOwner);
+            lease.release();
         }
     }
 
-    private Result processLeased(ProcessingMessage message, int receiveCount) {
+    /**
+     * The request's processing lease, given back once: at the end of the delivery, or beside the last write of a
+     * request this delivery closed ({@link #complete}).
+     */
+    private final class Lease {
+        private final String requestId;
+        private final String owner;
+        private boolean released;
+
+        Lease(String requestId, String owner) {
+            this.requestId = requestId;
+            this.owner = owner;
+        }
+
+        void release() {
+            if (!released) {
+                released = true;
+                store.releaseLease(requestId, owner);
+            }
+        }
+
+        /**
+         * Runs {@code last} while the lease is given back on its own thread; throws what either threw. Only once
+         * the request is closed: a delivery that takes the lease meanwhile skips the request (it may queue the same
+         * owed email again, which the notifier sends once, and remove it, as this one does).
+         */
+        <T> T releaseBeside(Supplier<T> last) {
+            if (released) {
+                return last.get();
+            }
+            released = true;
+            java.util.concurrent.FutureTask<Void> release = new java.util.concurrent.FutureTask<>(() -> {
+                store.releaseLease(requestId, owner);
+                return null;
+            });
+            Thread.ofVirtual().name("fulfilment-release-" + requestId).start(release);
+            T result;
+            try {
+                result = last.get();
+            } finally {
+                boolean interrupted = false;
+                try {
+                    while (true) {
+                        try {
+                            release.get();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException("lease not released", e.getCause());
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+            return result;
+        }
+    }
+
+    private Result processLeased(ProcessingMessage message, int receiveCount, Lease lease) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(message.requestId(), now);
         if (found.isPresent() && !found.get().pendingNotices().isEmpty()) {
@@ -225,10 +291,10 @@ public final class FulfilmentService {
             Searched searched = new Searched(request.subjectIds().size(),
                     subject.subjectIds().size() - request.subjectIds().size(), request.ignoredIdentifiers());
             return switch (request.type()) {
-                case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now);
-                case ERASURE -> erasure(request, entries, outcomes, searched, now);
-                case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now);
-                case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now,
+                case ACCESS, PORTABILITY -> export(request, entries, outcomes, searched, now, lease);
+                case ERASURE -> erasure(request, entries, outcomes, searched, now, lease);
+                case RECTIFICATION -> rectification(request, entries, subject, outcomes, searched, now, lease);
+                case RESTRICTION, OBJECTION -> complete(request, entries, RequestOutcome.flagged(), now, lease,
                         EmailTemplate.REQUEST_COMPLETED, searched.data(Map.of(
                         "note", request.type() == RequestType.OBJECTION
                                 ? "You will receive no direct marketing from us any more; your objection is recorded."
@@ -353,10 +419,10 @@ public final class FulfilmentService {
     }
 
     private Result export(DsarRequest request, List<AuditEntry> entries, List<SourceOutcome> outcomes, Searched searched,
-                          Instant now) {
+                          Instant now, Lease lease) {
         ExportPackage pkg = ExportPackage.of(request.requestId(), request.type().wire(), request.email(), now, outcomes);
         if (pkg.recordCount() == 0) {
-            return noData(request, entries, searched, now);
+            return noData(request, entries, searched, now, lease);
         }
         // Streamed into the store as they are serialized (S3: multipart upload, both files at once), never built as
         // whole strings.
@@ -374,16 +440,16 @@ public final class FulfilmentService {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("expiresOn", expiresOn.toString());
         data.put("recordCount", Integer.toString(pkg.recordCount()));
-        return complete(request, entries, RequestOutcome.export(pkg.recordCount()), now, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
+        return complete(request, entries, RequestOutcome.export(pkg.recordCount()), now, lease, EmailTemplate.EXPORT_READY, searched.data(data), "export of " + pkg.recordCount()
                         + " record(s) from " + outcomes.stream().filter(o -> !o.records().isEmpty()).count()
                         + " source(s) sent; links expire " + expiresOn,
                 r -> r.toBuilder().downloadTokenHash(Tokens.sha256Hex(token)).downloadExpiresAt(expiresAt).build());
     }
 
     private Result erasure(DsarRequest request, List<AuditEntry> entries, List<SourceOutcome> outcomes,
-                           Searched searched, Instant now) {
+                           Searched searched, Instant now, Lease lease) {
         if (outcomes.stream().mapToInt(SourceOutcome::found).sum() == 0) {
-            return noData(request, entries, searched, now);
+            return noData(request, entries, searched, now, lease);
         }
         List<SourceOutcome.Kept> kept = outcomes.stream().flatMap(o -> o.kept().stream()).toList();
         int erased = outcomes.stream().mapToInt(o -> o.deleted() + o.anonymized()).sum();
@@ -397,13 +463,13 @@ public final class FulfilmentService {
         }
         RequestOutcome outcome = RequestOutcome.erasure(erased, kept.stream().map(k -> new RequestOutcome.Kept(
                 k.category(), k.count(), k.legalBasis(), k.until() == null ? null : k.until().toString())).toList());
-        return complete(request, entries, outcome, now, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
+        return complete(request, entries, outcome, now, lease, EmailTemplate.ERASURE_DONE, searched.data(data), "erased " + erased
                 + " record(s), kept " + kept.stream().mapToInt(SourceOutcome.Kept::count).sum()
                 + " under a legal obligation or hold", UnaryOperator.identity());
     }
 
     private Result rectification(DsarRequest request, List<AuditEntry> entries, Subject subject,
-                                 List<SourceOutcome> outcomes, Searched searched, Instant now) {
+                                 List<SourceOutcome> outcomes, Searched searched, Instant now, Lease lease) {
         Set<String> applied = new LinkedHashSet<>();
         for (SourceOutcome o : outcomes) {
             if (o.updated() > 0) {
@@ -413,7 +479,7 @@ public final class FulfilmentService {
         Set<String> routed = new LinkedHashSet<>(subject.changes().keySet());
         routed.removeAll(applied);
         if (routed.isEmpty() && !applied.isEmpty()) {
-            return complete(request, entries, RequestOutcome.rectification(List.copyOf(applied)), now,
+            return complete(request, entries, RequestOutcome.rectification(List.copyOf(applied)), now, lease,
                     EmailTemplate.REQUEST_COMPLETED,
                     searched.data(Map.of("note", "Corrected: " + String.join(", ", applied) + ".")),
                     "applied: " + String.join(", ", applied), UnaryOperator.identity());
@@ -434,13 +500,13 @@ public final class FulfilmentService {
         return Result.ROUTED;
     }
 
-    private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now) {
-        return complete(request, entries, RequestOutcome.noData(), now, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
+    private Result noData(DsarRequest request, List<AuditEntry> entries, Searched searched, Instant now, Lease lease) {
+        return complete(request, entries, RequestOutcome.noData(), now, lease, EmailTemplate.REQUEST_NO_DATA, searched.data(Map.of()),
                 "no data about the person in any source", UnaryOperator.identity());
     }
 
     private Result complete(DsarRequest request, List<AuditEntry> entries, RequestOutcome outcome, Instant now,
-                            EmailTemplate template, Map<String, String> data, String why,
+                            Lease lease, EmailTemplate template, Map<String, String> data, String why,
                             UnaryOperator<DsarRequest> extra) {
         // Counts and the data map's reasons, for the person's status page (in their language).
         entries.add(outcome.audit(now, ACTOR, request.status().wire()));
@@ -464,15 +530,22 @@ public final class FulfilmentService {
         if (saved.closedLate()) {
             metrics.count(Metrics.Name.RequestsClosedLate);
         }
-        sendPending(saved);
+        // Closed: the lease has nothing left to guard, and is given back beside the owed email's removal.
+        sendPending(saved, lease);
         return Result.COMPLETED;
+    }
+
+    private DsarRequest sendPending(DsarRequest request) {
+        return sendPending(request, null);
     }
 
     /**
      * Queues the emails the request owes, then records them as queued. A failure to queue propagates (the delivery is
-     * retried, and the notices are still owed); queueing one twice is harmless (the notifier sends an id once).
+     * retried, and the notices are still owed); queueing one twice is harmless (the notifier sends an id once). With
+     * {@code lease} (a request closed by this delivery), the lease is given back while they are recorded as queued:
+     * only once they are queued, so a later delivery finds them either queued or still owed, never lost.
      */
-    private DsarRequest sendPending(DsarRequest request) {
+    private DsarRequest sendPending(DsarRequest request, Lease lease) {
         DsarRequest current = request;
         List<String> queued = new ArrayList<>();
         for (Notification notice : request.pendingNotices()) {
@@ -483,7 +556,12 @@ public final class FulfilmentService {
             }
             queued.add(notice.id());
         }
-        return queued.isEmpty() ? current : save(current, r -> r.withoutPendingNotices(queued));
+        if (queued.isEmpty()) {
+            return current;
+        }
+        DsarRequest sent = current;
+        return lease == null ? save(sent, r -> r.withoutPendingNotices(queued))
+                : lease.releaseBeside(() -> save(sent, r -> r.withoutPendingNotices(queued)));
     }
 
     /**

@@ -407,6 +407,48 @@ class FulfilmentServiceTest {
     }
 
     @Test
+    void shouldGiveTheLeaseBackWhileTheAnswerIsMarkedQueued_andADuplicateDeliveryMeanwhileRunsNothingTwice() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        List<FulfilmentService.Result> duplicate = new ArrayList<>();
+        // The third write (start, completion, then the answer marked queued): a duplicate delivery tries meanwhile,
+        // for at most 10 s. Were the lease given back only after that write, it would find it held all along.
+        store.beforeNextUpdate(() -> store.beforeNextUpdate(() -> store.beforeNextUpdate(() -> {
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            FulfilmentService.Result result;
+            do {
+                result = deliver(current(), 2).result();
+            } while (result == FulfilmentService.Result.BUSY && System.nanoTime() < until && pause());
+            duplicate.add(result);
+        })));
+
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+
+        assertThat(duplicate).as("the duplicate took the lease, found the request closed").containsExactly(
+                FulfilmentService.Result.SKIPPED);
+        assertThat(orders.calls).as("the sources ran once").isEqualTo(1);
+        // It found the answer still owed and queued it again: the same id and link, which the notifier sends once.
+        assertThat(outbox.notifications()).hasSize(2).extracting(Notification::id)
+                .containsOnly("export_ready-" + REQUEST_ID);
+        assertThat(outbox.notifications().get(1).data()).isEqualTo(outbox.notifications().get(0).data());
+        assertThat(current().pendingNotices()).isEmpty();
+        assertThat(current().status()).isEqualTo(RequestStatus.COMPLETED);
+        assertThat(actions()).containsOnlyOnce("complete");
+        assertThat(store.acquireLease(REQUEST_ID, "later", clock.instant().plusSeconds(60), clock.instant()))
+                .as("the lease is free").isEmpty();
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(5);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
     void shouldQueueTheSameLinkTwice_whenTheOwedAnswerWasQueuedButNotMarkedQueued() {
         orders.records = List.of(Map.of("orderId", "o-1"));
         DsarRequest request = verified(RequestType.ACCESS);
