@@ -1,5 +1,6 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.Forked;
 import io.privacysuite.core.retention.RetentionPolicy;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -278,11 +279,8 @@ public final class DynamoDbConnector implements Connector {
         while (page != null) {
             Map<String, AttributeValue> start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                     ? page.lastEvaluatedKey() : null;
-            java.util.concurrent.FutureTask<QueryResponse> next = null;
-            if (start != null) {
-                next = new java.util.concurrent.FutureTask<>(() -> page(key, start));
-                Thread.ofVirtual().name("source-page-" + source.id()).start(next);
-            }
+            Forked<QueryResponse> next = start == null ? null
+                    : Forked.start(Thread.ofVirtual().name("source-page-" + source.id()), () -> page(key, start));
             try {
                 for (Map<String, AttributeValue> item : page.items()) {
                     AttributeValue ttl = item.get(source.ttlAttribute());
@@ -292,7 +290,7 @@ public final class DynamoDbConnector implements Connector {
                 }
             } catch (RuntimeException e) {
                 if (next != null) {
-                    next.cancel(true); // this read is over: the page asked for ahead is not waited for
+                    next.cancel(); // this read is over: the page asked for ahead is stopped
                 }
                 throw e;
             }
@@ -316,19 +314,16 @@ public final class DynamoDbConnector implements Connector {
         }
     }
 
-    private QueryResponse awaitPage(java.util.concurrent.FutureTask<QueryResponse> next) {
-        try {
-            return next.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new SourceFailedException(source.id() + ": query failed", e.getCause());
-        } catch (InterruptedException e) {
-            next.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new SourceFailedException(source.id() + ": query interrupted", e);
+    /**
+     * The page asked for ahead, once read (a failing read fails the source as it failed). An interrupt stops the
+     * read after that page: its items are not handed over.
+     */
+    private QueryResponse awaitPage(Forked<QueryResponse> next) {
+        QueryResponse page = next.join();
+        if (Thread.currentThread().isInterrupted()) {
+            throw new SourceFailedException(source.id() + ": query interrupted", null);
         }
+        return page;
     }
 
     record Update(StringBuilder expression, Map<String, String> names, Map<String, AttributeValue> values) {

@@ -1,5 +1,6 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.Forked;
 import io.privacysuite.core.Metrics;
 import io.privacysuite.core.retention.HoldIndex;
 import io.privacysuite.core.secrets.Secret;
@@ -177,36 +178,20 @@ public final class FulfilmentService {
                 return last.get();
             }
             released = true;
-            java.util.concurrent.FutureTask<Void> release = new java.util.concurrent.FutureTask<>(() -> {
-                store.releaseLease(requestId, owner);
-                return null;
-            });
-            Thread.ofVirtual().name("fulfilment-release-" + requestId).start(release);
+            Forked<Void> release = Forked.run(Thread.ofVirtual().name("fulfilment-release-" + requestId),
+                    () -> store.releaseLease(requestId, owner));
             T result;
             try {
                 result = last.get();
-            } finally {
-                boolean interrupted = false;
+            } catch (RuntimeException | Error e) {
                 try {
-                    while (true) {
-                        try {
-                            release.get();
-                            break;
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException("lease not released", e.getCause());
-                } finally {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
+                    release.join();
+                } catch (RuntimeException | Error other) {
+                    e.addSuppressed(other);
                 }
+                throw e;
             }
+            release.join();
             return result;
         }
     }
@@ -309,38 +294,28 @@ public final class FulfilmentService {
 
     /**
      * The write that moves a verified request to {@code in_progress}, started on its own (virtual) thread; a request
-     * already in progress needs none. {@link #request()} waits for it and throws what it threw.
+     * already in progress needs none. {@link Started#request()} waits for it and throws what it threw.
      */
     private Started start(DsarRequest request, Instant now) {
         if (request.status() != RequestStatus.VERIFIED) {
             return new Started(request.status(), null, request);
         }
         int sources = connectors.size();
-        java.util.concurrent.FutureTask<DsarRequest> write = new java.util.concurrent.FutureTask<>(() -> save(request,
-                r -> r.status() == RequestStatus.VERIFIED
+        Forked<DsarRequest> write = Forked.start(Thread.ofVirtual().name("fulfilment-start-" + request.requestId()),
+                () -> save(request, r -> r.status() == RequestStatus.VERIFIED
                         ? r.transition(RequestStatus.IN_PROGRESS, now, ACTOR, "start_fulfilment", sources + " data source(s)")
                         : r));
-        Thread.ofVirtual().name("fulfilment-start-" + request.requestId()).start(write);
         return new Started(RequestStatus.IN_PROGRESS, write, null);
     }
 
-    /** The request as its start left it: {@code status} is what the start makes it (for the audit entries). */
-    private record Started(RequestStatus status, java.util.concurrent.FutureTask<DsarRequest> write, DsarRequest done) {
+    /**
+     * The request as its start left it: {@code status} is what the start makes it (for the audit entries). Waiting
+     * for the write is never cut short by an interrupt ({@link Forked#join}): it has landed or failed when the
+     * delivery goes on, and it never runs past the delivery's end (nor past its lease).
+     */
+    private record Started(RequestStatus status, Forked<DsarRequest> write, DsarRequest done) {
         DsarRequest request() {
-            if (write == null) {
-                return done;
-            }
-            try {
-                return write.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException("request not started", e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the request", e);
-            }
+            return write == null ? done : write.join();
         }
 
         /** Waits for the write to end, whatever its result (the delivery's outcome was decided elsewhere). */
@@ -349,11 +324,9 @@ public final class FulfilmentService {
                 return;
             }
             try {
-                write.get();
-            } catch (java.util.concurrent.ExecutionException ignored) {
+                write.join();
+            } catch (RuntimeException ignored) {
                 // thrown by request() where it matters; a delivery that failed already reports its own failure
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.privacysuite.fulfilment;
 
+import io.privacysuite.core.Forked;
 import io.privacysuite.requests.ExportFiles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,44 +87,39 @@ public final class S3ExportStore implements ExportStore {
 
     /**
      * Uploads the files side by side, each from its own thread (each file reads what it needs itself), and returns
-     * once every upload has ended; the first failure is thrown, the others added to it.
+     * once every upload has ended (an interrupt does not cut the wait short: {@link Forked#join}); the first failure
+     * is thrown, the others added to it.
      */
     @Override
     public void writeAll(String requestId, List<File> files) {
-        List<java.util.concurrent.FutureTask<Void>> others = new ArrayList<>();
+        List<Forked<Void>> others = new ArrayList<>();
         for (File f : files.subList(1, files.size())) {
-            java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
-                write(requestId, f.name(), f.contentType(), f.content());
-                return null;
-            });
-            Thread.ofVirtual().name("export-upload-" + f.name()).start(task);
-            others.add(task);
+            others.add(Forked.run(Thread.ofVirtual().name("export-upload-" + f.name()),
+                    () -> write(requestId, f.name(), f.contentType(), f.content())));
         }
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             File first = files.get(0);
             write(requestId, first.name(), first.contentType(), first.content());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = e;
         }
-        for (java.util.concurrent.FutureTask<Void> task : others) {
+        for (Forked<Void> upload : others) {
             try {
-                task.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException("export upload failed", e.getCause());
+                upload.join();
+            } catch (RuntimeException | Error e) {
                 if (failure == null) {
-                    failure = cause;
+                    failure = e;
                 } else {
-                    failure.addSuppressed(cause);
+                    failure.addSuppressed(e);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while uploading the export", e);
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
         }
     }
 

@@ -121,6 +121,58 @@ class DynamoDbConnectorPagesTest {
     }
 
     @Test
+    void shouldLetAnErrorOfAPageAskedForAheadThrough_asThatError() {
+        StackOverflowError error = new StackOverflowError("test");
+        PagedTable table = new PagedTable() {
+            @Override
+            public QueryResponse query(QueryRequest request) {
+                if (request.exclusiveStartKey() != null && !request.exclusiveStartKey().isEmpty()) {
+                    throw error;
+                }
+                return super.query(request);
+            }
+        };
+        DynamoDbConnector connector = new DynamoDbConnector(SOURCE, table, java.time.ZoneOffset.UTC);
+
+        assertThatThrownBy(() -> connector.eachItem("ann@example.org", NOW, item -> { }))
+                .as("not a failed source (recorded, retried) but what it is").isSameAs(error);
+    }
+
+    @Test
+    void shouldStopAfterThePageAskedForAhead_whenTheReadingThreadIsInterrupted_andKeepTheInterrupt() {
+        CountDownLatch pageTwoEnded = new CountDownLatch(1);
+        PagedTable table = new PagedTable() {
+            @Override
+            public QueryResponse query(QueryRequest request) {
+                QueryResponse page = super.query(request);
+                if (asked.size() == 2) {
+                    try {
+                        Thread.sleep(100); // a page in flight when the interrupt comes
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException("the page ahead was interrupted", e);
+                    }
+                    pageTwoEnded.countDown();
+                }
+                return page;
+            }
+        };
+        DynamoDbConnector connector = new DynamoDbConnector(SOURCE, table, java.time.ZoneOffset.UTC);
+        List<String> seen = new ArrayList<>();
+
+        try {
+            assertThatThrownBy(() -> connector.eachItem("ann@example.org", NOW, item -> {
+                seen.add(id(item));
+                Thread.currentThread().interrupt(); // e.g. the invocation being stopped
+            })).isInstanceOf(Connector.SourceFailedException.class).hasMessage("orders: query interrupted");
+            assertThat(pageTwoEnded.getCount()).as("the page ahead was waited for, not left running").isZero();
+            assertThat(seen).as("no item of a page read after the interrupt").containsExactly("R0", "R1");
+            assertThat(table.asked).containsExactly(0, 1);
+        } finally {
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        }
+    }
+
+    @Test
     void shouldLeaveOutItemsPastTheirTtl_onEveryPage() {
         DynamoDbClient table = new PagedTable() {
             @Override

@@ -347,6 +347,28 @@ class FulfilmentServiceTest {
         assertThat(actions()).containsSubsequence("start_fulfilment", "complete");
     }
 
+    @Test
+    void shouldWaitForTheStartWrite_whenInterruptedMeanwhile_neverLeavingItRunningPastTheDelivery() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        orders.onCall = () -> Thread.currentThread().interrupt(); // e.g. the invocation being stopped
+        store.beforeNextUpdate(() -> pause(300)); // the start write is still in flight when the interrupt comes
+        FulfilmentService.Outcome outcome;
+        boolean interrupted;
+        try {
+            outcome = deliver(request, 1);
+        } finally {
+            interrupted = Thread.interrupted();
+        }
+
+        assertThat(interrupted).as("the interrupt is kept for the caller").isTrue();
+        assertThat(outcome.result()).as("the start write landed: the delivery went on").isEqualTo(
+                FulfilmentService.Result.COMPLETED);
+        assertThat(store.writes()).extracting(DsarRequest::status).as("the start written before the completion")
+                .containsSubsequence(RequestStatus.IN_PROGRESS, RequestStatus.COMPLETED);
+        assertThat(actions()).containsSubsequence("start_fulfilment", "source_done", "complete");
+    }
+
     private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch, Duration atMost) {
         try {
             return latch.await(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -439,8 +461,12 @@ class FulfilmentServiceTest {
     }
 
     private static boolean pause() {
+        return pause(5);
+    }
+
+    private static boolean pause(long millis) {
         try {
-            Thread.sleep(5);
+            Thread.sleep(millis);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

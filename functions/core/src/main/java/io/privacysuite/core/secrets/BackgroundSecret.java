@@ -1,55 +1,28 @@
 package io.privacysuite.core.secrets;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import io.privacysuite.core.Forked;
 import java.util.function.Supplier;
 
 /**
  * A secret whose first load runs on its own thread, started at once, so a cold start overlaps the Secrets Manager
- * client and its read with other init work. The first use waits for the load and fails as the load failed.
+ * client and its read with other init work. The first use waits for the load (an interrupt does not cut the wait
+ * short: {@link Forked#join}) and fails as the load failed.
  */
 final class BackgroundSecret implements Secret {
-    private final FutureTask<Secret> load;
+    private final Forked<Secret> load;
 
     BackgroundSecret(Supplier<Secret> loader) {
-        this.load = new FutureTask<>(loader::get);
-        Thread thread = new Thread(load, "secret-load");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private Secret loaded() {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return load.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the load itself is not interruptible from here: wait it out
-                }
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // A daemon: a load that hangs never keeps a JVM alive.
+        this.load = Forked.start(Thread.ofPlatform().name("secret-load").daemon(true), loader);
     }
 
     @Override
     public SecretVersions versions() {
-        return loaded().versions();
+        return load.join().versions();
     }
 
     @Override
     public void refreshSoon() {
-        loaded().refreshSoon();
+        load.join().refreshSoon();
     }
 }

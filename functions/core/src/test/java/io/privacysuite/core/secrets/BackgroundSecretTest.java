@@ -54,6 +54,42 @@ class BackgroundSecretTest {
     }
 
     @Test
+    void shouldWaitOutAnInterrupt_andFailWithTheLoadsOwnError() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SecretVersions versions = SecretVersions.of(List.of(VALUE));
+        Secret secret = Secret.loadingInBackground(() -> {
+            while (true) {
+                try {
+                    release.await();
+                    return () -> versions;
+                } catch (InterruptedException e) {
+                    // not this thread's interrupt: keep loading
+                }
+            }
+        });
+        Thread.currentThread().interrupt();
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ignored) {
+                // released at once then
+            }
+            release.countDown();
+        });
+        try {
+            assertThat(secret.versions()).as("an interrupted init still gets the secret").isSameAs(versions);
+        } finally {
+            assertThat(Thread.interrupted()).as("and keeps its interrupt").isTrue();
+        }
+
+        ExceptionInInitializerError error = new ExceptionInInitializerError("static init failed (test)");
+        Secret broken = Secret.loadingInBackground(() -> {
+            throw error;
+        });
+        assertThatThrownBy(broken::versions).as("an Error is not turned into something else").isSameAs(error);
+    }
+
+    @Test
     void shouldFailEveryUseAsTheLoadFailed() {
         Secret secret = Secret.loadingInBackground(() -> {
             throw new IllegalStateException("cannot read secret CONSENT_SIGNING (SdkClientException)");
