@@ -105,6 +105,7 @@ final class ExportBench {
             List<Long> exportCpu = new ArrayList<>();
             List<String> calls = new ArrayList<>();
             List<Long> fixed = new ArrayList<>();
+            double loadBefore = loadAverage();
             for (int run = 0; run < runs; run++) {
                 long begin = System.nanoTime();
                 long cpu = Throughput.stackCpuNanos();
@@ -160,12 +161,19 @@ final class ExportBench {
                         export.get(run), calls.get(run));
             }
             System.out.printf("  %6d records: export.ratio (each run's export : its Query, median of %d runs) wall clock"
-                            + " %.2f, CPU %.2f; median export : median Query %.2f, CPU %.2f (target <= 2.0 at 10k)%n",
+                            + " %.2f, CPU %.2f; median export : median Query %.2f, CPU %.2f (target <= 2.0 at 10k);"
+                            + " machine's load average (1 min) %.1f before these runs, %.1f after, on %d cores%n",
                     size, runs, medianRatio(export, query), medianRatio(exportCpu, queryCpu),
                     (double) median(export) / Math.max(1, median(query)),
-                    (double) median(exportCpu) / Math.max(1, median(queryCpu)));
+                    (double) median(exportCpu) / Math.max(1, median(queryCpu)), loadBefore, loadAverage(),
+                    Runtime.getRuntime().availableProcessors());
         }
         large(dynamo, env, Integer.getInteger("bench.export.large", 100_000));
+    }
+
+    /** The machine's load average over the last minute (what else runs shapes every figure here). */
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /**
@@ -210,7 +218,8 @@ final class ExportBench {
         System.out.printf("  export.large: %d records (query found %d, seeded in %d ms) exported in a fresh JVM with"
                         + " -Xmx256m: %d ms, heap pools' peaks summed %d MB, max heap %d MB (target: completes within 256 MB);"
                         + " raw Query %d ms,"
-                        + " ratio %.2f%n", size, found, seedMs, f[0], f[1], f[2], queryMs, (double) f[0] / Math.max(1, queryMs));
+                        + " ratio %.2f; load average (1 min) %.1f%n", size, found, seedMs, f[0], f[1], f[2], queryMs,
+                (double) f[0] / Math.max(1, queryMs), loadAverage());
         System.out.printf("  export.extrapolated: 1,000,000 records ~ %.1f min at this rate (target <= 15 min, Lambda's"
                 + " limit; linear in records)%n", perMillion);
     }
