@@ -197,6 +197,22 @@ public final class FulfilmentService {
     }
 
     private Result processLeased(ProcessingMessage message, int receiveCount, Lease lease) {
+        // The legal holds are read beside the request (what a hold covers does not depend on the request).
+        Forked<HoldIndex> holdsRead = Forked.start(Thread.ofVirtual().name("fulfilment-holds-" + message.requestId()),
+                holds::get);
+        try {
+            return processLeased(message, receiveCount, lease, holdsRead);
+        } finally {
+            try {
+                holdsRead.join(); // never left running; read already unless the request needed nothing
+            } catch (RuntimeException ignored) {
+                // a request that needed the holds failed on this above; one that needed nothing does not fail on it
+            }
+        }
+    }
+
+    private Result processLeased(ProcessingMessage message, int receiveCount, Lease lease,
+                                 Forked<HoldIndex> holdsRead) {
         Instant now = clock.instant();
         Optional<DsarRequest> found = store.find(message.requestId(), now);
         if (found.isPresent() && !found.get().pendingNotices().isEmpty()) {
@@ -214,29 +230,29 @@ public final class FulfilmentService {
         // The start is recorded while the holds and the sources are read (nothing below needs its answer before it
         // writes): for an access or portability request, which changes no source, it runs beside the whole read.
         Started started = start(request, now);
-        HoldIndex index = holds.get();
-        // An export's readable page is rendered as the sources are read: its language and zone are known now.
-        ExportPackage.Page page = request.type() == RequestType.ACCESS || request.type() == RequestType.PORTABILITY
-                ? new ExportPackage.Page(request.locale(), zone) : null;
-        Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(), request.subjectIds(),
-                request.consentIds(), changes(request.details()),
-                Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()), page);
-        List<AuditEntry> entries = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        String status = started.status().wire();
-        subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
-        boolean changesSources = request.type() != RequestType.ACCESS && request.type() != RequestType.PORTABILITY;
-        if (changesSources) {
-            // Nothing is erased, changed or flagged before the request says it is in progress.
-            request = started.request();
-        }
-        if (request.type() == RequestType.RESTRICTION || request.type() == RequestType.OBJECTION) {
-            // The suite's own flag first: the notifier honours it from now on, whatever the other sources do.
-            preferences.flag(request.emailHash(), request.type() == RequestType.OBJECTION
-                    ? EmailPreferences.OBJECTION : EmailPreferences.RESTRICTED, request.requestId(), now);
-        }
         List<SourceOutcome> outcomes = new ArrayList<>();
         try {
+            HoldIndex index = holdsRead.join();
+            // An export's readable page is rendered as the sources are read: its language and zone are known now.
+            ExportPackage.Page page = request.type() == RequestType.ACCESS || request.type() == RequestType.PORTABILITY
+                    ? new ExportPackage.Page(request.locale(), zone) : null;
+            Subject subject = new Subject(request.requestId(), request.email(), request.emailHash(), request.subjectIds(),
+                    request.consentIds(), changes(request.details()),
+                    Holds.of(index, request.emailHash(), request.consentIds(), request.subjectIds()), page);
+            List<AuditEntry> entries = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
+            String status = started.status().wire();
+            subject = withResolvedIds(subject, index, entries, failed, status, receiveCount, now);
+            boolean changesSources = request.type() != RequestType.ACCESS && request.type() != RequestType.PORTABILITY;
+            if (changesSources) {
+                // Nothing is erased, changed or flagged before the request says it is in progress.
+                request = started.request();
+            }
+            if (request.type() == RequestType.RESTRICTION || request.type() == RequestType.OBJECTION) {
+                // The suite's own flag first: the notifier honours it from now on, whatever the other sources do.
+                preferences.flag(request.emailHash(), request.type() == RequestType.OBJECTION
+                        ? EmailPreferences.OBJECTION : EmailPreferences.RESTRICTED, request.requestId(), now);
+            }
             if (failed.isEmpty()) {
                 for (Connector connector : connectors) {
                     try {

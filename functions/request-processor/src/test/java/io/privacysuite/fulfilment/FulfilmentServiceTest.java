@@ -49,6 +49,7 @@ class FulfilmentServiceTest {
     private static final Secret LINK_SECRET = Secret.fixed(List.of("link-secret".getBytes(StandardCharsets.UTF_8)));
 
     private final MutableClock clock = new MutableClock(RECEIVED.plus(Duration.ofDays(1)));
+    private volatile java.util.function.Supplier<HoldIndex> holds = HoldIndex::none;
     private final InMemoryRequestStore store = new InMemoryRequestStore(new RetentionPolicy(12));
     private final RecordingOutbox outbox = new RecordingOutbox();
     private final InMemoryEmailPreferences preferences = new InMemoryEmailPreferences();
@@ -57,7 +58,7 @@ class FulfilmentServiceTest {
     private final ScriptedSource orders = new ScriptedSource(MAP.sources().get(0));
     private final ScriptedSource crm = new ScriptedSource(MAP.sources().get(1));
     private final FulfilmentService service = new FulfilmentService(
-            new FulfilmentService.Stores(store, new MemoryExports(), preferences, HoldIndex::none),
+            new FulfilmentService.Stores(store, new MemoryExports(), preferences, () -> holds.get()),
             List.of(orders, crm), outbox,
             new Metrics("test", new PrintStream(metricLines, true, StandardCharsets.UTF_8), clock),
             new FulfilmentService.Settings("dpo@example.com", "https://privacy.example.com", 3, ZONE, LINK_SECRET), clock);
@@ -367,6 +368,46 @@ class FulfilmentServiceTest {
         assertThat(store.writes()).extracting(DsarRequest::status).as("the start written before the completion")
                 .containsSubsequence(RequestStatus.IN_PROGRESS, RequestStatus.COMPLETED);
         assertThat(actions()).containsSubsequence("start_fulfilment", "source_done", "complete");
+    }
+
+    @Test
+    void shouldReadTheHoldsOnTheirOwnThread_andFinishThatReadBeforeASkippedDeliveryEnds_withoutFailingIt() {
+        orders.records = List.of(Map.of("orderId", "o-1"));
+        DsarRequest request = verified(RequestType.ACCESS);
+        java.util.concurrent.atomic.AtomicReference<Thread> readBy = new java.util.concurrent.atomic.AtomicReference<>();
+        holds = () -> {
+            readBy.set(Thread.currentThread());
+            return HoldIndex.none();
+        };
+        assertThat(deliver(request, 1).result()).isEqualTo(FulfilmentService.Result.COMPLETED);
+        assertThat(readBy.get()).as("read beside the request, not after it").isNotNull()
+                .isNotSameAs(Thread.currentThread());
+
+        // Completed now: a duplicate delivery needs no holds, and a failing read does not fail it, nor outlive it.
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        holds = () -> {
+            pause(200);
+            ended.set(true);
+            throw new IllegalStateException("holds table unreachable (test)");
+        };
+        assertThat(deliver(current(), 2).result()).isEqualTo(FulfilmentService.Result.SKIPPED);
+        assertThat(ended).as("the holds read had ended when the delivery did").isTrue();
+
+        // An open request needs them: their failure fails its delivery, with nothing exported or emailed.
+        int emails = outbox.notifications().size();
+        DsarRequest other = store.create(request.toBuilder().requestId("6b6f4e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
+                .audit(request.audit().subList(0, 1)).build(), clock.instant());
+        int calls = orders.calls;
+        store.beforeNextUpdate(() -> pause(200)); // its start write, beside the holds read, takes a while
+        assertThatThrownBy(() -> service.process(ProcessingMessage.of(other), 1, "delivery-1", Duration.ofMinutes(3)))
+                .hasMessage("holds table unreachable (test)");
+        assertThat(orders.calls).isEqualTo(calls);
+        assertThat(outbox.notifications()).hasSize(emails);
+        assertThat(store.stored(other.requestId()).orElseThrow().status())
+                .as("its start write had landed when the delivery ended (never left running past the lease)")
+                .isEqualTo(RequestStatus.IN_PROGRESS);
+        assertThat(store.acquireLease(other.requestId(), "later", clock.instant().plusSeconds(60), clock.instant()))
+                .as("its lease given back").isEmpty();
     }
 
     private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch, Duration atMost) {
