@@ -125,7 +125,8 @@ public final class FulfilmentService {
 
     /**
      * Processes one delivery under the request's lease, held by {@code leaseOwner} for at most {@code leaseFor}
-     * (the invocation's remaining time, so a crashed holder's lease runs out) and given back at the end.
+     * (the invocation's remaining time, so a crashed holder's lease runs out) and given back at the end (once the
+     * request is closed, beside its last write).
      */
     public Outcome process(ProcessingMessage message, int receiveCount, String leaseOwner, Duration leaseFor) {
         Instant now = clock.instant();
