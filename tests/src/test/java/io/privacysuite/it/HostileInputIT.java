@@ -48,8 +48,11 @@ class HostileInputIT extends IntegrationTest {
     static final int PER_ROUTE = Integer.getInteger("hostile.perRoute", 10_000);
     static final int PER_CONSOLE_ACTION = Integer.getInteger("hostile.perConsoleAction", 1_000);
     static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
-    /** Requests in flight at once (in-process; the emulators answer several at a time). */
-    static final int WORKERS = Integer.getInteger("hostile.workers", 2);
+    /**
+     * Requests in flight at once (in-process; the emulators answer several at a time). Two left a core idle: each
+     * request also waits on the emulators' sockets.
+     */
+    static final int WORKERS = Integer.getInteger("hostile.workers", 4);
     private static final int CHUNK = 250;
     private static final Pattern ACTIONS = Pattern.compile("Unknown action '.*': use (.*)\\.$", Pattern.DOTALL);
     private static final Map<String, Map<String, Integer>> SUMMARY = new ConcurrentHashMap<>();

@@ -30,9 +30,7 @@ public final class NpmInstall {
      * {@code what} names the package in messages; {@code extraArgs} go to npm (e.g. {@code --ignore-scripts}).
      */
     public static Path ifMissing(Path directory, Path installed, String what, String... extraArgs) {
-        if (Files.exists(installed)) {
-            return installed;
-        }
+        // Checked under the lock only: while another JVM's npm ci runs, the marker can exist before the rest is written.
         if (!Files.isRegularFile(directory.resolve("package-lock.json"))) {
             throw new IllegalStateException("no package-lock.json in " + directory);
         }
