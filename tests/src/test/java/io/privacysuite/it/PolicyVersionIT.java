@@ -1,6 +1,7 @@
 package io.privacysuite.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.privacysuite.consent.Categories;
@@ -97,12 +98,9 @@ class PolicyVersionIT extends IntegrationTest {
 
         // The API function caches the versions for POLICY_CACHE_SECONDS (60): after a consent verified on this stack
         // in the minute before (by another test class), it shows the list from before the publish until then.
-        HttpResponse<String> shown = get("/v1/sites/" + siteId + "/policy");
-        for (long until = System.nanoTime() + Duration.ofSeconds(75).toNanos(); shown.statusCode() == 200
-                && !json(shown).at("/upcoming/version").asText().equals(version) && System.nanoTime() < until; ) {
-            sleep(500);
-            shown = get("/v1/sites/" + siteId + "/policy");
-        }
+        HttpResponse<String> shown = await().atMost(Duration.ofSeconds(75)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500)).until(() -> get("/v1/sites/" + siteId + "/policy"),
+                        r -> r.statusCode() != 200 || json(r).at("/upcoming/version").asText().equals(version));
         assertThat(shown.statusCode()).isEqualTo(200);
         JsonNode policy = json(shown);
         assertThat(policy.at("/upcoming/version").asText()).as(shown.body()).isEqualTo(version);
@@ -120,14 +118,5 @@ class PolicyVersionIT extends IntegrationTest {
                 "https://shop.example.com/", null, null), new ConsentService.Visitor("203.0.113.9", false)).record();
         assertThat(fromIt.verify(site, renewed.consentId(), null, renewed.key(), null).status())
                 .isEqualTo(ConsentService.Status.VALID);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
